@@ -1,0 +1,44 @@
+/* kv-json.h — canonical JSON: the stored form of every value in json mode.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(__LIBKV_H_INSIDE__) && !defined(KV_COMPILATION)
+#error "Only <libkv/kv.h> can be included directly."
+#endif
+
+#include <json-glib/json-glib.h>
+#include <libkv/kv-version-macros.h>
+
+G_BEGIN_DECLS
+
+/**
+ * kv_json_canonicalize:
+ * @json: JSON text (any value, not only objects)
+ * @len: length of @json in bytes, or -1 if it is NUL-terminated
+ * @out_len: (out) (optional): length of the result, without its NUL
+ * @error: return location for a #GError (%KV_ERROR_SERIALIZER on bad JSON)
+ *
+ * Rewrites @json in canonical form: object members sorted bytewise by name,
+ * no insignificant whitespace, integers as integers, other numbers in the
+ * shortest form that reads back to the same double, strings escaped minimally.
+ * Two JSON texts denote the same value exactly when their canonical forms are
+ * byte-equal, which is what compare-and-swap relies on.
+ *
+ * Returns: (transfer full) (nullable): NUL-terminated canonical text; g_free() it
+ */
+KV_AVAILABLE_IN_1_0
+char *kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error);
+
+/**
+ * kv_json_node_to_canonical:
+ * @node: a parsed JSON value
+ * @out_len: (out) (optional): length of the result, without its NUL
+ *
+ * Returns: (transfer full): @node as canonical JSON text; g_free() it
+ */
+KV_AVAILABLE_IN_1_0
+char *kv_json_node_to_canonical (JsonNode *node, gsize *out_len);
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* kv-store.h — KvStore: a handle on a key-value store, and every operation on it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(__LIBKV_H_INSIDE__) && !defined(KV_COMPILATION)
+#error "Only <libkv/kv.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+#include <libkv/kv-version-macros.h>
+#include <libkv/kv-options.h>
+
+G_BEGIN_DECLS
+
+/** KV_MAX_KEY_LENGTH: longest key in bytes (LMDB's default key limit); keys are non-empty UTF-8. */
+#define KV_MAX_KEY_LENGTH 511
+/** KV_MAX_VALUE_SIZE: largest stored value in bytes: 64 MiB, so every value fits a JSONL line. */
+#define KV_MAX_VALUE_SIZE (64u * 1024u * 1024u)
+
+/*
+ * Values.
+ *
+ * In %KV_SERIALIZATION_JSON mode a value passed in is JSON text; libkv stores
+ * its canonical form (see kv_json_canonicalize()) and hands back canonical
+ * text. In %KV_SERIALIZATION_STRING mode value bytes are stored as given.
+ * Every #GBytes libkv returns is followed in memory by a NUL byte that its size
+ * does not count, so its data may be read as a C string when the value holds
+ * no NUL itself. Returned #GBytes are the caller's (transfer full) and stay
+ * valid after the store is closed.
+ *
+ * Threads.
+ *
+ * Every function here may be called from any thread at the same time as any
+ * other, on one handle or on several; operations on one key are linearizable.
+ */
+
+#define KV_TYPE_STORE (kv_store_get_type ())
+KV_AVAILABLE_IN_1_0
+G_DECLARE_FINAL_TYPE (KvStore, kv_store, KV, STORE, GObject)
+
+/**
+ * kv_store_open:
+ * @options: (nullable): options, or %NULL for the defaults
+ *
+ * Opens a store of its own: nothing is shared with other handles.
+ *
+ * Returns: (transfer full) (nullable): a new handle, or %NULL with @error set
+ */
+KV_AVAILABLE_IN_1_0
+KvStore *kv_store_open (const KvOptions *options, GError **error);
+
+/**
+ * kv_store_open_shared:
+ * @options: (nullable): options, or %NULL for the defaults
+ *
+ * Returns a new handle on the process-wide store, as openKv() does. The first
+ * successful call fixes the configuration for the life of the process; later
+ * calls with options that are not kv_options_equal() fail with
+ * %KV_ERROR_KV_OPTIONS_CONFLICT, even after every handle was closed. The store
+ * stays open while any handle on it is open and closes with the last one.
+ *
+ * Returns: (transfer full) (nullable): a new handle, or %NULL with @error set
+ */
+KV_AVAILABLE_IN_1_0
+KvStore *kv_store_open_shared (const KvOptions *options, GError **error);
+
+/**
+ * kv_store_close:
+ *
+ * Closes this handle; idempotent. Later calls on it fail with
+ * %KV_ERROR_STORE_CLOSED. Calls already running finish normally. The store
+ * itself closes when its last handle closes (or is finalized).
+ */
+KV_AVAILABLE_IN_1_0
+void kv_store_close (KvStore *store);
+
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_is_closed (KvStore *store);
+
+/** kv_store_get_options: Returns: (transfer none): the store's options, valid as long as @store */
+KV_AVAILABLE_IN_1_0
+const KvOptions *kv_store_get_options (KvStore *store);
+
+/**
+ * kv_store_get:
+ *
+ * Returns: (transfer full) (nullable): the value of @key, or %NULL with
+ *   %KV_ERROR_KEY_NOT_FOUND when it is missing
+ */
+KV_AVAILABLE_IN_1_0
+GBytes *kv_store_get (KvStore *store, const char *key, GError **error);
+
+/**
+ * kv_store_get_many:
+ * @keys: (array length=n_keys): keys to read; duplicates allowed, an empty key reads as missing
+ * @item_errors: (out) (optional) (element-type KvItemError) (transfer full): on failure, what was wrong with which key
+ *
+ * Reads many keys in one call. The memory backend reads each key under its
+ * shard lock; there is no cross-key snapshot.
+ *
+ * Returns: (transfer full) (element-type GBytes) (nullable): an array of
+ *   @n_keys values in input order, %NULL where the key is missing
+ */
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_get_many (KvStore *store, const char *const *keys, gsize n_keys,
+                              GPtrArray **item_errors, GError **error);
+
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_exists (KvStore *store, const char *key,
+                                                    gboolean *out_exists, GError **error);
+
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set (KvStore *store, const char *key,
+                                                 const char *value, gsize value_len,
+                                                 GError **error);
+
+/**
+ * kv_store_set_many:
+ * @keys: (array length=n): keys, non-empty
+ * @values: (array length=n): values
+ * @value_lens: (array length=n): value lengths
+ * @item_errors: (out) (optional) (element-type KvItemError) (transfer full): on
+ *   %KV_ERROR_INVALID_OPTIONS, one item per bad entry
+ *
+ * All-or-nothing validation: every key and value is checked (and canonicalized)
+ * before the first write; if any fails nothing is written. Later keys win over
+ * earlier duplicates.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set_many (KvStore *store, const char *const *keys,
+                                                      const char *const *values,
+                                                      const gsize *value_lens, gsize n,
+                                                      GPtrArray **item_errors, GError **error);
+
+/** kv_store_delete: deleting a missing key succeeds. */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete (KvStore *store, const char *key,
+                                                    GError **error);
+
+/**
+ * kv_store_delete_many:
+ * @out_deleted: (out) (optional): keys that existed and were deleted
+ * @out_missing: (out) (optional): keys that were already missing
+ *
+ * Validates every key first (none empty); then deletes in input order.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete_many (KvStore *store, const char *const *keys,
+                                                         gsize n, guint64 *out_deleted,
+                                                         guint64 *out_missing,
+                                                         GPtrArray **item_errors,
+                                                         GError **error);
+
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_clear (KvStore *store, GError **error);
+
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_size (KvStore *store, guint64 *out_size,
+                                                  GError **error);
+
+/**
+ * kv_store_increment_by:
+ * @out_value: (out) (optional): the new value
+ *
+ * Adds @delta to the 64-bit integer stored at @key (a missing key counts as
+ * 0) and stores the result as a JSON integer. A stored value that is not an
+ * integer (or a JSON string holding one), or a sum that overflows, fails with
+ * %KV_ERROR_VALUE_PARSE and leaves the value unchanged.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_increment_by (KvStore *store, const char *key,
+                                                          gint64 delta, gint64 *out_value,
+                                                          GError **error);
+
+/**
+ * kv_store_get_or_set:
+ * @out_loaded: (out) (optional): %TRUE if the key existed
+ *
+ * Returns: (transfer full) (nullable): the existing value, or the stored @value
+ */
+KV_AVAILABLE_IN_1_0
+GBytes *kv_store_get_or_set (KvStore *store, const char *key, const char *value,
+                             gsize value_len, gboolean *out_loaded, GError **error);
+
+/**
+ * kv_store_swap:
+ * @out_previous: (out) (optional) (transfer full) (nullable): the replaced value, %NULL if the key was missing
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_swap (KvStore *store, const char *key,
+                                                  const char *value, gsize value_len,
+                                                  GBytes **out_previous, GError **error);
+
+/**
+ * kv_store_compare_and_swap:
+ * @expected: (nullable): the value the key must hold, or %NULL for "the key must be missing"
+ * @out_swapped: (out): whether @value was stored
+ * @out_existed: (out) (optional): on mismatch, whether the key existed
+ * @out_current: (out) (optional) (transfer full) (nullable): on mismatch, the current value
+ *
+ * Values are compared in stored form (canonical JSON in json mode), so
+ * `{"a":1,"b":2}` matches `{"b":2,"a":1}`.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_swap (KvStore *store, const char *key,
+                                                              const char *expected,
+                                                              gsize expected_len,
+                                                              const char *value, gsize value_len,
+                                                              gboolean *out_swapped,
+                                                              gboolean *out_existed,
+                                                              GBytes **out_current,
+                                                              GError **error);
+
+/** kv_store_set_if_absent: compare-and-swap against a missing key. */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set_if_absent (KvStore *store, const char *key,
+                                                           const char *value, gsize value_len,
+                                                           gboolean *out_set, GError **error);
+
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete_if_exists (KvStore *store, const char *key,
+                                                              gboolean *out_deleted,
+                                                              GError **error);
+
+/**
+ * kv_store_compare_and_delete:
+ * @expected: the value the key must hold (not %NULL: JSON `null` is the text "null")
+ *
+ * Like kv_store_compare_and_swap() but deletes on a match.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_delete (KvStore *store, const char *key,
+                                                                const char *expected,
+                                                                gsize expected_len,
+                                                                gboolean *out_deleted,
+                                                                gboolean *out_existed,
+                                                                GBytes **out_current,
+                                                                GError **error);
+
+/**
+ * kv_store_dup_stats_json:
+ *
+ * A diagnostic snapshot in the shape of the JS API's `KVStats` (`backend`,
+ * `serialization`, `trackKeys`, `count`, `claims`, `index`, `disk`, plus
+ * backend details under `memory`/`lmdb`).
+ *
+ * Returns: (transfer full) (nullable): canonical JSON text; g_free() it
+ */
+KV_AVAILABLE_IN_1_0
+char *kv_store_dup_stats_json (KvStore *store, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* kv-value-private.h — key validation and value encoding shared by the store and every backend.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "kv.h"
+
+G_BEGIN_DECLS
+
+/* Non-empty, at most KV_MAX_KEY_LENGTH bytes, valid UTF-8; else KV_ERROR_INVALID_OPTIONS. */
+gboolean _kv_key_validate (const char *key, GError **error);
+
+/* Why a key is invalid, or NULL if it is fine; static strings. */
+const char *_kv_key_problem (const char *key);
+
+/* A GBytes holding a copy of @data followed by a NUL its size does not count. */
+GBytes *_kv_bytes_new (const char *data, gsize len);
+
+/* The stored form of a value coming in: canonical JSON in json mode, the bytes
+ * as given in string mode; KV_ERROR_SERIALIZER for bad JSON,
+ * KV_ERROR_INVALID_OPTIONS past KV_MAX_VALUE_SIZE. */
+GBytes *_kv_value_encode (KvSerialization mode, const char *data, gsize len, GError **error);
+
+/* The 64-bit integer a stored value holds (a JSON integer, or a JSON string
+ * holding one; in string mode the text itself); KV_ERROR_VALUE_PARSE otherwise. */
+gboolean _kv_value_to_int64 (GBytes *value, KvSerialization mode, gint64 *out, GError **error);
+
+/* The stored form of an integer (the same text in both modes). */
+GBytes *_kv_value_from_int64 (gint64 value);
+
+G_END_DECLS

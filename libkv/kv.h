@@ -1,0 +1,15 @@
+/* kv.h — libkv, a shared key-value store for load tests. Include only this header.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define __LIBKV_H_INSIDE__
+
+#include <libkv/kv-version-macros.h>
+#include <libkv/kv-error.h>
+#include <libkv/kv-options.h>
+#include <libkv/kv-json.h>
+#include <libkv/kv-store.h>
+
+#undef __LIBKV_H_INSIDE__
