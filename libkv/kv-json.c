@@ -206,6 +206,196 @@ kv_json_node_to_canonical (JsonNode *node, gsize *out_len)
   return g_string_free (out, FALSE);
 }
 
+
+/* ---- Strict syntax check ------------------------------------------------------------------ */
+
+/* json-glib 1.6 accepts more than JSON (single quotes, hex numbers, comments,
+ * unknown escapes) and parses recursively without a depth limit. Values
+ * arriving from outside are checked against RFC 8259 first, with a nesting
+ * limit, so that what we store is JSON every other tool reads the same way
+ * and a hostile document cannot exhaust the stack. */
+#define KV_JSON_MAX_DEPTH 512
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  const char *problem;
+} Scanner;
+
+static gboolean scan_value (Scanner *s, int depth);
+
+static void
+skip_ws (Scanner *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+fail (Scanner *s, const char *problem)
+{
+  if (s->problem == NULL)
+    s->problem = problem;
+  return FALSE;
+}
+
+static gboolean
+scan_literal (Scanner *s, const char *word)
+{
+  gsize n = strlen (word);
+  if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0)
+    return fail (s, "unexpected character");
+  s->p += n;
+  return TRUE;
+}
+
+static gboolean
+scan_digits (Scanner *s)
+{
+  const char *start = s->p;
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > start;
+}
+
+static gboolean
+scan_number (Scanner *s)
+{
+  if (s->p < s->end && *s->p == '-')
+    s->p++;
+  if (s->p < s->end && *s->p == '0')
+    s->p++;
+  else if (!(s->p < s->end && *s->p >= '1' && *s->p <= '9') || !scan_digits (s))
+    return fail (s, "malformed number");
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      if (!scan_digits (s))
+        return fail (s, "malformed number");
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!scan_digits (s))
+        return fail (s, "malformed number");
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_string (Scanner *s)
+{
+  s->p++; /* opening quote */
+  while (s->p < s->end)
+    {
+      unsigned char c = (unsigned char) *s->p++;
+      if (c == '"')
+        return TRUE;
+      if (c < 0x20)
+        return fail (s, "unescaped control character in string");
+      if (c != '\\')
+        continue;
+      if (s->p >= s->end)
+        break;
+      c = (unsigned char) *s->p++;
+      if (c == 'u')
+        {
+          for (int i = 0; i < 4; i++, s->p++)
+            if (s->p >= s->end || !g_ascii_isxdigit (*s->p))
+              return fail (s, "malformed \\u escape");
+        }
+      else if (!strchr ("\"\\/bfnrt", c) || c == '\0')
+        return fail (s, "unknown escape in string");
+    }
+  return fail (s, "unterminated string");
+}
+
+static gboolean
+scan_container (Scanner *s, int depth, char close, gboolean members)
+{
+  if (depth >= KV_JSON_MAX_DEPTH)
+    return fail (s, "nested deeper than " G_STRINGIFY (KV_JSON_MAX_DEPTH) " levels");
+  s->p++; /* opening bracket */
+  skip_ws (s);
+  if (s->p < s->end && *s->p == close)
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      skip_ws (s);
+      if (members)
+        {
+          if (s->p >= s->end || *s->p != '"')
+            return fail (s, "expected a member name");
+          if (!scan_string (s))
+            return FALSE;
+          skip_ws (s);
+          if (s->p >= s->end || *s->p != ':')
+            return fail (s, "expected ':'");
+          s->p++;
+        }
+      if (!scan_value (s, depth + 1))
+        return FALSE;
+      skip_ws (s);
+      if (s->p < s->end && *s->p == ',')
+        {
+          s->p++;
+          continue;
+        }
+      if (s->p < s->end && *s->p == close)
+        {
+          s->p++;
+          return TRUE;
+        }
+      return fail (s, members ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static gboolean
+scan_value (Scanner *s, int depth)
+{
+  skip_ws (s);
+  if (s->p >= s->end)
+    return fail (s, "unexpected end of text");
+  switch (*s->p)
+    {
+    case '{': return scan_container (s, depth, '}', TRUE);
+    case '[': return scan_container (s, depth, ']', FALSE);
+    case '"': return scan_string (s);
+    case 't': return scan_literal (s, "true");
+    case 'f': return scan_literal (s, "false");
+    case 'n': return scan_literal (s, "null");
+    default:
+      if (*s->p == '-' || g_ascii_isdigit (*s->p))
+        return scan_number (s);
+      return fail (s, "unexpected character");
+    }
+}
+
+static gboolean
+check_strict_syntax (const char *json, gsize len, GError **error)
+{
+  Scanner s = { json, json + len, NULL };
+
+  if (!g_utf8_validate_len (json, len, NULL))
+    s.problem = "text is not valid UTF-8";
+  else if (scan_value (&s, 0))
+    {
+      skip_ws (&s);
+      if (s.p == s.end)
+        return TRUE;
+      s.problem = "unexpected text after the value";
+    }
+  g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
+               s.problem, (gsize) (s.p - json));
+  return FALSE;
+}
+
 char *
 kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error)
 {
@@ -223,6 +413,8 @@ kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **err
       g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: it contains a NUL byte");
       return NULL;
     }
+  if (!check_strict_syntax (json, (gsize) len, error))
+    return NULL;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, json, len, &local))
     {

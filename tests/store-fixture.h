@@ -1,0 +1,88 @@
+/* store-fixture.h — runs each store-semantics test once per backend configuration.
+ *
+ * The conformance suite is written once; backends are rows of store_backends[].
+ */
+#pragma once
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <libkv/kv.h>
+
+typedef struct
+{
+  const char *name;         /* test path component */
+  const char *options_json; /* openKv() options; "%s" is replaced by a per-test path */
+} StoreBackend;
+
+typedef struct
+{
+  KvStore *store;
+  const StoreBackend *backend;
+  char *dir;
+} StoreFixture;
+
+static const StoreBackend store_backends[] = {
+  { "memory", "{\"backend\":\"memory\",\"memory\":{\"shardCount\":4}}" },
+  { "memory-1-shard", "{\"backend\":\"memory\",\"memory\":{\"shardCount\":1}}" },
+};
+
+static inline KvStore *
+store_fixture_open_with (const StoreBackend *backend, const char *dir, const char *extra_json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KvOptions) options = NULL;
+  g_autofree char *path = g_build_filename (dir, "store.kv", NULL);
+  g_autofree char *json = NULL;
+  KvStore *store;
+
+  /* Merge: backend options, then the test's extras, as one JSON object. */
+  json = g_strdup_printf ("%.*s,\"path\":\"%s\"%s%s}", (int) strlen (backend->options_json) - 1,
+                          backend->options_json, path, extra_json ? "," : "",
+                          extra_json ? extra_json : "");
+  options = kv_options_new_from_json (json, &error);
+  g_assert_no_error (error);
+  store = kv_store_open (options, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static inline void
+store_fixture_setup (StoreFixture *f, gconstpointer data)
+{
+  f->backend = data;
+  f->dir = g_dir_make_tmp ("kv-test-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->store = store_fixture_open_with (f->backend, f->dir, NULL);
+}
+
+static inline void
+store_fixture_teardown (StoreFixture *f, gconstpointer data)
+{
+  g_clear_object (&f->store);
+  if (f->dir)
+    {
+      g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+      const char *name;
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *p = g_build_filename (f->dir, name, NULL);
+          g_remove (p);
+        }
+      g_rmdir (f->dir);
+      g_free (f->dir);
+    }
+}
+
+/* Registers @func once per backend as /kv/store/<backend>/<name>. */
+#define STORE_TEST_ADD(test_name, test_func)                                                                 \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    for (gsize _i = 0; _i < G_N_ELEMENTS (store_backends); _i++)                                   \
+      {                                                                                            \
+        g_autofree char *_path = g_strdup_printf ("/kv/store/%s/%s", store_backends[_i].name, test_name); \
+        g_test_add (_path, StoreFixture, &store_backends[_i], store_fixture_setup, test_func,           \
+                    store_fixture_teardown);                                                       \
+      }                                                                                            \
+  }                                                                                                \
+  G_STMT_END

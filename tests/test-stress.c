@@ -1,0 +1,315 @@
+/* test-stress.c — many threads on one store; every test checks an exact invariant.
+ *
+ * Sized to finish in seconds under ThreadSanitizer; `-m slow` (make check-long)
+ * multiplies the work by ten. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store-fixture.h"
+
+#define N_THREADS 16
+
+static guint rounds_scale = 1;
+
+typedef struct
+{
+  KvStore *store;
+  guint index;
+  gpointer shared;
+} Worker;
+
+static void
+run_workers (KvStore *store, GThreadFunc func, gpointer shared)
+{
+  GThread *threads[N_THREADS];
+  Worker workers[N_THREADS];
+
+  for (guint i = 0; i < N_THREADS; i++)
+    {
+      workers[i] = (Worker){ store, i, shared };
+      threads[i] = g_thread_new ("kv-stress", func, &workers[i]);
+    }
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+}
+
+static gint64
+get_int (KvStore *store, const char *key)
+{
+  g_autoptr (GBytes) v = kv_store_get (store, key, NULL);
+  g_assert_nonnull (v);
+  return g_ascii_strtoll (g_bytes_get_data (v, NULL), NULL, 10);
+}
+
+/* incrementBy: 16 threads × N increments spread over 8 counters; totals exact. */
+#define INCREMENTS 2000
+static gpointer
+increment_worker (gpointer data)
+{
+  Worker *w = data;
+
+  for (guint i = 0; i < INCREMENTS * rounds_scale; i++)
+    {
+      char key[16];
+      g_snprintf (key, sizeof key, "ctr%u", (i + w->index) % 8);
+      g_assert_true (kv_store_increment_by (w->store, key, 1 + (i % 3), NULL, NULL));
+    }
+  return NULL;
+}
+
+static void
+test_increment_totals (StoreFixture *f, gconstpointer data)
+{
+  gint64 total = 0, expected = 0;
+
+  run_workers (f->store, increment_worker, NULL);
+  for (guint i = 0; i < INCREMENTS * rounds_scale; i++)
+    expected += 1 + (i % 3);
+  expected *= N_THREADS;
+  for (guint c = 0; c < 8; c++)
+    {
+      char key[16];
+      g_snprintf (key, sizeof key, "ctr%u", c);
+      total += get_int (f->store, key);
+    }
+  g_assert_cmpint (total, ==, expected);
+}
+
+/* A counter kept with get + compareAndSwap retries loses no update. */
+#define CAS_INCREMENTS 300
+static gpointer
+cas_worker (gpointer data)
+{
+  Worker *w = data;
+  guint *retries = w->shared;
+
+  for (guint i = 0; i < CAS_INCREMENTS * rounds_scale; i++)
+    for (;;)
+      {
+        g_autoptr (GBytes) current = kv_store_get (w->store, "cas", NULL);
+        gint64 n = g_ascii_strtoll (g_bytes_get_data (current, NULL), NULL, 10);
+        char next[32];
+        gboolean swapped = FALSE;
+        g_snprintf (next, sizeof next, "%" G_GINT64_FORMAT, n + 1);
+        g_assert_true (kv_store_compare_and_swap (w->store, "cas", g_bytes_get_data (current, NULL),
+                                                  g_bytes_get_size (current), next, strlen (next),
+                                                  &swapped, NULL, NULL, NULL));
+        if (swapped)
+          break;
+        g_atomic_int_inc ((gint *) retries);
+      }
+  return NULL;
+}
+
+static void
+test_cas_counter (StoreFixture *f, gconstpointer data)
+{
+  guint retries = 0;
+
+  g_assert_true (kv_store_set (f->store, "cas", "0", 1, NULL));
+  run_workers (f->store, cas_worker, &retries);
+  g_assert_cmpint (get_int (f->store, "cas"), ==, N_THREADS * CAS_INCREMENTS * rounds_scale);
+  g_test_message ("CAS retries under contention: %u", retries);
+}
+
+/* setIfAbsent: for every round key exactly one thread wins. */
+#define ROUNDS 300
+static gpointer
+first_writer_worker (gpointer data)
+{
+  Worker *w = data;
+  gint *wins = w->shared;
+
+  for (guint r = 0; r < ROUNDS * rounds_scale; r++)
+    {
+      char key[32], value[16];
+      gboolean set = FALSE;
+      g_snprintf (key, sizeof key, "round:%u", r);
+      g_snprintf (value, sizeof value, "%u", w->index);
+      g_assert_true (kv_store_set_if_absent (w->store, key, value, strlen (value), &set, NULL));
+      if (set)
+        g_atomic_int_inc (&wins[r]);
+    }
+  return NULL;
+}
+
+static void
+test_first_writer_wins (StoreFixture *f, gconstpointer data)
+{
+  g_autofree gint *wins = g_new0 (gint, ROUNDS * rounds_scale);
+
+  run_workers (f->store, first_writer_worker, wins);
+  for (guint r = 0; r < ROUNDS * rounds_scale; r++)
+    g_assert_cmpint (wins[r], ==, 1);
+}
+
+/* deleteIfExists / compareAndDelete: each item is taken by exactly one thread. */
+#define ITEMS 2000
+static gpointer
+take_worker (gpointer data)
+{
+  Worker *w = data;
+  gint *taken = w->shared;
+
+  for (guint i = 0; i < ITEMS * rounds_scale; i++)
+    {
+      guint item = (i * 7 + w->index * 13) % (ITEMS * rounds_scale);
+      char key[32];
+      gboolean deleted = FALSE;
+      g_snprintf (key, sizeof key, "item:%u", item);
+      if (w->index % 2)
+        g_assert_true (kv_store_delete_if_exists (w->store, key, &deleted, NULL));
+      else
+        g_assert_true (kv_store_compare_and_delete (w->store, key, "true", 4, &deleted, NULL, NULL,
+                                                    NULL));
+      if (deleted)
+        g_atomic_int_inc (&taken[item]);
+    }
+  return NULL;
+}
+
+static void
+test_exclusive_take (StoreFixture *f, gconstpointer data)
+{
+  guint n = ITEMS * rounds_scale;
+  g_autofree gint *taken = g_new0 (gint, n);
+  guint64 size = 1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      char key[32];
+      g_snprintf (key, sizeof key, "item:%u", i);
+      g_assert_true (kv_store_set (f->store, key, "true", 4, NULL));
+    }
+  run_workers (f->store, take_worker, taken);
+  for (guint i = 0; i < n; i++)
+    if (taken[i] != 1)
+      g_error ("item %u taken %d times", i, taken[i]);
+  g_assert_true (kv_store_size (f->store, &size, NULL));
+  g_assert_cmpuint (size, ==, 0);
+}
+
+/* Mixed set/delete/swap/getMany/clear on a few hot keys: no crash, and every
+ * value read is one some thread wrote whole. */
+#define MIXED_OPS 3000
+static gboolean
+value_is_well_formed (GBytes *v)
+{
+  const char *s = g_bytes_get_data (v, NULL);
+  guint t, n;
+  return sscanf (s, "{\"n\":%u,\"t\":%u}", &n, &t) == 2 && t < N_THREADS;
+}
+
+static gpointer
+mixed_worker (gpointer data)
+{
+  Worker *w = data;
+  GRand *rand = g_rand_new_with_seed (w->index);
+
+  for (guint i = 0; i < MIXED_OPS * rounds_scale; i++)
+    {
+      char key[16], value[64];
+      const char *many[3];
+      guint op = g_rand_int_range (rand, 0, 100);
+      g_snprintf (key, sizeof key, "hot%d", g_rand_int_range (rand, 0, 6));
+      g_snprintf (value, sizeof value, "{\"t\":%u,\"n\":%u}", w->index, i);
+      if (op < 35)
+        g_assert_true (kv_store_set (w->store, key, value, strlen (value), NULL));
+      else if (op < 50)
+        g_assert_true (kv_store_delete (w->store, key, NULL));
+      else if (op < 60)
+        {
+          g_autoptr (GBytes) prev = NULL;
+          g_assert_true (kv_store_swap (w->store, key, value, strlen (value), &prev, NULL));
+          g_assert_true (prev == NULL || value_is_well_formed (prev));
+        }
+      else if (op < 70)
+        {
+          g_autoptr (GPtrArray) got = NULL;
+          many[0] = "hot0", many[1] = key, many[2] = "hot5";
+          got = kv_store_get_many (w->store, many, 3, NULL, NULL);
+          for (guint j = 0; j < 3; j++)
+            g_assert_true (got->pdata[j] == NULL || value_is_well_formed (got->pdata[j]));
+        }
+      else if (op < 71)
+        g_assert_true (kv_store_clear (w->store, NULL));
+      else
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GBytes) v = kv_store_get (w->store, key, &error);
+          g_assert_true (v == NULL ? g_error_matches (error, KV_ERROR, KV_ERROR_KEY_NOT_FOUND)
+                                   : value_is_well_formed (v));
+        }
+    }
+  g_rand_free (rand);
+  return NULL;
+}
+
+static void
+test_mixed_races (StoreFixture *f, gconstpointer data)
+{
+  guint64 size = 0;
+
+  run_workers (f->store, mixed_worker, NULL);
+  g_assert_true (kv_store_size (f->store, &size, NULL));
+  g_assert_cmpuint (size, <=, 6);
+}
+
+/* Closing a handle while other threads use it: calls either complete or fail
+ * with StoreClosedError; nothing crashes, nothing leaks (ASan checks). */
+static gpointer
+use_until_closed_worker (gpointer data)
+{
+  Worker *w = data;
+  gint *closed_seen = w->shared;
+
+  for (guint i = 0;; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      char key[16];
+      g_snprintf (key, sizeof key, "k%u", i % 50);
+      if (!kv_store_increment_by (w->store, key, 1, NULL, &error))
+        {
+          g_assert_error (error, KV_ERROR, KV_ERROR_STORE_CLOSED);
+          g_atomic_int_inc (closed_seen);
+          return NULL;
+        }
+    }
+}
+
+static gpointer
+closer_thread (gpointer data)
+{
+  g_usleep (20 * 1000);
+  kv_store_close (data);
+  return NULL;
+}
+
+static void
+test_close_while_busy (StoreFixture *f, gconstpointer data)
+{
+  gint closed_seen = 0;
+  GThread *closer = g_thread_new ("closer", closer_thread, f->store);
+
+  run_workers (f->store, use_until_closed_worker, &closed_seen);
+  g_thread_join (closer);
+  g_assert_cmpint (closed_seen, ==, N_THREADS);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  if (g_test_slow ())
+    rounds_scale = 10;
+
+  STORE_TEST_ADD ("stress/increment-totals", test_increment_totals);
+  STORE_TEST_ADD ("stress/cas-counter", test_cas_counter);
+  STORE_TEST_ADD ("stress/first-writer-wins", test_first_writer_wins);
+  STORE_TEST_ADD ("stress/exclusive-take", test_exclusive_take);
+  STORE_TEST_ADD ("stress/mixed-races", test_mixed_races);
+  STORE_TEST_ADD ("stress/close-while-busy", test_close_while_busy);
+  return g_test_run ();
+}
