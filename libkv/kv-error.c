@@ -6,7 +6,22 @@
 
 #include "kv.h"
 
-G_DEFINE_QUARK (kv-error-quark, kv_error)
+/* Not G_DEFINE_QUARK: its cache is a plain static written by whichever thread
+ * comes first, a data race (harmless in practice, but undefined behaviour and a
+ * ThreadSanitizer report). Atomics make the same idempotent cache well-defined. */
+GQuark
+kv_error_quark (void)
+{
+  static gint cached;
+  GQuark quark = (GQuark) g_atomic_int_get (&cached);
+
+  if (G_UNLIKELY (quark == 0))
+    {
+      quark = g_quark_from_static_string ("kv-error-quark");
+      g_atomic_int_set (&cached, (gint) quark);
+    }
+  return quark;
+}
 
 /* One table serves three jobs: the GEnum type (value_nick is the JS name),
  * kv_error_code_get_name() and kv_error_code_from_name(). Indexed by code. */

@@ -18,7 +18,10 @@ struct _KvStore
 {
   GObject parent_instance;
 
-  GMutex lock;        /* guards core */
+  /* Guards core. A read lock per call (calls on one handle do not serialize),
+   * the write lock to close. GRWLock rather than GMutex also because it is
+   * pthread-based, so ThreadSanitizer sees it (GLib's GMutex is a bare futex). */
+  GRWLock lock;
   KvCore *core;       /* NULL once closed */
   KvOptions *options; /* kept after close for kv_store_get_options() */
 };
@@ -27,7 +30,7 @@ G_DEFINE_FINAL_TYPE (KvStore, kv_store, G_TYPE_OBJECT)
 
 /* ---- Cores ------------------------------------------------------------------------------- */
 
-static GMutex shared_lock;
+static GRWLock shared_lock; /* only ever write-locked: a mutex TSan can see */
 static KvOptions *shared_config; /* fixed by the first successful open_shared, never reset */
 static KvCore *shared_core;      /* the live shared core, if any */
 
@@ -78,11 +81,11 @@ _kv_core_release (KvCore *core)
   if (core->shared)
     {
       /* Close the backend before a new shared core may open the same files. */
-      g_mutex_lock (&shared_lock);
+      g_rw_lock_writer_lock (&shared_lock);
       core_free (core);
       if (shared_core == core)
         shared_core = NULL;
-      g_mutex_unlock (&shared_lock);
+      g_rw_lock_writer_unlock (&shared_lock);
     }
   else
     core_free (core);
@@ -94,11 +97,11 @@ _kv_core_acquire (KvStore *store, GError **error)
 {
   KvCore *core;
 
-  g_mutex_lock (&store->lock);
+  g_rw_lock_reader_lock (&store->lock);
   core = store->core;
   if (core)
     g_atomic_int_inc (&core->ref_count);
-  g_mutex_unlock (&store->lock);
+  g_rw_lock_reader_unlock (&store->lock);
   if (core == NULL)
     g_set_error_literal (error, KV_ERROR, KV_ERROR_STORE_CLOSED, "the store handle is closed");
   return core;
@@ -127,7 +130,7 @@ kv_store_finalize (GObject *object)
 
   kv_store_close (self);
   kv_options_free (self->options);
-  g_mutex_clear (&self->lock);
+  g_rw_lock_clear (&self->lock);
   G_OBJECT_CLASS (kv_store_parent_class)->finalize (object);
 }
 
@@ -140,7 +143,7 @@ kv_store_class_init (KvStoreClass *klass)
 static void
 kv_store_init (KvStore *self)
 {
-  g_mutex_init (&self->lock);
+  g_rw_lock_init (&self->lock);
 }
 
 static KvStore *
@@ -176,10 +179,10 @@ kv_store_open_shared (const KvOptions *options, GError **error)
 
   for (;;)
     {
-      g_mutex_lock (&shared_lock);
+      g_rw_lock_writer_lock (&shared_lock);
       if (shared_config && !kv_options_equal (shared_config, options))
         {
-          g_mutex_unlock (&shared_lock);
+          g_rw_lock_writer_unlock (&shared_lock);
           g_set_error_literal (error, KV_ERROR, KV_ERROR_KV_OPTIONS_CONFLICT,
                                "openKv() options differ from the options the store was first "
                                "opened with in this process; every openKv() call must pass "
@@ -191,24 +194,24 @@ kv_store_open_shared (const KvOptions *options, GError **error)
           core = core_open (options, error);
           if (core == NULL)
             {
-              g_mutex_unlock (&shared_lock);
+              g_rw_lock_writer_unlock (&shared_lock);
               return NULL;
             }
           core->shared = TRUE;
           shared_core = core;
           if (shared_config == NULL)
             shared_config = kv_options_copy (options);
-          g_mutex_unlock (&shared_lock);
+          g_rw_lock_writer_unlock (&shared_lock);
           return handle_new (core);
         }
       if (core_try_ref (shared_core))
         {
           core = shared_core;
-          g_mutex_unlock (&shared_lock);
+          g_rw_lock_writer_unlock (&shared_lock);
           return handle_new (core);
         }
       /* The last handle is closing this very moment; wait until it is gone. */
-      g_mutex_unlock (&shared_lock);
+      g_rw_lock_writer_unlock (&shared_lock);
       g_thread_yield ();
     }
 }
@@ -219,9 +222,9 @@ kv_store_close (KvStore *store)
   KvCore *core;
 
   g_return_if_fail (KV_IS_STORE (store));
-  g_mutex_lock (&store->lock);
+  g_rw_lock_writer_lock (&store->lock);
   core = g_steal_pointer (&store->core);
-  g_mutex_unlock (&store->lock);
+  g_rw_lock_writer_unlock (&store->lock);
   if (core)
     _kv_core_release (core);
 }
@@ -232,9 +235,9 @@ kv_store_is_closed (KvStore *store)
   gboolean closed;
 
   g_return_val_if_fail (KV_IS_STORE (store), TRUE);
-  g_mutex_lock (&store->lock);
+  g_rw_lock_reader_lock (&store->lock);
   closed = store->core == NULL;
-  g_mutex_unlock (&store->lock);
+  g_rw_lock_reader_unlock (&store->lock);
   return closed;
 }
 
