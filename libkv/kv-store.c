@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "kv-store-private.h"
@@ -30,7 +31,10 @@ G_DEFINE_FINAL_TYPE (KvStore, kv_store, G_TYPE_OBJECT)
 
 /* ---- Cores ------------------------------------------------------------------------------- */
 
-static GRWLock shared_lock; /* only ever write-locked: a mutex TSan can see */
+/* A static GMutex/GRWLock is allocated lazily on first use, published with
+ * GLib's own (uninstrumented) atomics; a statically initialised pthread mutex
+ * has no such first-use race and ThreadSanitizer sees every use of it. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static KvOptions *shared_config; /* fixed by the first successful open_shared, never reset */
 static KvCore *shared_core;      /* the live shared core, if any */
 
@@ -81,11 +85,11 @@ _kv_core_release (KvCore *core)
   if (core->shared)
     {
       /* Close the backend before a new shared core may open the same files. */
-      g_rw_lock_writer_lock (&shared_lock);
+      pthread_mutex_lock (&shared_lock);
       core_free (core);
       if (shared_core == core)
         shared_core = NULL;
-      g_rw_lock_writer_unlock (&shared_lock);
+      pthread_mutex_unlock (&shared_lock);
     }
   else
     core_free (core);
@@ -179,10 +183,10 @@ kv_store_open_shared (const KvOptions *options, GError **error)
 
   for (;;)
     {
-      g_rw_lock_writer_lock (&shared_lock);
+      pthread_mutex_lock (&shared_lock);
       if (shared_config && !kv_options_equal (shared_config, options))
         {
-          g_rw_lock_writer_unlock (&shared_lock);
+          pthread_mutex_unlock (&shared_lock);
           g_set_error_literal (error, KV_ERROR, KV_ERROR_KV_OPTIONS_CONFLICT,
                                "openKv() options differ from the options the store was first "
                                "opened with in this process; every openKv() call must pass "
@@ -194,24 +198,24 @@ kv_store_open_shared (const KvOptions *options, GError **error)
           core = core_open (options, error);
           if (core == NULL)
             {
-              g_rw_lock_writer_unlock (&shared_lock);
+              pthread_mutex_unlock (&shared_lock);
               return NULL;
             }
           core->shared = TRUE;
           shared_core = core;
           if (shared_config == NULL)
             shared_config = kv_options_copy (options);
-          g_rw_lock_writer_unlock (&shared_lock);
+          pthread_mutex_unlock (&shared_lock);
           return handle_new (core);
         }
       if (core_try_ref (shared_core))
         {
           core = shared_core;
-          g_rw_lock_writer_unlock (&shared_lock);
+          pthread_mutex_unlock (&shared_lock);
           return handle_new (core);
         }
       /* The last handle is closing this very moment; wait until it is gone. */
-      g_rw_lock_writer_unlock (&shared_lock);
+      pthread_mutex_unlock (&shared_lock);
       g_thread_yield ();
     }
 }

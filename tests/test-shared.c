@@ -112,6 +112,60 @@ scenario_private_stores_are_independent (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+/* 16 threads open, use and close handles on the shared store while the main
+ * thread keeps one open: the store never closes under them, and the counter
+ * they share comes out exact. */
+#define RACE_THREADS 16
+#define RACE_ROUNDS 200
+
+static gpointer
+open_use_close_worker (gpointer data)
+{
+  const KvOptions *o = data;
+
+  for (int i = 0; i < RACE_ROUNDS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (KvStore) h = kv_store_open_shared (o, &error);
+      g_assert_no_error (error);
+      g_assert_true (kv_store_increment_by (h, "total", 1, NULL, &error));
+      if (i % 2)
+        kv_store_close (h); /* explicit close half the time, finalize the other half */
+    }
+  return NULL;
+}
+
+static void
+scenario_concurrent_open_close (void)
+{
+  g_autoptr (KvOptions) o = memory_options (NULL);
+  g_autoptr (KvStore) keeper = kv_store_open_shared (o, NULL);
+  GThread *threads[RACE_THREADS];
+  g_autoptr (GBytes) total = NULL;
+
+  for (int i = 0; i < RACE_THREADS; i++)
+    threads[i] = g_thread_new ("open-close", open_use_close_worker, o);
+  for (int i = 0; i < RACE_THREADS; i++)
+    g_thread_join (threads[i]);
+  total = kv_store_get (keeper, "total", NULL);
+  g_assert_cmpint (g_ascii_strtoll (g_bytes_get_data (total, NULL), NULL, 10), ==,
+                   RACE_THREADS * RACE_ROUNDS);
+}
+
+/* With no keeper the store opens and closes many times over: every handle
+ * works while it is open and nothing leaks or crashes. */
+static void
+scenario_last_close_races_open (void)
+{
+  g_autoptr (KvOptions) o = memory_options (NULL);
+  GThread *threads[RACE_THREADS];
+
+  for (int i = 0; i < RACE_THREADS; i++)
+    threads[i] = g_thread_new ("open-close", open_use_close_worker, o);
+  for (int i = 0; i < RACE_THREADS; i++)
+    g_thread_join (threads[i]);
+}
+
 static void
 run_in_subprocess (gconstpointer data)
 {
@@ -136,6 +190,10 @@ main (int argc, char **argv)
   g_test_add_data_func ("/kv/shared/failed-open-no-lock-in",
                         scenario_failed_open_does_not_lock_in, run_in_subprocess);
   g_test_add_data_func ("/kv/shared/private-independent", scenario_private_stores_are_independent,
+                        run_in_subprocess);
+  g_test_add_data_func ("/kv/shared/concurrent-open-close", scenario_concurrent_open_close,
+                        run_in_subprocess);
+  g_test_add_data_func ("/kv/shared/last-close-races-open", scenario_last_close_races_open,
                         run_in_subprocess);
   return g_test_run ();
 }
