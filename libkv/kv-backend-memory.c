@@ -1,5 +1,9 @@
 /* kv-backend-memory.c — the memory backend: GHashTable shards, each behind its own lock.
  *
+ * With trackKeys every shard also keeps its keys in a KvKeyIndex (a GSequence),
+ * so ordered scans merge sorted runs and prefix counts and random picks cost
+ * O(shards · log n) instead of a walk over every key.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
@@ -7,13 +11,21 @@
 #include <string.h>
 
 #include "kv-backend-private.h"
+#include "kv-key-index-private.h"
+
+typedef struct
+{
+  GBytes *value;
+  GSequenceIter *pos; /* in the shard's index, when tracking */
+} MemEntry;
 
 /* Padded to a cache line so that two busy shards never share one. */
 typedef struct
 {
   GRWLock lock;
-  GHashTable *table; /* char *key (owned) -> GBytes *value (owned) */
-  char padding[64 - sizeof (GRWLock) - sizeof (GHashTable *)];
+  GHashTable *table;  /* char *key (owned) -> MemEntry * (owned) */
+  KvKeyIndex *index;  /* borrows the table's keys; NULL without trackKeys */
+  char padding[64 - sizeof (GRWLock) - sizeof (GHashTable *) - sizeof (KvKeyIndex *)];
 } MemShard;
 
 G_STATIC_ASSERT (sizeof (MemShard) == 64);
@@ -22,8 +34,16 @@ typedef struct
 {
   KvBackend parent;
   guint n_shards;
+  gboolean track_keys;
   MemShard *shards;
 } MemBackend;
+
+static void
+mem_entry_free (MemEntry *entry)
+{
+  g_bytes_unref (entry->value);
+  g_free (entry);
+}
 
 /* FNV-1a, then a multiplicative mix: GHashTable hashes keys with g_str_hash
  * inside a shard, so the shard choice must not correlate with it. */
@@ -47,6 +67,61 @@ shard_for (MemBackend *self, const char *key)
   return &self->shards[shard_index (self, key)];
 }
 
+/* Every shard, in index order: one consistent view for multi-shard reads;
+ * the fixed order means two such readers and clear() never deadlock. */
+static void
+lock_all_read (MemBackend *self)
+{
+  for (guint i = 0; i < self->n_shards; i++)
+    g_rw_lock_reader_lock (&self->shards[i].lock);
+}
+
+static void
+unlock_all_read (MemBackend *self)
+{
+  for (guint i = self->n_shards; i-- > 0;)
+    g_rw_lock_reader_unlock (&self->shards[i].lock);
+}
+
+/* ---- Single-shard primitives, called with the shard write-locked --------------------------- */
+
+/* Stores @value (reference taken over) at @key, adding the key to the index if new. */
+static void
+shard_put_locked (MemShard *shard, const char *key, GBytes *value)
+{
+  MemEntry *entry = g_hash_table_lookup (shard->table, key);
+  char *owned_key;
+
+  if (entry)
+    {
+      g_bytes_unref (entry->value);
+      entry->value = value;
+      return;
+    }
+  entry = g_new0 (MemEntry, 1);
+  entry->value = value;
+  owned_key = g_strdup (key);
+  if (shard->index)
+    entry->pos = _kv_key_index_insert (shard->index, owned_key);
+  g_hash_table_insert (shard->table, owned_key, entry);
+}
+
+static gboolean
+shard_remove_locked (MemShard *shard, const char *key)
+{
+  MemEntry *entry = g_hash_table_lookup (shard->table, key);
+
+  if (entry == NULL)
+    return FALSE;
+  /* Out of the index first: it borrows the key the table is about to free. */
+  if (entry->pos)
+    _kv_key_index_remove (entry->pos);
+  g_hash_table_remove (shard->table, key);
+  return TRUE;
+}
+
+/* ---- Plain operations ---------------------------------------------------------------------- */
+
 static void
 mem_free (KvBackend *backend)
 {
@@ -54,6 +129,7 @@ mem_free (KvBackend *backend)
 
   for (guint i = 0; i < self->n_shards; i++)
     {
+      _kv_key_index_free (self->shards[i].index);
       g_hash_table_unref (self->shards[i].table);
       g_rw_lock_clear (&self->shards[i].lock);
     }
@@ -65,12 +141,13 @@ static GBytes *
 mem_get (KvBackend *backend, const char *key, GError **error)
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
-  GBytes *value;
+  MemEntry *entry;
+  GBytes *value = NULL;
 
   g_rw_lock_reader_lock (&shard->lock);
-  value = g_hash_table_lookup (shard->table, key);
-  if (value)
-    g_bytes_ref (value);
+  entry = g_hash_table_lookup (shard->table, key);
+  if (entry)
+    value = g_bytes_ref (entry->value);
   g_rw_lock_reader_unlock (&shard->lock);
   return value;
 }
@@ -88,10 +165,9 @@ static gboolean
 mem_put (KvBackend *backend, const char *key, GBytes *value, GError **error)
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
-  char *owned_key = g_strdup (key); /* allocate outside the lock */
 
   g_rw_lock_writer_lock (&shard->lock);
-  g_hash_table_replace (shard->table, owned_key, g_bytes_ref (value));
+  shard_put_locked (shard, key, g_bytes_ref (value));
   g_rw_lock_writer_unlock (&shard->lock);
   return TRUE;
 }
@@ -114,7 +190,7 @@ mem_remove (KvBackend *backend, const char *key, gboolean *out_existed, GError *
   gboolean existed;
 
   g_rw_lock_writer_lock (&shard->lock);
-  existed = g_hash_table_remove (shard->table, key);
+  existed = shard_remove_locked (shard, key);
   g_rw_lock_writer_unlock (&shard->lock);
   if (out_existed)
     *out_existed = existed;
@@ -143,18 +219,20 @@ mem_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer use
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
   GBytes *replacement = NULL;
+  MemEntry *entry;
   KvUpdateAction action;
   gboolean ok = TRUE;
 
   g_rw_lock_writer_lock (&shard->lock);
-  action = func (g_hash_table_lookup (shard->table, key), &replacement, user_data, error);
+  entry = g_hash_table_lookup (shard->table, key);
+  action = func (entry ? entry->value : NULL, &replacement, user_data, error);
   switch (action)
     {
     case KV_UPDATE_PUT:
-      g_hash_table_replace (shard->table, g_strdup (key), replacement);
+      shard_put_locked (shard, key, replacement);
       break;
     case KV_UPDATE_DELETE:
-      g_hash_table_remove (shard->table, key);
+      shard_remove_locked (shard, key);
       break;
     case KV_UPDATE_KEEP:
     default:
@@ -170,12 +248,16 @@ mem_clear (KvBackend *backend, GError **error)
 {
   MemBackend *self = (MemBackend *) backend;
 
-  /* All shards at once, always in index order, so that clear() is one
-   * instant for every other caller and two clears cannot deadlock. */
+  /* All shards at once, in index order, so that clear() is one instant for
+   * every other caller and cannot deadlock with a multi-shard reader. */
   for (guint i = 0; i < self->n_shards; i++)
     g_rw_lock_writer_lock (&self->shards[i].lock);
   for (guint i = 0; i < self->n_shards; i++)
-    g_hash_table_remove_all (self->shards[i].table);
+    {
+      if (self->shards[i].index)
+        _kv_key_index_clear (self->shards[i].index);
+      g_hash_table_remove_all (self->shards[i].table);
+    }
   for (guint i = self->n_shards; i-- > 0;)
     g_rw_lock_writer_unlock (&self->shards[i].lock);
   return TRUE;
@@ -195,6 +277,269 @@ mem_count (KvBackend *backend, guint64 *out_count, GError **error)
     }
   *out_count = total;
   return TRUE;
+}
+
+/* ---- Ordered reads ------------------------------------------------------------------------- */
+
+static inline gboolean
+has_prefix (const char *key, const char *prefix, gsize prefix_len)
+{
+  return prefix_len == 0 || strncmp (key, prefix, prefix_len) == 0;
+}
+
+static gint
+compare_key_ptrs (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+emit (GPtrArray *out, MemShard *shard, const char *key, gboolean keys_only)
+{
+  if (keys_only)
+    g_ptr_array_add (out, g_strdup (key));
+  else
+    {
+      MemEntry *entry = g_hash_table_lookup (shard->table, key);
+      g_ptr_array_add (out, kv_entry_new (key, entry->value));
+    }
+}
+
+/* Without an index: walk every shard, keep the matching keys after @after, sort. */
+static void
+scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const char *after,
+                guint64 limit, gboolean keys_only, GPtrArray *out, gboolean *out_more)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new (); /* borrowed keys, valid while locked */
+  g_autofree guint *shard_of = NULL;
+
+  lock_all_read (self);
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      GHashTableIter it;
+      gpointer key;
+      g_hash_table_iter_init (&it, self->shards[i].table);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        if (has_prefix (key, prefix, prefix_len) && (after == NULL || strcmp (key, after) > 0))
+          g_ptr_array_add (found, key);
+    }
+  g_ptr_array_sort (found, compare_key_ptrs);
+  *out_more = limit > 0 && found->len > limit;
+  for (guint i = 0; i < found->len && (limit == 0 || i < limit); i++)
+    {
+      const char *key = found->pdata[i];
+      emit (out, shard_for (self, key), key, keys_only);
+    }
+  unlock_all_read (self);
+}
+
+/* With indexes: a k-way merge of each shard's sorted run, starting after @after. */
+static void
+scan_tracked (MemBackend *self, const char *prefix, gsize prefix_len, const char *after,
+              guint64 limit, gboolean keys_only, GPtrArray *out, gboolean *out_more)
+{
+  g_autofree gint *next = g_new (gint, self->n_shards);
+  g_autofree gint *end = g_new (gint, self->n_shards);
+  guint64 emitted = 0;
+
+  lock_all_read (self);
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      KvKeyIndex *index = self->shards[i].index;
+      gint begin;
+      _kv_key_index_prefix_range (index, prefix, &begin, &end[i]);
+      next[i] = begin;
+      if (after)
+        next[i] = MAX (next[i], _kv_key_index_upper_bound (index, after));
+    }
+  *out_more = FALSE;
+  for (;;)
+    {
+      gint best = -1;
+      const char *best_key = NULL;
+      /* Linear in shards per key; shard counts are small next to page sizes. */
+      for (guint i = 0; i < self->n_shards; i++)
+        if (next[i] < end[i])
+          {
+            const char *k = _kv_key_index_get (self->shards[i].index, next[i]);
+            if (best_key == NULL || strcmp (k, best_key) < 0)
+              best = (gint) i, best_key = k;
+          }
+      if (best < 0)
+        break;
+      if (limit > 0 && emitted == limit)
+        {
+          *out_more = TRUE;
+          break;
+        }
+      emit (out, &self->shards[best], best_key, keys_only);
+      next[best]++;
+      emitted++;
+    }
+  unlock_all_read (self);
+}
+
+static gboolean
+mem_scan (KvBackend *backend, const char *prefix, const char *after, guint64 limit,
+          gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+
+  if (self->track_keys)
+    scan_tracked (self, prefix, prefix_len, after, limit, keys_only, out, out_more);
+  else
+    scan_untracked (self, prefix, prefix_len, after, limit, keys_only, out, out_more);
+  return TRUE;
+}
+
+static gboolean
+mem_count_prefix (KvBackend *backend, const char *prefix, guint64 *out_count, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+  guint64 total = 0;
+
+  if (prefix_len == 0)
+    return mem_count (backend, out_count, error);
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      MemShard *shard = &self->shards[i];
+      g_rw_lock_reader_lock (&shard->lock);
+      if (shard->index)
+        {
+          gint begin, end;
+          _kv_key_index_prefix_range (shard->index, prefix, &begin, &end);
+          total += (guint64) (end - begin);
+        }
+      else
+        {
+          GHashTableIter it;
+          gpointer key;
+          g_hash_table_iter_init (&it, shard->table);
+          while (g_hash_table_iter_next (&it, &key, NULL))
+            total += has_prefix (key, prefix, prefix_len);
+        }
+      g_rw_lock_reader_unlock (&shard->lock);
+    }
+  *out_count = total;
+  return TRUE;
+}
+
+/* Random keys by rank over the matching keys of all shards, under one
+ * consistent read lock: the choice is uniform over the keys that existed at
+ * that instant. */
+static gboolean
+mem_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolean unique,
+                 GPtrArray *out_keys, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+  g_autoptr (GArray) ranks = NULL;
+
+  lock_all_read (self);
+  if (self->track_keys)
+    {
+      /* first[i]: rank of shard i's first matching key among all matching keys. */
+      g_autofree guint64 *first = g_new (guint64, self->n_shards + 1);
+      g_autofree gint *begin = g_new (gint, self->n_shards);
+      first[0] = 0;
+      for (guint i = 0; i < self->n_shards; i++)
+        {
+          gint end;
+          _kv_key_index_prefix_range (self->shards[i].index, prefix, &begin[i], &end);
+          first[i + 1] = first[i] + (guint64) (end - begin[i]);
+        }
+      ranks = _kv_random_ranks (first[self->n_shards], count, unique);
+      for (guint r = 0; r < ranks->len; r++)
+        {
+          guint64 rank = g_array_index (ranks, guint64, r);
+          guint lo = 0, hi = self->n_shards; /* binary search: first[lo] <= rank < first[lo+1] */
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (first[mid] <= rank)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          g_ptr_array_add (out_keys, g_strdup (_kv_key_index_get (
+                                       self->shards[lo].index,
+                                       begin[lo] + (gint) (rank - first[lo]))));
+        }
+    }
+  else
+    {
+      g_autoptr (GPtrArray) matching = g_ptr_array_new (); /* borrowed while locked */
+      for (guint i = 0; i < self->n_shards; i++)
+        {
+          GHashTableIter it;
+          gpointer key;
+          g_hash_table_iter_init (&it, self->shards[i].table);
+          while (g_hash_table_iter_next (&it, &key, NULL))
+            if (has_prefix (key, prefix, prefix_len))
+              g_ptr_array_add (matching, key);
+        }
+      ranks = _kv_random_ranks (matching->len, count, unique);
+      for (guint r = 0; r < ranks->len; r++)
+        g_ptr_array_add (out_keys,
+                         g_strdup (matching->pdata[g_array_index (ranks, guint64, r)]));
+    }
+  unlock_all_read (self);
+  return TRUE;
+}
+
+static gboolean
+mem_rebuild_index (KvBackend *backend, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+
+  if (!self->track_keys)
+    return TRUE;
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      MemShard *shard = &self->shards[i];
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_rw_lock_writer_lock (&shard->lock);
+      _kv_key_index_clear (shard->index);
+      g_hash_table_iter_init (&it, shard->table);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        ((MemEntry *) value)->pos = _kv_key_index_insert (shard->index, key);
+      g_rw_lock_writer_unlock (&shard->lock);
+    }
+  return TRUE;
+}
+
+static void
+mem_add_index_stats (KvBackend *backend, JsonBuilder *b)
+{
+  MemBackend *self = (MemBackend *) backend;
+  guint64 indexed = 0, keys = 0;
+
+  json_builder_set_member_name (b, "index");
+  if (!self->track_keys)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      g_rw_lock_reader_lock (&self->shards[i].lock);
+      indexed += (guint64) _kv_key_index_length (self->shards[i].index);
+      keys += g_hash_table_size (self->shards[i].table);
+      g_rw_lock_reader_unlock (&self->shards[i].lock);
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "enabled");
+  json_builder_add_boolean_value (b, TRUE);
+  /* The memory backend's one index structure is the ordered set (the seed's "ost"). */
+  json_builder_set_member_name (b, "ost");
+  json_builder_add_int_value (b, (gint64) indexed);
+  json_builder_set_member_name (b, "consistent");
+  json_builder_add_boolean_value (b, indexed == keys);
+  json_builder_end_object (b);
 }
 
 static void
@@ -221,6 +566,11 @@ static const KvBackendVTable memory_vtable = {
   .update = mem_update,
   .clear = mem_clear,
   .count = mem_count,
+  .scan = mem_scan,
+  .count_prefix = mem_count_prefix,
+  .random_keys = mem_random_keys,
+  .rebuild_index = mem_rebuild_index,
+  .add_index_stats = mem_add_index_stats,
   .add_stats = mem_add_stats,
 };
 
@@ -231,12 +581,15 @@ _kv_backend_memory_new (const KvOptions *options, GError **error)
 
   self->parent.vtable = &memory_vtable;
   self->n_shards = kv_options_get_shard_count (options);
+  self->track_keys = kv_options_get_track_keys (options);
   self->shards = g_new0 (MemShard, self->n_shards);
   for (guint i = 0; i < self->n_shards; i++)
     {
       g_rw_lock_init (&self->shards[i].lock);
       self->shards[i].table =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mem_entry_free);
+      if (self->track_keys)
+        self->shards[i].index = _kv_key_index_new (NULL);
     }
   return &self->parent;
 }

@@ -48,6 +48,19 @@ typedef struct
                       GError **error);
   gboolean (*clear) (KvBackend *self, GError **error);
   gboolean (*count) (KvBackend *self, guint64 *out_count, GError **error);
+  /* Matching keys strictly after @after (NULL: from the start) in bytewise
+   * order, at most @limit (0: all); @out receives char * keys when @keys_only,
+   * else KvEntry *. *out_more tells whether a matching key follows. */
+  gboolean (*scan) (KvBackend *self, const char *prefix, const char *after, guint64 limit,
+                    gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error);
+  gboolean (*count_prefix) (KvBackend *self, const char *prefix, guint64 *out_count,
+                            GError **error);
+  /* @count keys (char *) chosen uniformly among those with @prefix; see kv_store_random_keys(). */
+  gboolean (*random_keys) (KvBackend *self, const char *prefix, guint64 count, gboolean unique,
+                           GPtrArray *out_keys, GError **error);
+  gboolean (*rebuild_index) (KvBackend *self, GError **error);
+  /* Adds the stats() "index" member (null when keys are not tracked). */
+  void (*add_index_stats) (KvBackend *self, JsonBuilder *builder);
   /* Adds backend-specific members to the stats object being built. */
   void (*add_stats) (KvBackend *self, JsonBuilder *builder);
 } KvBackendVTable;
@@ -56,6 +69,13 @@ struct _KvBackend
 {
   const KvBackendVTable *vtable;
 };
+
+/* A uniformly random integer in [0, n), n > 0; thread-safe. */
+guint64 _kv_random_below (guint64 n);
+
+/* Picks @count values from [0, n) for random_keys(): distinct when @unique
+ * (all n, shuffled, when count >= n), with repetition otherwise. */
+GArray *_kv_random_ranks (guint64 n, guint64 count, gboolean unique);
 
 KvBackend *_kv_backend_memory_new (const KvOptions *options, GError **error);
 

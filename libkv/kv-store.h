@@ -239,6 +239,111 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_delete (KvStore *store, 
                                                                 GBytes **out_current,
                                                                 GError **error);
 
+/* ---- Order, paging, sampling ----------------------------------------------------------------
+ *
+ * Keys are ordered bytewise (memcmp, a shorter key before its extensions) on
+ * every backend. A @prefix of %NULL or "" matches every key. A @limit of 0 or
+ * less means "no limit"; a positive limit above the operation's cap fails with
+ * %KV_ERROR_INVALID_OPTIONS.
+ */
+
+/** KV_LIST_LIMIT_MAX: cap on a positive list()/listKeys() limit. */
+#define KV_LIST_LIMIT_MAX 250000
+/** KV_SCAN_LIMIT_MAX: cap on a positive scan()/scanKeys() page size. */
+#define KV_SCAN_LIMIT_MAX 100000
+/** KV_DELETE_BY_PREFIX_LIMIT_MAX: cap on deleteByPrefix()'s limit. */
+#define KV_DELETE_BY_PREFIX_LIMIT_MAX 100000
+/** KV_RANDOM_KEYS_COUNT_MAX: cap on randomKeys()'s count. */
+#define KV_RANDOM_KEYS_COUNT_MAX 1000000
+
+/**
+ * kv_store_list:
+ *
+ * Returns: (transfer full) (element-type KvEntry) (nullable): matching entries in key order
+ */
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_list (KvStore *store, const char *prefix, gint64 limit, GError **error);
+
+/**
+ * kv_store_list_keys:
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): matching keys in order
+ */
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_list_keys (KvStore *store, const char *prefix, gint64 limit, GError **error);
+
+/**
+ * kv_store_scan:
+ * @cursor: (nullable): %NULL or "" to start, else a cursor a previous page returned for the same @prefix
+ * @limit: page size (0 or less: the rest in one page)
+ * @out_entries: (out) (transfer full) (element-type KvEntry): this page
+ * @out_cursor: (out) (transfer full): the cursor for the next page
+ * @out_done: (out): %TRUE when no matching key follows this page
+ *
+ * A page of entries strictly after the cursor. Cursors are opaque, encode the
+ * last key returned and the prefix, and are not snapshots: keys inserted or
+ * deleted between pages may or may not appear, but a key present throughout
+ * the scan is returned exactly once. A cursor that does not decode, or was made
+ * for another prefix, fails with %KV_ERROR_INVALID_CURSOR.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_scan (KvStore *store, const char *prefix,
+                                                  const char *cursor, gint64 limit,
+                                                  GPtrArray **out_entries, char **out_cursor,
+                                                  gboolean *out_done, GError **error);
+
+/** kv_store_scan_keys: like kv_store_scan() with keys only (@out_keys: (element-type utf8)). */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_scan_keys (KvStore *store, const char *prefix,
+                                                       const char *cursor, gint64 limit,
+                                                       GPtrArray **out_keys, char **out_cursor,
+                                                       gboolean *out_done, GError **error);
+
+/** kv_store_count: keys matching @prefix (all keys for %NULL or ""). */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_count (KvStore *store, const char *prefix,
+                                                   guint64 *out_count, GError **error);
+
+/**
+ * kv_store_delete_by_prefix:
+ * @prefix: non-empty
+ * @limit: 1 .. %KV_DELETE_BY_PREFIX_LIMIT_MAX keys at most
+ * @out_done: (out) (optional): %TRUE when no key with @prefix remains
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete_by_prefix (KvStore *store, const char *prefix,
+                                                              gint64 limit, guint64 *out_deleted,
+                                                              gboolean *out_done, GError **error);
+
+/**
+ * kv_store_random_key:
+ * @out_key: (out) (transfer full) (nullable): a key chosen uniformly among the
+ *   matching keys, or %NULL when none match (not an error)
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_random_key (KvStore *store, const char *prefix,
+                                                        char **out_key, GError **error);
+
+/**
+ * kv_store_random_keys:
+ * @count: 1 .. %KV_RANDOM_KEYS_COUNT_MAX
+ * @unique: without repetition; if fewer keys match, all of them in random order
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the keys
+ */
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_random_keys (KvStore *store, const char *prefix, gint64 count,
+                                 gboolean unique, GError **error);
+
+/**
+ * kv_store_rebuild_key_list:
+ *
+ * Rebuilds the ordered key index of a store opened with trackKeys (a no-op
+ * without it) from the data itself.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_rebuild_key_list (KvStore *store, GError **error);
+
 /**
  * kv_store_dup_stats_json:
  *

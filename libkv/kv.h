@@ -10,6 +10,7 @@
 #include <libkv/kv-error.h>
 #include <libkv/kv-options.h>
 #include <libkv/kv-json.h>
+#include <libkv/kv-entry.h>
 #include <libkv/kv-store.h>
 
 #undef __LIBKV_H_INSIDE__

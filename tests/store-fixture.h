@@ -25,6 +25,7 @@ typedef struct
 static const StoreBackend store_backends[] = {
   { "memory", "{\"backend\":\"memory\",\"memory\":{\"shardCount\":4}}" },
   { "memory-1-shard", "{\"backend\":\"memory\",\"memory\":{\"shardCount\":1}}" },
+  { "memory-tracked", "{\"backend\":\"memory\",\"trackKeys\":true,\"memory\":{\"shardCount\":4}}" },
 };
 
 static inline KvStore *

@@ -503,7 +503,8 @@ test_stats (StoreFixture *f, gconstpointer data)
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (root, "serialization"), ==, "json");
   g_assert_cmpint (json_object_get_int_member (root, "count"), ==, 2);
-  g_assert_false (json_object_get_boolean_member (root, "trackKeys"));
+  g_assert_true (json_object_get_boolean_member (root, "trackKeys") ==
+                 kv_options_get_track_keys (kv_store_get_options (f->store)));
   g_assert_true (json_object_has_member (root, "claims"));
   g_assert_cmpstr (json_object_get_string_member (root, "backend"), ==,
                    kv_options_get_backend (kv_store_get_options (f->store)) == KV_BACKEND_MEMORY

@@ -1,0 +1,377 @@
+/* test-scan.c — order, paging, counting and sampling, on every backend. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "store-fixture.h"
+
+static void
+put (KvStore *store, const char *key)
+{
+  g_autofree char *value = g_strdup_printf ("\"%s\"", key);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (kv_store_set (store, key, value, strlen (value), &error));
+  g_assert_no_error (error);
+}
+
+static void
+put_numbered (KvStore *store, const char *prefix, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s%05d", prefix, i);
+      put (store, key);
+    }
+}
+
+static void
+test_list_bytewise_order (StoreFixture *f, gconstpointer data)
+{
+  /* Bytewise: uppercase < lowercase, a key before its extensions, UTF-8 after ASCII. */
+  const char *keys[] = { "b", "a\xc3\xa9", "ab", "B", "a", "a0" };
+  const char *expected[] = { "B", "a", "a0", "ab", "a\xc3\xa9", "b" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    put (f->store, keys[i]);
+  entries = kv_store_list (f->store, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, G_N_ELEMENTS (expected));
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *value = g_strdup_printf ("\"%s\"", expected[i]);
+      g_assert_cmpstr (kv_entry_get_key (entries->pdata[i]), ==, expected[i]);
+      g_assert_cmpstr (g_bytes_get_data (kv_entry_get_value (entries->pdata[i]), NULL), ==, value);
+    }
+  names = kv_store_list_keys (f->store, "a", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (names->len, ==, 2);
+  g_assert_cmpstr (names->pdata[0], ==, "a");
+  g_assert_cmpstr (names->pdata[1], ==, "a0");
+}
+
+static void
+test_list_limits (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) got = NULL;
+
+  put_numbered (f->store, "k", 30);
+  got = kv_store_list (f->store, "k", 10, &error);
+  g_assert_cmpuint (got->len, ==, 10);
+  g_assert_cmpstr (kv_entry_get_key (got->pdata[9]), ==, "k00009");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = kv_store_list (f->store, "k", -1, &error); /* <= 0: everything */
+  g_assert_cmpuint (got->len, ==, 30);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  g_assert_null (kv_store_list (f->store, NULL, KV_LIST_LIMIT_MAX + 1, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  got = kv_store_list_keys (f->store, NULL, KV_LIST_LIMIT_MAX, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 30);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = kv_store_list_keys (f->store, "nothing", 0, &error);
+  g_assert_cmpuint (got->len, ==, 0);
+}
+
+/* Pages through @prefix with @page_size; returns every key seen, in order. */
+static GPtrArray *
+scan_all (KvStore *store, const char *prefix, gint64 page_size, gboolean keys_only, guint *pages)
+{
+  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean done = FALSE;
+
+  *pages = 0;
+  while (!done)
+    {
+      g_autoptr (GPtrArray) page = NULL;
+      g_autoptr (GError) error = NULL;
+      char *next = NULL;
+      gboolean ok = keys_only ? kv_store_scan_keys (store, prefix, cursor, page_size, &page, &next,
+                                                    &done, &error)
+                              : kv_store_scan (store, prefix, cursor, page_size, &page, &next,
+                                               &done, &error);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpuint (page->len, <=, (guint) page_size);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (seen, g_strdup (keys_only ? page->pdata[i]
+                                                   : kv_entry_get_key (page->pdata[i])));
+      g_free (cursor);
+      cursor = next;
+      (*pages)++;
+      g_assert_cmpuint (*pages, <, 10000);
+    }
+  return seen;
+}
+
+static void
+test_scan_pages (StoreFixture *f, gconstpointer data)
+{
+  guint pages = 0;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  put_numbered (f->store, "user:", 250);
+  put_numbered (f->store, "other:", 40);
+  keys = scan_all (f->store, "user:", 7, TRUE, &pages);
+  g_assert_cmpuint (keys->len, ==, 250);
+  g_assert_cmpuint (pages, ==, 36); /* 35 full pages + the last 5; done on that one */
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("user:%05u", i);
+      g_assert_cmpstr (keys->pdata[i], ==, want);
+    }
+  entries = scan_all (f->store, NULL, 100, FALSE, &pages);
+  g_assert_cmpuint (entries->len, ==, 290);
+  g_assert_cmpuint (pages, ==, 3);
+}
+
+static void
+test_scan_exact_page_boundary (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) page = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *again = NULL;
+  gboolean done = TRUE;
+
+  put_numbered (f->store, "p", 10);
+  g_assert_true (kv_store_scan_keys (f->store, "p", NULL, 10, &page, &cursor, &done, NULL));
+  g_assert_cmpuint (page->len, ==, 10);
+  g_assert_true (done); /* nothing follows: no empty extra page needed */
+  g_clear_pointer (&page, g_ptr_array_unref);
+  /* Reusing the last cursor gives an empty, done page and the same cursor. */
+  g_assert_true (kv_store_scan_keys (f->store, "p", cursor, 10, &page, &again, &done, NULL));
+  g_assert_cmpuint (page->len, ==, 0);
+  g_assert_true (done);
+  g_assert_cmpstr (again, ==, cursor);
+}
+
+static void
+test_scan_bad_cursors (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) page = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *tampered = NULL;
+  char *next = NULL;
+  gboolean done;
+  g_autoptr (GError) error = NULL;
+  const char *garbage[] = { "not a cursor", "AAAA", "!!!!", "dXNlcjo=" };
+
+  put_numbered (f->store, "user:", 20);
+  g_assert_true (kv_store_scan (f->store, "user:", "", 5, &page, &cursor, &done, &error));
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  /* Another prefix. */
+  g_assert_false (kv_store_scan (f->store, "other:", cursor, 5, &page, &next, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
+  g_clear_error (&error);
+  g_assert_false (kv_store_scan_keys (f->store, NULL, cursor, 5, &page, &next, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
+  g_clear_error (&error);
+
+  /* One character changed. */
+  tampered = g_strdup (cursor);
+  tampered[4] = tampered[4] == 'A' ? 'B' : 'A';
+  g_assert_false (kv_store_scan (f->store, "user:", tampered, 5, &page, &next, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
+  g_clear_error (&error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_assert_false (kv_store_scan (f->store, "user:", garbage[i], 5, &page, &next, &done, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
+      g_clear_error (&error);
+    }
+  g_assert_false (kv_store_scan (f->store, NULL, NULL, KV_SCAN_LIMIT_MAX + 1, &page, &next, &done,
+                                 &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+}
+
+static void
+test_count (StoreFixture *f, gconstpointer data)
+{
+  guint64 n = 0;
+  g_autoptr (GError) error = NULL;
+
+  put_numbered (f->store, "a:", 12);
+  put_numbered (f->store, "ab:", 5);
+  put (f->store, "a");
+  g_assert_true (kv_store_count (f->store, NULL, &n, &error));
+  g_assert_cmpuint (n, ==, 18);
+  g_assert_true (kv_store_count (f->store, "a", &n, &error));
+  g_assert_cmpuint (n, ==, 18);
+  g_assert_true (kv_store_count (f->store, "a:", &n, &error));
+  g_assert_cmpuint (n, ==, 12);
+  g_assert_true (kv_store_count (f->store, "ab:0000", &n, &error));
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_true (kv_store_count (f->store, "zzz", &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+}
+
+static void
+test_delete_by_prefix (StoreFixture *f, gconstpointer data)
+{
+  guint64 deleted = 0, n = 0;
+  gboolean done = TRUE;
+  g_autoptr (GError) error = NULL;
+
+  put_numbered (f->store, "tmp:", 25);
+  put_numbered (f->store, "keep:", 3);
+  g_assert_true (kv_store_delete_by_prefix (f->store, "tmp:", 10, &deleted, &done, &error));
+  g_assert_cmpuint (deleted, ==, 10);
+  g_assert_false (done);
+  g_assert_true (kv_store_delete_by_prefix (f->store, "tmp:", 15, &deleted, &done, &error));
+  g_assert_cmpuint (deleted, ==, 15);
+  g_assert_true (done);
+  g_assert_true (kv_store_count (f->store, NULL, &n, &error));
+  g_assert_cmpuint (n, ==, 3);
+
+  g_assert_false (kv_store_delete_by_prefix (f->store, "", 10, &deleted, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  g_assert_false (kv_store_delete_by_prefix (f->store, "keep:", 0, &deleted, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  g_assert_false (kv_store_delete_by_prefix (f->store, "keep:", KV_DELETE_BY_PREFIX_LIMIT_MAX + 1,
+                                             &deleted, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_assert_true (kv_store_count (f->store, NULL, &n, NULL));
+  g_assert_cmpuint (n, ==, 3);
+}
+
+/* Uniformity: 20 keys, 20 000 draws, Pearson's chi-square against the uniform
+ * distribution. 19 degrees of freedom: 43.82 is the 0.999 quantile. The seed
+ * is fixed so the test is repeatable; a biased picker fails for almost any seed. */
+static void
+test_random_key_uniform (StoreFixture *f, gconstpointer data)
+{
+  const int n_keys = 20, draws = 20000;
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  double chi2 = 0, expected = (double) draws / n_keys;
+  char *key = NULL;
+
+  put_numbered (f->store, "pool:", n_keys);
+  put_numbered (f->store, "noise:", 50);
+  g_random_set_seed (12345);
+  for (int i = 0; i < draws; i++)
+    {
+      g_assert_true (kv_store_random_key (f->store, "pool:", &key, NULL));
+      g_assert_true (g_str_has_prefix (key, "pool:"));
+      g_hash_table_replace (counts, key,
+                            GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (counts, key)) + 1));
+    }
+  g_assert_cmpuint (g_hash_table_size (counts), ==, n_keys);
+  {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, counts);
+    while (g_hash_table_iter_next (&it, &k, &v))
+      chi2 += pow (GPOINTER_TO_INT (v) - expected, 2) / expected;
+  }
+  g_test_message ("chi-square over %d draws: %.2f (critical 43.82)", draws, chi2);
+  g_assert_cmpfloat (chi2, <, 43.82);
+
+  g_assert_true (kv_store_random_key (f->store, "missing:", &key, NULL));
+  g_assert_null (key);
+}
+
+static void
+test_random_keys (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  put_numbered (f->store, "u:", 30);
+  put_numbered (f->store, "x:", 5);
+
+  keys = kv_store_random_keys (f->store, "u:", 10, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 10);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_assert_true (g_str_has_prefix (keys->pdata[i], "u:"));
+      g_assert_false (g_hash_table_contains (seen, keys->pdata[i]));
+      g_hash_table_add (seen, keys->pdata[i]);
+    }
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* More than exist, unique: every matching key once. */
+  keys = kv_store_random_keys (f->store, "x:", 100, TRUE, &error);
+  g_assert_cmpuint (keys->len, ==, 5);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  /* Not unique: exactly count keys, repeats allowed. */
+  keys = kv_store_random_keys (f->store, "x:", 100, FALSE, &error);
+  g_assert_cmpuint (keys->len, ==, 100);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  keys = kv_store_random_keys (f->store, "none:", 3, FALSE, &error);
+  g_assert_cmpuint (keys->len, ==, 0);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  g_assert_null (kv_store_random_keys (f->store, NULL, 0, TRUE, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  g_assert_null (kv_store_random_keys (f->store, NULL, KV_RANDOM_KEYS_COUNT_MAX + 1, TRUE, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+}
+
+static void
+test_index_follows_mutations (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stats = NULL;
+  guint64 n = 0;
+  gboolean b;
+  const char *del[] = { "k00001", "k00002" };
+
+  put_numbered (f->store, "k", 10);
+  g_assert_true (kv_store_delete (f->store, "k00000", NULL));
+  g_assert_true (kv_store_delete_many (f->store, del, 2, NULL, NULL, NULL, NULL));
+  g_assert_true (kv_store_delete_if_exists (f->store, "k00003", &b, NULL));
+  g_assert_true (kv_store_compare_and_delete (f->store, "k00004", "\"k00004\"", 8, &b, NULL, NULL,
+                                              NULL));
+  g_assert_true (b);
+  g_assert_true (kv_store_increment_by (f->store, "k00010", 1, NULL, NULL)); /* new key via update */
+  put (f->store, "k00005"); /* overwrite keeps one index entry */
+  g_assert_true (kv_store_count (f->store, "k", &n, NULL));
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_true (kv_store_rebuild_key_list (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (kv_store_count (f->store, "k0000", &n, NULL));
+  g_assert_cmpuint (n, ==, 5);
+
+  stats = kv_store_dup_stats_json (f->store, &error);
+  if (kv_options_get_track_keys (kv_store_get_options (f->store)))
+    g_assert_nonnull (strstr (stats, "\"index\":{\"consistent\":true,\"enabled\":true,\"ost\":6}"));
+  else
+    g_assert_nonnull (strstr (stats, "\"index\":null"));
+  g_assert_true (kv_store_clear (f->store, NULL));
+  g_assert_true (kv_store_count (f->store, "k", &n, NULL));
+  g_assert_cmpuint (n, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  STORE_TEST_ADD ("list-order", test_list_bytewise_order);
+  STORE_TEST_ADD ("list-limits", test_list_limits);
+  STORE_TEST_ADD ("scan-pages", test_scan_pages);
+  STORE_TEST_ADD ("scan-page-boundary", test_scan_exact_page_boundary);
+  STORE_TEST_ADD ("scan-bad-cursors", test_scan_bad_cursors);
+  STORE_TEST_ADD ("count", test_count);
+  STORE_TEST_ADD ("delete-by-prefix", test_delete_by_prefix);
+  STORE_TEST_ADD ("random-key-uniform", test_random_key_uniform);
+  STORE_TEST_ADD ("random-keys", test_random_keys);
+  STORE_TEST_ADD ("index-follows-mutations", test_index_follows_mutations);
+  return g_test_run ();
+}
