@@ -13,10 +13,11 @@ struct _KvKeyIndex
   GSequence *seq;
 };
 
-/* Bounds are found with g_sequence_search() and a probe that compares as
- * "just before" or "just after" a boundary but never equal to any key, so the
- * search lands exactly on the boundary whatever order GSequence passes the
- * arguments in. The probe is recognised by its address. */
+/* Bounds are binary searches over positions. Not g_sequence_search(): it
+ * flags the sequence as "being searched" (a write), so two threads holding a
+ * shard's read lock could not both search it. Position lookups only walk the
+ * tree, so any number of readers may run them at once; the price is
+ * O(log² n) per bound instead of O(log n). */
 typedef enum
 {
   PROBE_BEFORE_KEY,   /* sorts just before @text: lower bound */
@@ -24,53 +25,46 @@ typedef enum
   PROBE_AFTER_PREFIX, /* sorts after every key starting with @text */
 } ProbeKind;
 
-typedef struct
-{
-  ProbeKind kind;
-  const char *text;
-  gsize text_len;
-} Probe;
-
-static const char probe_marker[] = "probe";
-
-/* < 0 when the probe sorts before @key. */
+/* < 0 when the probe sorts before @key; never 0, so the boundary is exact. */
 static int
-probe_compare (const Probe *probe, const char *key)
+probe_compare (ProbeKind kind, const char *text, gsize text_len, const char *key)
 {
-  int c;
-
-  switch (probe->kind)
+  switch (kind)
     {
     case PROBE_BEFORE_KEY:
-      return strcmp (probe->text, key) <= 0 ? -1 : 1;
+      return strcmp (text, key) <= 0 ? -1 : 1;
     case PROBE_AFTER_KEY:
-      return strcmp (probe->text, key) < 0 ? -1 : 1;
+      return strcmp (text, key) < 0 ? -1 : 1;
     case PROBE_AFTER_PREFIX:
     default:
-      c = strncmp (probe->text, key, probe->text_len);
-      /* Keys with the prefix (c == 0) and keys below it sort before the probe. */
-      return c < 0 ? -1 : 1;
+      /* Keys with the prefix (0) and keys below it sort before the probe. */
+      return strncmp (text, key, text_len) < 0 ? -1 : 1;
     }
 }
 
 static gint
 compare_keys (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  const Probe *probe = user_data;
-
-  if (a == probe_marker)
-    return probe_compare (probe, b);
-  if (b == probe_marker)
-    return -probe_compare (probe, a);
   return strcmp (a, b);
 }
 
+/* The first position whose key sorts after the probe. */
 static gint
 search (KvKeyIndex *index, ProbeKind kind, const char *text)
 {
-  Probe probe = { kind, text, strlen (text) };
-  GSequenceIter *it = g_sequence_search (index->seq, (gpointer) probe_marker, compare_keys, &probe);
-  return g_sequence_iter_get_position (it);
+  gsize text_len = strlen (text);
+  gint lo = 0, hi = g_sequence_get_length (index->seq);
+
+  while (lo < hi)
+    {
+      gint mid = lo + (hi - lo) / 2;
+      const char *key = g_sequence_get (g_sequence_get_iter_at_pos (index->seq, mid));
+      if (probe_compare (kind, text, text_len, key) < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
 }
 
 KvKeyIndex *
@@ -106,7 +100,7 @@ _kv_key_index_length (KvKeyIndex *index)
 GSequenceIter *
 _kv_key_index_insert (KvKeyIndex *index, char *key)
 {
-  /* A plain comparison: the probe marker never takes part in an insert. */
+  /* Callers hold the shard's write lock, so the search inside is exclusive. */
   return g_sequence_insert_sorted (index->seq, key, compare_keys, NULL);
 }
 
