@@ -24,4 +24,15 @@ typedef struct
 KvCore *_kv_core_acquire (KvStore *store, GError **error);
 void _kv_core_release (KvCore *core);
 
+/* KV_ERROR_STORE_READ_ONLY unless the store may be changed. */
+gboolean _kv_core_check_writable (KvCore *core, GError **error);
+/* Acquire + key check (+ writable check) for a single-key call; NULL with @error set on failure. */
+KvCore *_kv_store_begin_key_call (KvStore *store, const char *key, gboolean writes, GError **error);
+
+/* Batch calls: collect per-item errors, then fail the call with INVALID_OPTIONS. */
+void _kv_item_errors_add (GPtrArray **items, gsize index, const char *key, const char *name,
+                          const char *message);
+gboolean _kv_fail_with_items (GPtrArray *items, GPtrArray **item_errors, const char *what,
+                              GError **error);
+
 G_END_DECLS
