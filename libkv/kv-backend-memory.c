@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kv-backend-private.h"
@@ -16,7 +17,8 @@
 typedef struct
 {
   GBytes *value;
-  GSequenceIter *pos; /* in the shard's index, when tracking */
+  GSequenceIter *pos;   /* in the shard's index, when tracking */
+  KvClaimRecord *claim; /* the key's claim record, if any (live or expired) */
 } MemEntry;
 
 /* Padded to a cache line so that two busy shards never share one. */
@@ -36,12 +38,14 @@ typedef struct
   guint n_shards;
   gboolean track_keys;
   MemShard *shards;
+  guint64 claim_tokens; /* atomic: the last claim token handed out */
 } MemBackend;
 
 static void
 mem_entry_free (MemEntry *entry)
 {
   g_bytes_unref (entry->value);
+  _kv_claim_record_free (entry->claim);
   g_free (entry);
 }
 
@@ -213,34 +217,151 @@ mem_remove_many (KvBackend *backend, const char *const *keys, gsize n, guint64 *
   return TRUE;
 }
 
+/* Applies a finished update to its (write-locked) shard. */
+static void
+apply_update_locked (MemShard *shard, KvUpdate *u)
+{
+  MemEntry *entry;
+
+  if (u->action == KV_UPDATE_PUT)
+    shard_put_locked (shard, u->key, g_steal_pointer (&u->replacement));
+  else if (u->action == KV_UPDATE_DELETE)
+    shard_remove_locked (shard, u->key);
+  /* A claim record lives on its key's entry: no key, no claim. */
+  entry = g_hash_table_lookup (shard->table, u->key);
+  if (u->set_claim && entry)
+    {
+      _kv_claim_record_free (entry->claim);
+      entry->claim = g_steal_pointer (&u->new_claim);
+    }
+}
+
+static void
+prepare_update_locked (MemShard *shard, KvBackend *backend, const char *key, gsize index,
+                       KvUpdate *u)
+{
+  MemEntry *entry = g_hash_table_lookup (shard->table, key);
+
+  *u = (KvUpdate){ .key = key, .index = index, .backend = backend, .action = KV_UPDATE_KEEP };
+  u->current = entry ? entry->value : NULL;
+  u->claim = entry ? entry->claim : NULL;
+}
+
+static void
+update_clear (KvUpdate *u)
+{
+  g_clear_pointer (&u->replacement, g_bytes_unref);
+  g_clear_pointer (&u->new_claim, _kv_claim_record_free);
+}
+
 static gboolean
 mem_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer user_data,
             GError **error)
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
-  GBytes *replacement = NULL;
-  MemEntry *entry;
-  KvUpdateAction action;
-  gboolean ok = TRUE;
+  KvUpdate u;
+  gboolean ok;
 
   g_rw_lock_writer_lock (&shard->lock);
-  entry = g_hash_table_lookup (shard->table, key);
-  action = func (entry ? entry->value : NULL, &replacement, user_data, error);
-  switch (action)
-    {
-    case KV_UPDATE_PUT:
-      shard_put_locked (shard, key, replacement);
-      break;
-    case KV_UPDATE_DELETE:
-      shard_remove_locked (shard, key);
-      break;
-    case KV_UPDATE_KEEP:
-    default:
-      ok = error == NULL || *error == NULL;
-      break;
-    }
+  prepare_update_locked (shard, backend, key, 0, &u);
+  ok = func (&u, user_data, error);
+  if (ok)
+    apply_update_locked (shard, &u);
   g_rw_lock_writer_unlock (&shard->lock);
+  update_clear (&u);
   return ok;
+}
+
+static gint
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+static gboolean
+mem_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateFunc func,
+                 gboolean (*decide) (gpointer user_data), gpointer user_data, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  g_autofree guint *order = g_new (guint, n + 1);
+  g_autofree KvUpdate *updates = g_new0 (KvUpdate, n + 1);
+  gsize n_locked = 0;
+  gboolean ok = TRUE;
+
+  /* Every shard involved, write-locked in ascending order (the order all
+   * multi-shard lockers use), each once. */
+  for (gsize i = 0; i < n; i++)
+    order[i] = shard_index (self, keys[i]);
+  qsort (order, n, sizeof *order, compare_uint);
+  for (gsize i = 0; i < n; i++)
+    if (i == 0 || order[i] != order[i - 1])
+      {
+        g_rw_lock_writer_lock (&self->shards[order[i]].lock);
+        order[n_locked++] = order[i];
+      }
+
+  for (gsize i = 0; i < n && ok; i++)
+    {
+      MemShard *shard = shard_for (self, keys[i]);
+      prepare_update_locked (shard, backend, keys[i], i, &updates[i]);
+      ok = func (&updates[i], user_data, error);
+    }
+  if (ok && (decide == NULL || decide (user_data)))
+    for (gsize i = 0; i < n; i++)
+      apply_update_locked (shard_for (self, keys[i]), &updates[i]);
+
+  for (gsize i = n_locked; i-- > 0;)
+    g_rw_lock_writer_unlock (&self->shards[order[i]].lock);
+  for (gsize i = 0; i < n; i++)
+    update_clear (&updates[i]);
+  return ok;
+}
+
+static guint64
+mem_next_claim_token (KvBackend *backend)
+{
+  MemBackend *self = (MemBackend *) backend;
+  /* g_atomic_pointer_add works on gsize, which is 64 bits on every target we build for. */
+  G_STATIC_ASSERT (sizeof (gsize) == sizeof (guint64));
+  return (guint64) g_atomic_pointer_add ((gsize *) &self->claim_tokens, 1) + 1;
+}
+
+static gboolean
+mem_claim_scan (KvBackend *backend, const char *prefix, gint64 now_ms, GPtrArray *claimable,
+                KvClaimCounts *out, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+  KvClaimCounts counts = { 0 };
+
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      MemShard *shard = &self->shards[i];
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_rw_lock_reader_lock (&shard->lock);
+      g_hash_table_iter_init (&it, shard->table);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        {
+          MemEntry *entry = value;
+          gboolean live;
+          if (prefix_len && strncmp (key, prefix, prefix_len) != 0)
+            continue;
+          counts.total++;
+          live = entry->claim && entry->claim->expires_at_ms > now_ms;
+          if (live)
+            counts.live++;
+          else if (entry->claim)
+            counts.expired++;
+          if (!live && claimable)
+            g_ptr_array_add (claimable, g_strdup (key));
+        }
+      g_rw_lock_reader_unlock (&shard->lock);
+    }
+  *out = counts;
+  return TRUE;
 }
 
 static gboolean
@@ -564,12 +685,15 @@ static const KvBackendVTable memory_vtable = {
   .remove = mem_remove,
   .remove_many = mem_remove_many,
   .update = mem_update,
+  .update_many = mem_update_many,
   .clear = mem_clear,
   .count = mem_count,
   .scan = mem_scan,
   .count_prefix = mem_count_prefix,
   .random_keys = mem_random_keys,
   .rebuild_index = mem_rebuild_index,
+  .next_claim_token = mem_next_claim_token,
+  .claim_scan = mem_claim_scan,
   .add_index_stats = mem_add_index_stats,
   .add_stats = mem_add_stats,
 };

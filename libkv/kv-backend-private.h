@@ -17,16 +17,50 @@ typedef struct _KvBackend KvBackend;
 
 typedef enum
 {
-  KV_UPDATE_KEEP,   /* leave the key as it is */
-  KV_UPDATE_PUT,    /* store *replacement (the callback hands over one reference) */
-  KV_UPDATE_DELETE, /* remove the key */
+  KV_UPDATE_KEEP,   /* leave the value as it is */
+  KV_UPDATE_PUT,    /* store the replacement (the claim record stays unless replaced) */
+  KV_UPDATE_DELETE, /* remove the key, and its claim record with it */
 } KvUpdateAction;
 
-/* Runs with the key locked. @current is borrowed (NULL when the key is
- * missing). Must not block or call back into the store. Returning with @error
- * set aborts the update; nothing changes. */
-typedef KvUpdateAction (*KvUpdateFunc) (GBytes *current, GBytes **replacement, gpointer user_data,
-                                        GError **error);
+/* A claim record as backends store it next to a key. */
+typedef struct
+{
+  guint64 token;
+  char *id;
+  char *owner;          /* nullable */
+  gint64 expires_at_ms; /* Unix epoch milliseconds */
+} KvClaimRecord;
+
+KvClaimRecord *_kv_claim_record_new (guint64 token, const char *id, const char *owner,
+                                     gint64 expires_at_ms);
+KvClaimRecord *_kv_claim_record_copy (const KvClaimRecord *record);
+void _kv_claim_record_free (KvClaimRecord *record);
+
+/* One atomic read-modify-write of a key: its value and its claim record. */
+typedef struct
+{
+  const char *key;            /* in: the key being updated */
+  gsize index;                /* in: its position in an update_many() call (0 otherwise) */
+  GBytes *current;            /* in, borrowed: NULL when the key is missing */
+  const KvClaimRecord *claim; /* in, borrowed: NULL when the key has no claim record */
+  KvBackend *backend;         /* in: for next_claim_token() */
+  KvUpdateAction action;      /* out: KEEP unless the callback says otherwise */
+  GBytes *replacement;        /* out, owned: the value to store with PUT */
+  gboolean set_claim;         /* out: replace the claim record with new_claim (NULL drops it) */
+  KvClaimRecord *new_claim;   /* out, owned */
+} KvUpdate;
+
+/* Runs with the key locked; must not block or call back into the store.
+ * Returning FALSE (with @error set) aborts: nothing changes. */
+typedef gboolean (*KvUpdateFunc) (KvUpdate *update, gpointer user_data, GError **error);
+
+/* Counts behind allocationStats() and stats().claims. */
+typedef struct
+{
+  guint64 total;
+  guint64 live;
+  guint64 expired;
+} KvClaimCounts;
 
 typedef struct
 {
@@ -46,6 +80,12 @@ typedef struct
                            guint64 *out_deleted, GError **error);
   gboolean (*update) (KvBackend *self, const char *key, KvUpdateFunc func, gpointer user_data,
                       GError **error);
+  /* Locks every key of @keys (distinct) at once, runs @func on each in order,
+   * then applies all the updates if @decide (called with every key still
+   * locked) returns TRUE, and none otherwise. FALSE from @func aborts too. */
+  gboolean (*update_many) (KvBackend *self, const char *const *keys, gsize n, KvUpdateFunc func,
+                           gboolean (*decide) (gpointer user_data), gpointer user_data,
+                           GError **error);
   gboolean (*clear) (KvBackend *self, GError **error);
   gboolean (*count) (KvBackend *self, guint64 *out_count, GError **error);
   /* Matching keys strictly after @after (NULL: from the start) in bytewise
@@ -59,6 +99,12 @@ typedef struct
   gboolean (*random_keys) (KvBackend *self, const char *prefix, guint64 count, gboolean unique,
                            GPtrArray *out_keys, GError **error);
   gboolean (*rebuild_index) (KvBackend *self, GError **error);
+  /* The next claim token of the store; only called from inside an update(). */
+  guint64 (*next_claim_token) (KvBackend *self);
+  /* Claim counts over the keys with @prefix at @now_ms; when @claimable is
+   * not NULL it receives (char *) every key without a live claim. */
+  gboolean (*claim_scan) (KvBackend *self, const char *prefix, gint64 now_ms,
+                          GPtrArray *claimable, KvClaimCounts *out_counts, GError **error);
   /* Adds the stats() "index" member (null when keys are not tracked). */
   void (*add_index_stats) (KvBackend *self, JsonBuilder *builder);
   /* Adds backend-specific members to the stats object being built. */

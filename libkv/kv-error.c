@@ -124,8 +124,12 @@ kv_item_error_new (gsize index, const char *key, const char *name, const char *m
 KvItemError *
 kv_item_error_copy (const KvItemError *item)
 {
+  KvItemError *copy;
+
   g_return_val_if_fail (item != NULL, NULL);
-  return kv_item_error_new (item->index, item->key, item->name, item->message);
+  copy = kv_item_error_new (item->index, item->key, item->name, item->message);
+  copy->id = g_strdup (item->id);
+  return copy;
 }
 
 void
@@ -134,6 +138,7 @@ kv_item_error_free (KvItemError *item)
   if (item == NULL)
     return;
   g_free (item->key);
+  g_free (item->id);
   g_free (item->name);
   g_free (item->message);
   g_free (item);

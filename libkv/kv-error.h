@@ -116,12 +116,14 @@ gboolean kv_error_code_from_name (const char *name, KvError *code);
  * A plain boxed type: copy with kv_item_error_copy(), free with kv_item_error_free().
  * @index is the item's position in the input, @key its key (may be %NULL when
  * the item had none), @name a per-item name (`"EmptyKey"`, `"InvalidEntries"`,
- * `"SerializerError"`, `"ClaimNotUpdated"`) and @message a human sentence.
+ * `"SerializerError"`, `"ClaimNotUpdated"`) and @message a human sentence;
+ * @id is the claim id for claim batch failures, %NULL otherwise.
  */
 typedef struct
 {
   gsize index;
   char *key;
+  char *id;
   char *name;
   char *message;
 } KvItemError;

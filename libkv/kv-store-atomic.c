@@ -22,24 +22,25 @@ typedef struct
   gint64 result;
 } IncrementCtx;
 
-static KvUpdateAction
-increment_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+increment_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   IncrementCtx *ctx = user_data;
   gint64 old = 0;
 
-  if (current && !_kv_value_to_int64 (current, ctx->mode, &old, error))
-    return KV_UPDATE_KEEP;
+  if (u->current && !_kv_value_to_int64 (u->current, ctx->mode, &old, error))
+    return FALSE;
   if (__builtin_add_overflow (old, ctx->delta, &ctx->result))
     {
       g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
                    "incrementing %" G_GINT64_FORMAT " by %" G_GINT64_FORMAT
                    " overflows a 64-bit integer",
                    old, ctx->delta);
-      return KV_UPDATE_KEEP;
+      return FALSE;
     }
-  *replacement = _kv_value_from_int64 (ctx->result);
-  return KV_UPDATE_PUT;
+  u->replacement = _kv_value_from_int64 (ctx->result);
+  u->action = KV_UPDATE_PUT;
+  return TRUE;
 }
 
 gboolean
@@ -70,30 +71,32 @@ typedef struct
   gboolean changed;  /* out: whether the update stored or deleted */
 } ExchangeCtx;
 
-static KvUpdateAction
-get_or_set_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+get_or_set_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   ExchangeCtx *ctx = user_data;
 
-  if (current)
+  if (u->current)
     {
-      ctx->observed = g_bytes_ref (current);
-      return KV_UPDATE_KEEP;
+      ctx->observed = g_bytes_ref (u->current);
+      return TRUE;
     }
   ctx->changed = TRUE;
-  *replacement = g_bytes_ref (ctx->value);
-  return KV_UPDATE_PUT;
+  u->replacement = g_bytes_ref (ctx->value);
+  u->action = KV_UPDATE_PUT;
+  return TRUE;
 }
 
-static KvUpdateAction
-swap_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+swap_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   ExchangeCtx *ctx = user_data;
 
-  ctx->observed = current ? g_bytes_ref (current) : NULL;
+  ctx->observed = u->current ? g_bytes_ref (u->current) : NULL;
   ctx->changed = TRUE;
-  *replacement = g_bytes_ref (ctx->value);
-  return KV_UPDATE_PUT;
+  u->replacement = g_bytes_ref (ctx->value);
+  u->action = KV_UPDATE_PUT;
+  return TRUE;
 }
 
 static gboolean
@@ -104,42 +107,46 @@ matches_expected (GBytes *current, GBytes *expected)
   return current != NULL && g_bytes_equal (current, expected);
 }
 
-static KvUpdateAction
-compare_and_swap_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+compare_and_swap_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   ExchangeCtx *ctx = user_data;
 
-  if (!matches_expected (current, ctx->expected))
+  if (!matches_expected (u->current, ctx->expected))
     {
-      ctx->observed = current ? g_bytes_ref (current) : NULL;
-      return KV_UPDATE_KEEP;
+      ctx->observed = u->current ? g_bytes_ref (u->current) : NULL;
+      return TRUE;
     }
   ctx->changed = TRUE;
-  *replacement = g_bytes_ref (ctx->value);
-  return KV_UPDATE_PUT;
+  u->replacement = g_bytes_ref (ctx->value);
+  u->action = KV_UPDATE_PUT;
+  return TRUE;
 }
 
-static KvUpdateAction
-compare_and_delete_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+compare_and_delete_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   ExchangeCtx *ctx = user_data;
 
-  if (!matches_expected (current, ctx->expected))
+  if (!matches_expected (u->current, ctx->expected))
     {
-      ctx->observed = current ? g_bytes_ref (current) : NULL;
-      return KV_UPDATE_KEEP;
+      ctx->observed = u->current ? g_bytes_ref (u->current) : NULL;
+      return TRUE;
     }
   ctx->changed = TRUE;
-  return KV_UPDATE_DELETE;
+  u->action = KV_UPDATE_DELETE;
+  return TRUE;
 }
 
-static KvUpdateAction
-delete_if_exists_cb (GBytes *current, GBytes **replacement, gpointer user_data, GError **error)
+static gboolean
+delete_if_exists_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
   ExchangeCtx *ctx = user_data;
 
-  ctx->changed = current != NULL;
-  return current ? KV_UPDATE_DELETE : KV_UPDATE_KEEP;
+  ctx->changed = u->current != NULL;
+  if (u->current)
+    u->action = KV_UPDATE_DELETE;
+  return TRUE;
 }
 
 static void

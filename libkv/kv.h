@@ -12,5 +12,6 @@
 #include <libkv/kv-json.h>
 #include <libkv/kv-entry.h>
 #include <libkv/kv-store.h>
+#include <libkv/kv-claim.h>
 
 #undef __LIBKV_H_INSIDE__

@@ -1,0 +1,623 @@
+/* kv-store-claims.c — claims, leases and pops, written once on the backend's update().
+ *
+ * Exclusivity comes from the backend: every decision "is this key claimable?"
+ * and the grant that follows happen inside one update() with the key locked.
+ * Choosing *which* key to try is the only part done outside the lock, so a
+ * lost race just moves on to the next candidate.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kv-claim-private.h"
+#include "kv-store-private.h"
+#include "kv-value-private.h"
+
+/* Uniform random picks tried before falling back to a walk over the
+ * claimable keys; only worth it when picks are cheap (trackKeys). */
+#define RANDOM_ATTEMPTS 8
+
+static gint64
+now_ms (void)
+{
+  /* Wall clock: expiresAt is a timestamp scripts compare with Date.now(). */
+  return g_get_real_time () / 1000;
+}
+
+static gboolean
+check_owner (const char *owner, GError **error)
+{
+  if (owner == NULL)
+    return TRUE;
+  if (strlen (owner) > KV_CLAIM_MAX_OWNER_LENGTH || !g_utf8_validate (owner, -1, NULL))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "owner must be valid UTF-8 of at most %d bytes", KV_CLAIM_MAX_OWNER_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_ttl (gint64 ttl_ms, gint64 *out, GError **error)
+{
+  if (ttl_ms == 0)
+    ttl_ms = KV_CLAIM_DEFAULT_TTL_MS;
+  if (ttl_ms < 0 || ttl_ms > KV_CLAIM_MAX_TTL_MS)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "ttl must be a positive number of milliseconds up to %d (24 hours)",
+                   KV_CLAIM_MAX_TTL_MS);
+      return FALSE;
+    }
+  *out = ttl_ms;
+  return TRUE;
+}
+
+static const char *
+ref_problem (const KvClaimRef *ref)
+{
+  if (ref == NULL || ref->id == NULL || *ref->id == '\0')
+    return "claim id must be a non-empty string";
+  if (ref->key == NULL || *ref->key == '\0')
+    return "claim key must be a non-empty string";
+  if (ref->token == 0)
+    return "claim token must be a positive integer";
+  return _kv_key_problem (ref->key);
+}
+
+static gboolean
+prefix_ok (const char *prefix, GError **error)
+{
+  if (prefix == NULL || *prefix == '\0')
+    return TRUE;
+  if (strlen (prefix) <= KV_MAX_KEY_LENGTH && g_utf8_validate (prefix, -1, NULL))
+    return TRUE;
+  g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+               "prefix must be valid UTF-8 of at most %d bytes", KV_MAX_KEY_LENGTH);
+  return FALSE;
+}
+
+static gboolean
+claim_is_live (const KvClaimRecord *claim, gint64 now)
+{
+  return claim != NULL && claim->expires_at_ms > now;
+}
+
+/* ---- The callbacks ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64 now;
+  /* claim: */
+  const char *owner;
+  gint64 ttl_ms;
+  /* outcomes of the last update: */
+  gboolean applied;
+  gboolean missing;
+  gboolean busy;
+  KvClaim *granted;
+  KvEntry *popped;
+  /* claimKeys with allOrNothing: any key missing or busy vetoes the batch. */
+  gboolean vetoed;
+} GrantCtx;
+
+static void
+grant_ctx_reset (GrantCtx *c)
+{
+  c->applied = c->missing = c->busy = FALSE;
+  c->granted = NULL;
+  c->popped = NULL;
+}
+
+static gboolean
+claim_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  GrantCtx *c = data;
+  g_autofree char *id = NULL;
+  KvClaimRecord *record;
+
+  if (u->current == NULL)
+    {
+      c->missing = c->vetoed = TRUE;
+      return TRUE;
+    }
+  if (claim_is_live (u->claim, c->now))
+    {
+      c->busy = c->vetoed = TRUE;
+      return TRUE;
+    }
+  id = g_uuid_string_random ();
+  record = _kv_claim_record_new (u->backend->vtable->next_claim_token (u->backend), id, c->owner,
+                                 c->now + c->ttl_ms);
+  c->granted = _kv_claim_new (u->key, record, u->current);
+  c->applied = TRUE;
+  u->set_claim = TRUE;
+  u->new_claim = record;
+  return TRUE;
+}
+
+static gboolean
+pop_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  GrantCtx *c = data;
+
+  if (u->current == NULL || claim_is_live (u->claim, c->now))
+    return TRUE;
+  c->popped = kv_entry_new (u->key, u->current);
+  c->applied = TRUE;
+  u->action = KV_UPDATE_DELETE;
+  return TRUE;
+}
+
+typedef enum
+{
+  REF_RELEASE,
+  REF_COMPLETE,
+  REF_RENEW,
+} RefOp;
+
+typedef struct
+{
+  const KvClaimRef *ref;
+  RefOp op;
+  gboolean delete_key;
+  gint64 now;
+  gint64 ttl_ms;
+  gboolean done;
+} RefCtx;
+
+static gboolean
+ref_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  RefCtx *c = data;
+
+  c->done = FALSE;
+  /* Only the live claim with this exact id and token may be changed. */
+  if (u->current == NULL || !claim_is_live (u->claim, c->now) || u->claim->token != c->ref->token ||
+      strcmp (u->claim->id, c->ref->id) != 0)
+    return TRUE;
+  switch (c->op)
+    {
+    case REF_RELEASE:
+      u->set_claim = TRUE; /* new_claim NULL: drop it */
+      break;
+    case REF_COMPLETE:
+      if (c->delete_key)
+        u->action = KV_UPDATE_DELETE;
+      else
+        u->set_claim = TRUE;
+      break;
+    case REF_RENEW:
+      u->set_claim = TRUE;
+      u->new_claim = _kv_claim_record_copy (u->claim);
+      u->new_claim->expires_at_ms = c->now + c->ttl_ms;
+      break;
+    }
+  c->done = TRUE;
+  return TRUE;
+}
+
+/* ---- Choosing keys ------------------------------------------------------------------------ */
+
+/* Runs @cb on random keys with @prefix until it applies @want times or no
+ * candidate is left. Each success is handed to @collect. */
+static gboolean
+apply_to_random (KvCore *core, const char *prefix, guint64 want, KvUpdateFunc cb, GrantCtx *ctx,
+                 void (*collect) (GrantCtx *ctx, GPtrArray *out), GPtrArray *out, GError **error)
+{
+  const KvBackendVTable *vt = core->backend->vtable;
+  guint64 got = 0;
+  g_autoptr (GPtrArray) claimable = NULL;
+  g_autoptr (GArray) order = NULL;
+  KvClaimCounts counts;
+
+  /* One at a time with trackKeys: a uniform pick is O(log n), so try a few. */
+  if (want == 1 && kv_options_get_track_keys (core->options))
+    for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++)
+      {
+        g_autoptr (GPtrArray) pick = g_ptr_array_new_with_free_func (g_free);
+        if (!vt->random_keys (core->backend, prefix, 1, TRUE, pick, error))
+          return FALSE;
+        if (pick->len == 0)
+          return TRUE; /* no key has the prefix at all */
+        grant_ctx_reset (ctx);
+        if (!vt->update (core->backend, pick->pdata[0], cb, ctx, error))
+          return FALSE;
+        if (ctx->applied)
+          {
+            collect (ctx, out);
+            return TRUE;
+          }
+      }
+
+  /* Every key without a live claim, tried in random order: uniform among the
+   * claimable keys, and a lost race only costs one more candidate. */
+  claimable = g_ptr_array_new_with_free_func (g_free);
+  if (!vt->claim_scan (core->backend, prefix, ctx->now, claimable, &counts, error))
+    return FALSE;
+  order = _kv_random_ranks (claimable->len, claimable->len, TRUE);
+  for (guint i = 0; i < order->len && got < want; i++)
+    {
+      grant_ctx_reset (ctx);
+      if (!vt->update (core->backend, claimable->pdata[g_array_index (order, guint64, i)], cb, ctx,
+                       error))
+        return FALSE;
+      if (ctx->applied)
+        {
+          collect (ctx, out);
+          got++;
+        }
+    }
+  return TRUE;
+}
+
+static void
+collect_claim (GrantCtx *ctx, GPtrArray *out)
+{
+  g_ptr_array_add (out, g_steal_pointer (&ctx->granted));
+}
+
+static void
+collect_pop (GrantCtx *ctx, GPtrArray *out)
+{
+  g_ptr_array_add (out, g_steal_pointer (&ctx->popped));
+}
+
+static GPtrArray *
+claim_random_common (KvStore *store, const char *prefix, guint64 count, const char *owner,
+                     gint64 ttl_ms, GError **error)
+{
+  GrantCtx ctx = { .now = now_ms (), .owner = owner };
+  GPtrArray *out;
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), NULL);
+  if (!prefix_ok (prefix, error) || !check_owner (owner, error) ||
+      !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
+    return NULL;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  if (!_kv_core_check_writable (core, error) ||
+      !apply_to_random (core, prefix, count, claim_cb, &ctx, collect_claim, out, error))
+    g_clear_pointer (&out, g_ptr_array_unref);
+  _kv_core_release (core);
+  return out;
+}
+
+KvClaim *
+kv_store_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                       GError **error)
+{
+  g_autoptr (GPtrArray) claims = claim_random_common (store, prefix, 1, owner, ttl_ms, error);
+
+  return claims && claims->len ? g_ptr_array_steal_index (claims, 0) : NULL;
+}
+
+GPtrArray *
+kv_store_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                            gint64 ttl_ms, GError **error)
+{
+  if (count < 1 || count > KV_CLAIM_MANY_MAX)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "claimRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
+      return NULL;
+    }
+  return claim_random_common (store, prefix, (guint64) count, owner, ttl_ms, error);
+}
+
+static GPtrArray *
+pop_random_common (KvStore *store, const char *prefix, guint64 count, GError **error)
+{
+  GrantCtx ctx = { .now = now_ms () };
+  GPtrArray *out;
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), NULL);
+  if (!prefix_ok (prefix, error))
+    return NULL;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_entry_free);
+  if (!_kv_core_check_writable (core, error) ||
+      !apply_to_random (core, prefix, count, pop_cb, &ctx, collect_pop, out, error))
+    g_clear_pointer (&out, g_ptr_array_unref);
+  _kv_core_release (core);
+  return out;
+}
+
+KvEntry *
+kv_store_pop_random (KvStore *store, const char *prefix, GError **error)
+{
+  g_autoptr (GPtrArray) popped = pop_random_common (store, prefix, 1, error);
+
+  return popped && popped->len ? g_ptr_array_steal_index (popped, 0) : NULL;
+}
+
+GPtrArray *
+kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count, GError **error)
+{
+  if (count < 1 || count > KV_CLAIM_MANY_MAX)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "popRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
+      return NULL;
+    }
+  return pop_random_common (store, prefix, (guint64) count, error);
+}
+
+/* ---- Claims on named keys ----------------------------------------------------------------- */
+
+KvClaim *
+kv_store_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                    GError **error)
+{
+  GrantCtx ctx = { .now = now_ms (), .owner = owner };
+  KvCore *core;
+  gboolean ok;
+
+  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
+    return NULL;
+  core = _kv_store_begin_key_call (store, key, TRUE, error);
+  if (core == NULL)
+    return NULL;
+  ok = core->backend->vtable->update (core->backend, key, claim_cb, &ctx, error);
+  _kv_core_release (core);
+  return ok ? ctx.granted : NULL;
+}
+
+typedef struct
+{
+  GrantCtx grant;
+  gboolean all_or_nothing;
+  GPtrArray *claimed, *busy, *missing;
+} ClaimKeysCtx;
+
+static gboolean
+claim_keys_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  ClaimKeysCtx *c = data;
+
+  grant_ctx_reset (&c->grant);
+  if (!claim_cb (u, &c->grant, error))
+    return FALSE;
+  if (c->grant.missing)
+    g_ptr_array_add (c->missing, g_strdup (u->key));
+  else if (c->grant.busy)
+    g_ptr_array_add (c->busy, g_strdup (u->key));
+  else
+    g_ptr_array_add (c->claimed, g_steal_pointer (&c->grant.granted));
+  return TRUE;
+}
+
+static gboolean
+claim_keys_decide (gpointer data)
+{
+  ClaimKeysCtx *c = data;
+
+  if (c->all_or_nothing && c->grant.vetoed)
+    {
+      /* Nothing is applied, so nothing was claimed. */
+      g_ptr_array_set_size (c->claimed, 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const char *owner,
+                     gint64 ttl_ms, gboolean all_or_nothing, GPtrArray **out_claimed,
+                     GPtrArray **out_busy, GPtrArray **out_missing, GError **error)
+{
+  ClaimKeysCtx ctx = { .grant = { .now = now_ms (), .owner = owner },
+                       .all_or_nothing = all_or_nothing };
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *items = NULL;
+  KvCore *core;
+  gboolean ok;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (keys != NULL || n == 0, FALSE);
+  g_return_val_if_fail (out_claimed && out_busy && out_missing, FALSE);
+  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.grant.ttl_ms, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *problem = _kv_key_problem (keys[i]);
+      if (problem)
+        _kv_item_errors_add (&items, i, keys[i],
+                             keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
+                             problem);
+      else if (!g_hash_table_add (seen, (gpointer) keys[i]))
+        _kv_item_errors_add (&items, i, keys[i], "InvalidEntries", "key appears more than once");
+    }
+  if (items)
+    return _kv_fail_with_items (items, NULL, "claimKeys", error);
+
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  if (!_kv_core_check_writable (core, error))
+    {
+      _kv_core_release (core);
+      return FALSE;
+    }
+  ctx.claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  ctx.busy = g_ptr_array_new_with_free_func (g_free);
+  ctx.missing = g_ptr_array_new_with_free_func (g_free);
+  if (all_or_nothing)
+    ok = core->backend->vtable->update_many (core->backend, keys, n, claim_keys_cb,
+                                             claim_keys_decide, &ctx, error);
+  else
+    {
+      ok = TRUE;
+      for (gsize i = 0; i < n && ok; i++)
+        ok = core->backend->vtable->update (core->backend, keys[i], claim_keys_cb, &ctx, error);
+    }
+  _kv_core_release (core);
+  if (!ok)
+    {
+      g_ptr_array_unref (ctx.claimed);
+      g_ptr_array_unref (ctx.busy);
+      g_ptr_array_unref (ctx.missing);
+      return FALSE;
+    }
+  *out_claimed = ctx.claimed;
+  *out_busy = ctx.busy;
+  *out_missing = ctx.missing;
+  return TRUE;
+}
+
+/* ---- Release, complete, renew ------------------------------------------------------------- */
+
+static gboolean
+ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean delete_key,
+           gint64 ttl_ms, guint64 *out_done, GPtrArray **out_failed, GError **error)
+{
+  RefCtx ctx = { .op = op, .delete_key = delete_key, .now = now_ms () };
+  static const char *const verbs[] = { "released", "completed", "renewed" };
+  GPtrArray *items = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  guint64 done = 0;
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (refs != NULL || n == 0, FALSE);
+  if (op == REF_RENEW && !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *problem = ref_problem (&refs[i]);
+      if (problem)
+        _kv_item_errors_add (&items, i, refs[i].key, "InvalidEntries", problem);
+    }
+  if (items)
+    return _kv_fail_with_items (items, NULL, "claim refs", error);
+
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  if (!_kv_core_check_writable (core, error))
+    {
+      _kv_core_release (core);
+      return FALSE;
+    }
+  failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_item_error_free);
+  for (gsize i = 0; i < n; i++)
+    {
+      ctx.ref = &refs[i];
+      if (!core->backend->vtable->update (core->backend, refs[i].key, ref_cb, &ctx, error))
+        {
+          _kv_core_release (core);
+          return FALSE;
+        }
+      if (ctx.done)
+        done++;
+      else
+        {
+          g_autofree char *message =
+            g_strdup_printf ("claim %s on key \"%.200s\" was not %s: it is not the live claim "
+                             "(expired, released, completed or replaced)",
+                             refs[i].id, refs[i].key, verbs[op]);
+          KvItemError *item = kv_item_error_new (i, refs[i].key, "ClaimNotUpdated", message);
+          item->id = g_strdup (refs[i].id);
+          g_ptr_array_add (failed, item);
+        }
+    }
+  _kv_core_release (core);
+  if (out_done)
+    *out_done = done;
+  if (out_failed)
+    *out_failed = g_steal_pointer (&failed);
+  return TRUE;
+}
+
+static gboolean
+ref_single (KvStore *store, const KvClaimRef *ref, RefOp op, gboolean delete_key, gint64 ttl_ms,
+            gboolean *out_done, GError **error)
+{
+  guint64 done = 0;
+
+  g_return_val_if_fail (ref != NULL, FALSE);
+  if (!ref_batch (store, ref, 1, op, delete_key, ttl_ms, &done, NULL, error))
+    return FALSE;
+  if (out_done)
+    *out_done = done == 1;
+  return TRUE;
+}
+
+gboolean
+kv_store_release_claim (KvStore *store, const KvClaimRef *ref, gboolean *out_released,
+                        GError **error)
+{
+  return ref_single (store, ref, REF_RELEASE, FALSE, 0, out_released, error);
+}
+
+gboolean
+kv_store_complete_claim (KvStore *store, const KvClaimRef *ref, gboolean delete_key,
+                         gboolean *out_completed, GError **error)
+{
+  return ref_single (store, ref, REF_COMPLETE, delete_key, 0, out_completed, error);
+}
+
+gboolean
+kv_store_renew_claim (KvStore *store, const KvClaimRef *ref, gint64 ttl_ms, gboolean *out_renewed,
+                      GError **error)
+{
+  return ref_single (store, ref, REF_RENEW, FALSE, ttl_ms, out_renewed, error);
+}
+
+gboolean
+kv_store_release_claims (KvStore *store, const KvClaimRef *refs, gsize n, guint64 *out_done,
+                         GPtrArray **out_failed, GError **error)
+{
+  return ref_batch (store, refs, n, REF_RELEASE, FALSE, 0, out_done, out_failed, error);
+}
+
+gboolean
+kv_store_complete_claims (KvStore *store, const KvClaimRef *refs, gsize n, gboolean delete_key,
+                          guint64 *out_done, GPtrArray **out_failed, GError **error)
+{
+  return ref_batch (store, refs, n, REF_COMPLETE, delete_key, 0, out_done, out_failed, error);
+}
+
+gboolean
+kv_store_renew_claims (KvStore *store, const KvClaimRef *refs, gsize n, gint64 ttl_ms,
+                       guint64 *out_done, GPtrArray **out_failed, GError **error)
+{
+  return ref_batch (store, refs, n, REF_RENEW, FALSE, ttl_ms, out_done, out_failed, error);
+}
+
+/* ---- Statistics --------------------------------------------------------------------------- */
+
+gboolean
+kv_store_allocation_stats (KvStore *store, const char *prefix, KvAllocationStats *out_stats,
+                           GError **error)
+{
+  KvClaimCounts counts;
+  KvCore *core;
+  gboolean ok;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+  if (!prefix_ok (prefix, error))
+    return FALSE;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  ok = core->backend->vtable->claim_scan (core->backend, prefix, now_ms (), NULL, &counts, error);
+  _kv_core_release (core);
+  if (!ok)
+    return FALSE;
+  out_stats->total = counts.total;
+  out_stats->claimed_live = counts.live;
+  out_stats->claimed_expired = counts.expired;
+  out_stats->claimable = counts.total - counts.live;
+  return TRUE;
+}
