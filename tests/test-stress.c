@@ -415,6 +415,195 @@ test_scan_under_churn (StoreFixture *f, gconstpointer data)
   g_assert_null (strstr (stats, "\"consistent\":false"));
 }
 
+/* Claims: 16 threads claim, hold, then release or complete. Holding is marked
+ * with an atomic flag per key: if libkv ever handed one key to two live
+ * holders, the second would find the flag set. Every key is completed exactly
+ * once and the pool ends empty. */
+#define POOL 400
+typedef struct
+{
+  gint in_use[POOL];
+  gint completed[POOL];
+} ClaimState;
+
+static gpointer
+claim_worker (gpointer data)
+{
+  Worker *w = data;
+  ClaimState *st = w->shared;
+  GRand *rand = g_rand_new_with_seed (w->index + 100);
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (KvClaim) claim = kv_store_claim_random (w->store, "pool:", "w", 60000, &error);
+      KvClaimRef ref;
+      gboolean done = FALSE;
+      guint k;
+
+      g_assert_no_error (error);
+      if (claim == NULL)
+        break; /* drained (or every remaining key is held by someone else) */
+      k = (guint) g_ascii_strtoull (kv_claim_get_key (claim) + 5, NULL, 10);
+      if (!g_atomic_int_compare_and_exchange (&st->in_use[k], 0, 1))
+        g_error ("key %u handed to two live holders", k);
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        g_thread_yield ();
+      g_atomic_int_set (&st->in_use[k], 0);
+      ref = (KvClaimRef){ kv_claim_get_id (claim), kv_claim_get_key (claim),
+                          kv_claim_get_token (claim) };
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        g_assert_true (kv_store_release_claim (w->store, &ref, &done, NULL));
+      else
+        {
+          g_assert_true (kv_store_complete_claim (w->store, &ref, TRUE, &done, NULL));
+          if (done)
+            g_atomic_int_inc (&st->completed[k]);
+        }
+      g_assert_true (done); /* our claim was live: nobody else could end it */
+    }
+  g_rand_free (rand);
+  return NULL;
+}
+
+static void
+test_claims_exclusive (StoreFixture *f, gconstpointer data)
+{
+  g_autofree ClaimState *st = g_new0 (ClaimState, 1);
+  guint64 left = 1;
+
+  for (guint round = 0; round < rounds_scale; round++)
+    {
+      memset (st, 0, sizeof *st);
+      for (guint i = 0; i < POOL; i++)
+        {
+          char key[16];
+          g_snprintf (key, sizeof key, "pool:%u", i);
+          g_assert_true (kv_store_set (f->store, key, "1", 1, NULL));
+        }
+      /* Workers stop when they see nothing claimable; repeat until drained. */
+      do
+        {
+          run_workers (f->store, claim_worker, st);
+          g_assert_true (kv_store_count (f->store, "pool:", &left, NULL));
+        }
+      while (left > 0);
+      for (guint i = 0; i < POOL; i++)
+        g_assert_cmpint (st->completed[i], ==, 1);
+    }
+}
+
+/* Leases that expire: threads claim with a 2 ms lease and never release. For
+ * every key, sorted by token, each grant starts no earlier than the previous
+ * lease on that key ended: leases never overlap. */
+typedef struct
+{
+  guint64 token;
+  guint key;
+  gint64 start, end;
+} Grant;
+
+static gpointer
+lease_worker (gpointer data)
+{
+  Worker *w = data;
+  GArray *grants = g_array_new (FALSE, FALSE, sizeof (Grant));
+  gint64 stop = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < stop)
+    {
+      g_autoptr (KvClaim) claim = kv_store_claim_random (w->store, "lease:", NULL, 2, NULL);
+      if (claim)
+        {
+          Grant g = { kv_claim_get_token (claim),
+                      (guint) g_ascii_strtoull (kv_claim_get_key (claim) + 6, NULL, 10),
+                      kv_claim_get_expires_at (claim) - 2, kv_claim_get_expires_at (claim) };
+          g_array_append_val (grants, g);
+        }
+    }
+  return grants;
+}
+
+static gint
+compare_grants (gconstpointer a, gconstpointer b)
+{
+  const Grant *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->token < y->token ? -1 : x->token > y->token;
+}
+
+static void
+test_leases_never_overlap (StoreFixture *f, gconstpointer data)
+{
+  GThread *threads[N_THREADS];
+  Worker workers[N_THREADS];
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (Grant));
+
+  for (guint i = 0; i < 8; i++)
+    {
+      char key[16];
+      g_snprintf (key, sizeof key, "lease:%u", i);
+      g_assert_true (kv_store_set (f->store, key, "1", 1, NULL));
+    }
+  for (guint i = 0; i < N_THREADS; i++)
+    {
+      workers[i] = (Worker){ f->store, i, NULL };
+      threads[i] = g_thread_new ("lease", lease_worker, &workers[i]);
+    }
+  for (guint i = 0; i < N_THREADS; i++)
+    {
+      GArray *grants = g_thread_join (threads[i]);
+      g_array_append_vals (all, grants->data, grants->len);
+      g_array_unref (grants);
+    }
+  g_array_sort (all, compare_grants);
+  g_assert_cmpuint (all->len, >, 8); /* leases did expire and get re-granted */
+  for (guint i = 1; i < all->len; i++)
+    {
+      Grant *prev = &g_array_index (all, Grant, i - 1), *cur = &g_array_index (all, Grant, i);
+      g_assert_cmpuint (cur->token, !=, prev->token);
+      if (cur->key == prev->key)
+        g_assert_cmpint (cur->start, >=, prev->end);
+    }
+  g_test_message ("%u grants over 8 keys", all->len);
+}
+
+/* popRandom drains a pool exactly once across 16 threads. */
+static gpointer
+pop_worker (gpointer data)
+{
+  Worker *w = data;
+  gint *popped = w->shared;
+  KvEntry *entry;
+
+  while ((entry = kv_store_pop_random (w->store, "drain:", NULL)) != NULL)
+    {
+      guint k = (guint) g_ascii_strtoull (kv_entry_get_key (entry) + 6, NULL, 10);
+      g_atomic_int_inc (&popped[k]);
+      kv_entry_free (entry);
+    }
+  return NULL;
+}
+
+static void
+test_pop_drains_once (StoreFixture *f, gconstpointer data)
+{
+  guint n = 2000 * rounds_scale;
+  g_autofree gint *popped = g_new0 (gint, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char key[24];
+      g_snprintf (key, sizeof key, "drain:%u", i);
+      g_assert_true (kv_store_set (f->store, key, "1", 1, NULL));
+    }
+  run_workers (f->store, pop_worker, popped);
+  for (guint i = 0; i < n; i++)
+    if (popped[i] != 1)
+      g_error ("key %u popped %d times", i, popped[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -429,5 +618,8 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("stress/mixed-races", test_mixed_races);
   STORE_TEST_ADD ("stress/close-while-busy", test_close_while_busy);
   STORE_TEST_ADD ("stress/scan-under-churn", test_scan_under_churn);
+  STORE_TEST_ADD ("stress/claims-exclusive", test_claims_exclusive);
+  STORE_TEST_ADD ("stress/leases-never-overlap", test_leases_never_overlap);
+  STORE_TEST_ADD ("stress/pop-drains-once", test_pop_drains_once);
   return g_test_run ();
 }
