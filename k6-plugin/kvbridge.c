@@ -1,0 +1,443 @@
+/* kvbridge.c — see kvbridge.h.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "kvbridge.h"
+
+KvbOut *
+kvb_out_new (gsize scratch_cap)
+{
+  KvbOut *out = g_new0 (KvbOut, 1);
+
+  out->scratch = g_malloc (scratch_cap);
+  out->scratch_cap = scratch_cap;
+  out->code = KVB_OK;
+  out->data = out->scratch;
+  return out;
+}
+
+static void
+out_reset (KvbOut *out)
+{
+  g_clear_pointer (&out->spill, g_free);
+  g_clear_pointer (&out->held, g_bytes_unref);
+  out->spill_cap = 0;
+  out->code = KVB_OK;
+  out->has_value = 0;
+  out->flag0 = 0;
+  out->flag1 = 0;
+  out->num0 = 0;
+  out->num1 = 0;
+  out->num2 = 0;
+  out->data = out->scratch;
+  out->len = 0;
+}
+
+static void
+out_put (KvbOut *out, const void *bytes, gsize n)
+{
+  gsize need = out->len + n;
+
+  if (out->spill == NULL && need > out->scratch_cap)
+    {
+      out->spill_cap = MAX (need, 2 * out->scratch_cap);
+      out->spill = g_malloc (out->spill_cap);
+      memcpy (out->spill, out->scratch, out->len);
+    }
+  else if (out->spill != NULL && need > out->spill_cap)
+    {
+      out->spill_cap = MAX (need, 2 * out->spill_cap);
+      out->spill = g_realloc (out->spill, out->spill_cap);
+    }
+  out->data = out->spill != NULL ? out->spill : out->scratch;
+  if (n > 0)
+    memcpy ((char *) out->data + out->len, bytes, n);
+  out->len = need;
+}
+
+static void
+out_put_u64 (KvbOut *out, guint64 v)
+{
+  out_put (out, &v, sizeof v);
+}
+
+static void
+out_put_i64 (KvbOut *out, gint64 v)
+{
+  out_put (out, &v, sizeof v);
+}
+
+static void
+out_put_str (KvbOut *out, const char *s)
+{
+  gsize n = s != NULL ? strlen (s) : 0;
+
+  out_put_u64 (out, n);
+  out_put (out, s, n);
+}
+
+/* A string that may be %NULL: its length (-1 for %NULL), then its bytes. */
+static void
+out_put_opt_str (KvbOut *out, const char *s)
+{
+  if (s == NULL)
+    {
+      out_put_i64 (out, -1);
+      return;
+    }
+  out_put_i64 (out, (gint64) strlen (s));
+  out_put (out, s, strlen (s));
+}
+
+/* Hands @bytes out without copying; the slot keeps the reference until its next call. */
+static void
+out_take_value (KvbOut *out, GBytes *bytes)
+{
+  gsize size = 0;
+
+  if (bytes == NULL)
+    return;
+  out->held = bytes;
+  out->has_value = 1;
+  out->data = g_bytes_get_data (bytes, &size);
+  out->len = size;
+  if (out->data == NULL)
+    out->data = out->scratch;
+}
+
+/* Consumes @error and @items. */
+static void
+out_error (KvbOut *out, GError *error, GPtrArray *items)
+{
+  out->code = error->domain == KV_ERROR ? error->code : KV_ERROR_UNKNOWN;
+  out_put_str (out, error->message);
+  out_put_u64 (out, items != NULL ? items->len : 0);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      const KvItemError *item = g_ptr_array_index (items, i);
+
+      out_put_u64 (out, item->index);
+      out_put_opt_str (out, item->key);
+      out_put_opt_str (out, item->id);
+      out_put_str (out, item->name);
+      out_put_str (out, item->message);
+    }
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_error_free (error);
+}
+
+/* Splits a buffer of @n NUL-terminated strings into an array (never NULL, even for @n == 0). */
+static const char **
+split_keys (const char *packed, gsize n)
+{
+  const char **keys = g_new (const char *, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      keys[i] = packed;
+      packed += strlen (packed) + 1;
+    }
+  if (n == 0)
+    keys[0] = NULL;
+  return keys;
+}
+
+KvStore *
+kvb_open_shared (const char *options_json, KvbOut *out)
+{
+  g_autoptr (KvOptions) options = NULL;
+  GError *error = NULL;
+  KvStore *store;
+  const KvOptions *effective;
+
+  out_reset (out);
+  options = kv_options_new_from_json (options_json, &error);
+  if (options == NULL)
+    {
+      out_error (out, error, NULL);
+      return NULL;
+    }
+  store = kv_store_open_shared (options, &error);
+  if (store == NULL)
+    {
+      out_error (out, error, NULL);
+      return NULL;
+    }
+  effective = kv_store_get_options (store);
+  out->flag0 = kv_options_get_serialization (effective) == KV_SERIALIZATION_STRING;
+  out->flag1 = kv_options_get_backend (effective) == KV_BACKEND_MEMORY;
+  out->num1 = kv_options_get_metrics_operations (effective) ? 1 : 0;
+  return store;
+}
+
+void
+kvb_close (KvStore *store)
+{
+  kv_store_close (store);
+}
+
+void
+kvb_unref (KvStore *store)
+{
+  g_object_unref (store);
+}
+
+void
+kvb_get (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  GBytes *value;
+
+  out_reset (out);
+  value = kv_store_get (store, key, &error);
+  if (value == NULL)
+    out_error (out, error, NULL);
+  else
+    out_take_value (out, value);
+}
+
+void
+kvb_set (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  GError *error = NULL;
+
+  out_reset (out);
+  if (!kv_store_set (store, key, value, value_len, &error))
+    out_error (out, error, NULL);
+}
+
+void
+kvb_delete (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+
+  out_reset (out);
+  if (!kv_store_delete (store, key, &error))
+    out_error (out, error, NULL);
+}
+
+void
+kvb_exists (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean exists = FALSE;
+
+  out_reset (out);
+  if (!kv_store_exists (store, key, &exists, &error))
+    out_error (out, error, NULL);
+  out->flag0 = exists;
+}
+
+void
+kvb_clear (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+
+  out_reset (out);
+  if (!kv_store_clear (store, &error))
+    out_error (out, error, NULL);
+}
+
+void
+kvb_size (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 size = 0;
+
+  out_reset (out);
+  if (!kv_store_size (store, &size, &error))
+    out_error (out, error, NULL);
+  out->num1 = size;
+}
+
+void
+kvb_get_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = split_keys (packed_keys, n);
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+  GPtrArray *values;
+
+  out_reset (out);
+  values = kv_store_get_many (store, keys, n, &item_errors, &error);
+  if (values == NULL)
+    {
+      out_error (out, error, item_errors);
+      return;
+    }
+  g_clear_pointer (&item_errors, g_ptr_array_unref);
+  for (guint i = 0; i < values->len; i++)
+    {
+      GBytes *value = g_ptr_array_index (values, i);
+      gsize size = 0;
+      const void *data;
+
+      if (value == NULL)
+        {
+          out_put_i64 (out, -1);
+          continue;
+        }
+      data = g_bytes_get_data (value, &size);
+      out_put_i64 (out, (gint64) size);
+      out_put (out, data, size);
+    }
+  out->num1 = values->len;
+  g_ptr_array_unref (values);
+}
+
+void
+kvb_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
+              const gsize *value_lens, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = split_keys (packed_keys, n);
+  g_autofree const char **values = g_new (const char *, MAX (n, 1));
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+
+  out_reset (out);
+  values[0] = packed_values;
+  for (gsize i = 0; i < n; i++)
+    {
+      values[i] = packed_values;
+      packed_values += value_lens[i];
+    }
+  if (!kv_store_set_many (store, keys, values, value_lens, n, &item_errors, &error))
+    out_error (out, error, item_errors);
+  else
+    g_clear_pointer (&item_errors, g_ptr_array_unref);
+}
+
+void
+kvb_delete_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = split_keys (packed_keys, n);
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+  guint64 deleted = 0, missing = 0;
+
+  out_reset (out);
+  if (!kv_store_delete_many (store, keys, n, &deleted, &missing, &item_errors, &error))
+    {
+      out_error (out, error, item_errors);
+      return;
+    }
+  g_clear_pointer (&item_errors, g_ptr_array_unref);
+  out->num1 = deleted;
+  out->num2 = missing;
+}
+
+void
+kvb_increment_by (KvStore *store, const char *key, gint64 delta, KvbOut *out)
+{
+  GError *error = NULL;
+  gint64 value = 0;
+
+  out_reset (out);
+  if (!kv_store_increment_by (store, key, delta, &value, &error))
+    out_error (out, error, NULL);
+  out->num0 = value;
+}
+
+void
+kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean loaded = FALSE;
+  GBytes *result;
+
+  out_reset (out);
+  result = kv_store_get_or_set (store, key, value, value_len, &loaded, &error);
+  if (result == NULL)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = loaded;
+  out_take_value (out, result);
+}
+
+void
+kvb_swap (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  GError *error = NULL;
+  GBytes *previous = NULL;
+
+  out_reset (out);
+  if (!kv_store_swap (store, key, value, value_len, &previous, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = previous != NULL;
+  out_take_value (out, previous);
+}
+
+void
+kvb_compare_and_swap (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                      int expect_absent, const char *value, gsize value_len, int want_current,
+                      KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean swapped = FALSE, existed = FALSE;
+  GBytes *current = NULL;
+
+  out_reset (out);
+  if (!kv_store_compare_and_swap (store, key, expect_absent ? NULL : expected,
+                                  expect_absent ? 0 : expected_len, value, value_len, &swapped,
+                                  &existed, want_current ? &current : NULL, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = swapped;
+  out->flag1 = existed;
+  out_take_value (out, current);
+}
+
+void
+kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
+                   KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean set = FALSE;
+
+  out_reset (out);
+  if (!kv_store_set_if_absent (store, key, value, value_len, &set, &error))
+    out_error (out, error, NULL);
+  out->flag0 = set;
+}
+
+void
+kvb_delete_if_exists (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean deleted = FALSE;
+
+  out_reset (out);
+  if (!kv_store_delete_if_exists (store, key, &deleted, &error))
+    out_error (out, error, NULL);
+  out->flag0 = deleted;
+}
+
+void
+kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                        int want_current, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean deleted = FALSE, existed = FALSE;
+  GBytes *current = NULL;
+
+  out_reset (out);
+  if (!kv_store_compare_and_delete (store, key, expected, expected_len, &deleted, &existed,
+                                    want_current ? &current : NULL, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = deleted;
+  out->flag1 = existed;
+  out_take_value (out, current);
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+package kv
+
+import (
+	"sort"
+
+	"github.com/grafana/sobek"
+)
+
+// Batch methods cross into C once per call, whatever the number of keys.
+
+// invalidSentinel replaces an entry that cannot cross the C API (a value the
+// Go serializer rejected, a key with a NUL). It is not JSON, so libkv rejects
+// the entry as well, which keeps its all-or-nothing validation in charge of
+// the whole batch and lets its own per-item errors (empty keys, ...) be
+// reported together with ours.
+var invalidSentinel = []byte("\x01<unserializable>")
+
+// getMany(keys) → [{key, exists, value}], in input order.
+func (h *handle) getMany(call sobek.FunctionCall) sobek.Value {
+	keys, items, kerr := keyList("getMany", call.Argument(0))
+	if kerr == nil && len(items) > 0 {
+		kerr = invalidEntries("getMany", "", items)
+	}
+	return h.async("get_many", kerr, func(s *slot) outcome {
+		r := s.getMany(h.store, packKeys(keys))
+		if r.err != nil {
+			return fail(r.err)
+		}
+		raw, ok := decodeValues(r.value, len(keys))
+		if !ok || r.num1 != uint64(len(keys)) {
+			return fail(newError(nameUnexpectedOutput, "getMany(): libkv returned a malformed result"))
+		}
+		values := make([]*decoded, len(keys))
+		for i, b := range raw {
+			if b == nil {
+				continue
+			}
+			d, kerr := decodeValue(b, h.stringMode)
+			if kerr != nil {
+				return fail(kerr)
+			}
+			values[i] = &d
+		}
+		return resolved(func(rt *sobek.Runtime) sobek.Value {
+			out := make([]any, len(keys))
+			for i, key := range keys {
+				o := rt.NewObject()
+				mustSet(o, "key", key)
+				mustSet(o, "exists", values[i] != nil)
+				if values[i] != nil {
+					mustSet(o, "value", values[i].toJS(rt))
+				} else {
+					mustSet(o, "value", sobek.Null())
+				}
+				out[i] = o
+			}
+			return rt.NewArray(out...)
+		})
+	})
+}
+
+// setMany({key: value, ...}) → {written}. Everything is validated before
+// anything is written; a bad entry rejects the call with InvalidOptionsError
+// and an errors array, and nothing is written.
+func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
+	rt := h.vu.Runtime()
+	arg := call.Argument(0)
+	obj, ok := arg.(*sobek.Object)
+	if !ok || obj.ClassName() == "Array" || isFunction(obj) {
+		return h.async("set_many", invalidOptions("setMany() expects an object mapping keys to values, got "+describe(arg)), nil)
+	}
+
+	keys := obj.Keys()
+	values := make([][]byte, len(keys))
+	var local []itemError
+	for i, k := range keys {
+		key, problem := keyProblem(rt.ToValue(k))
+		if problem != "" {
+			bad := k
+			local = append(local, itemError{Index: i, Key: &bad, Name: itemInvalidEntries, Message: problem})
+			keys[i], values[i] = "", invalidSentinel
+			continue
+		}
+		v, err := encodeValue(rt, obj.Get(k), h.stringMode)
+		if err != nil {
+			local = append(local, itemError{Index: i, Key: &key, Name: itemSerializer, Message: err.Error()})
+			values[i] = invalidSentinel
+			continue
+		}
+		values[i] = v
+	}
+
+	return h.async("set_many", nil, func(s *slot) outcome {
+		r := s.setMany(h.store, packKeys(keys), values)
+		if r.err != nil {
+			return fail(mergeItemErrors("setMany", "; nothing was written", r.err, local))
+		}
+		if len(local) > 0 {
+			return fail(newError(nameUnexpectedOutput, "setMany(): libkv accepted an entry it should have rejected"))
+		}
+		return resolved(func(rt *sobek.Runtime) sobek.Value {
+			o := rt.NewObject()
+			mustSet(o, "written", len(keys))
+			return o
+		})
+	})
+}
+
+// deleteMany(keys) → {deleted, missing}. Every key is validated before any is deleted.
+func (h *handle) deleteMany(call sobek.FunctionCall) sobek.Value {
+	keys, local, kerr := keyList("deleteMany", call.Argument(0))
+	return h.async("delete_many", kerr, func(s *slot) outcome {
+		// Keys rejected here went to libkv as "", which it rejects as empty:
+		// nothing is deleted and its other per-item errors come back too.
+		r := s.deleteMany(h.store, packKeys(keys))
+		if r.err != nil {
+			return fail(mergeItemErrors("deleteMany", "; nothing was deleted", r.err, local))
+		}
+		if len(local) > 0 {
+			return fail(newError(nameUnexpectedOutput, "deleteMany(): libkv accepted a key it should have rejected"))
+		}
+		deleted, missing := r.num1, r.num2
+		return resolved(func(rt *sobek.Runtime) sobek.Value {
+			o := rt.NewObject()
+			mustSet(o, "deleted", deleted)
+			mustSet(o, "missing", missing)
+			return o
+		})
+	})
+}
+
+// mergeItemErrors combines libkv's rejection of a batch with the items the
+// binding rejected itself. Our item wins where both name the same index (the
+// entry libkv saw was only a stand-in). A rejection that is not about the
+// input (a closed store, say) is passed through unchanged.
+func mergeItemErrors(method, outcome string, cerr *kvError, local []itemError) *kvError {
+	if len(local) == 0 || cerr.Name != nameInvalidOptions {
+		return cerr
+	}
+	ours := make(map[int]bool, len(local))
+	merged := append([]itemError(nil), local...)
+	for _, it := range local {
+		ours[it.Index] = true
+	}
+	for _, it := range cerr.Items {
+		if !ours[it.Index] {
+			merged = append(merged, it)
+		}
+	}
+	sort.SliceStable(merged, func(i, j int) bool { return merged[i].Index < merged[j].Index })
+	return invalidEntries(method, outcome, merged)
+}
