@@ -51,7 +51,11 @@ typedef struct
 } KvUpdate;
 
 /* Runs with the key locked; must not block or call back into the store.
- * Returning FALSE (with @error set) aborts: nothing changes. */
+ * Returning FALSE (with @error set) aborts: nothing changes.
+ * A callback may run more than once for one call: the disk backend re-runs a
+ * write batch from the start when it has to grow the map or its commit fails.
+ * Only the last run counts, so a callback first resets whatever it reports
+ * through @user_data. */
 typedef gboolean (*KvUpdateFunc) (KvUpdate *update, gpointer user_data, GError **error);
 
 /* Counts behind allocationStats() and stats().claims. */

@@ -65,16 +65,27 @@ kv_store_increment_by (KvStore *store, const char *key, gint64 delta, gint64 *ou
 /* Shared by get_or_set, swap, compare_and_swap/delete and delete_if_exists. */
 typedef struct
 {
-  GBytes *expected;  /* compare: the value required; NULL = must be missing */
+  GBytes *expected; /* compare: the value required; NULL = must be missing */
   GBytes *value;     /* the value to store, if any */
   GBytes *observed;  /* out: the value found (a reference), if any */
   gboolean changed;  /* out: whether the update stored or deleted */
 } ExchangeCtx;
 
+/* Clears the outputs of an earlier run of the same callback (see KvUpdateFunc). */
+static ExchangeCtx *
+exchange_begin (gpointer user_data)
+{
+  ExchangeCtx *ctx = user_data;
+
+  g_clear_pointer (&ctx->observed, g_bytes_unref);
+  ctx->changed = FALSE;
+  return ctx;
+}
+
 static gboolean
 get_or_set_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
-  ExchangeCtx *ctx = user_data;
+  ExchangeCtx *ctx = exchange_begin (user_data);
 
   if (u->current)
     {
@@ -90,7 +101,7 @@ get_or_set_cb (KvUpdate *u, gpointer user_data, GError **error)
 static gboolean
 swap_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
-  ExchangeCtx *ctx = user_data;
+  ExchangeCtx *ctx = exchange_begin (user_data);
 
   ctx->observed = u->current ? g_bytes_ref (u->current) : NULL;
   ctx->changed = TRUE;
@@ -110,7 +121,7 @@ matches_expected (GBytes *current, GBytes *expected)
 static gboolean
 compare_and_swap_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
-  ExchangeCtx *ctx = user_data;
+  ExchangeCtx *ctx = exchange_begin (user_data);
 
   if (!matches_expected (u->current, ctx->expected))
     {
@@ -126,7 +137,7 @@ compare_and_swap_cb (KvUpdate *u, gpointer user_data, GError **error)
 static gboolean
 compare_and_delete_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
-  ExchangeCtx *ctx = user_data;
+  ExchangeCtx *ctx = exchange_begin (user_data);
 
   if (!matches_expected (u->current, ctx->expected))
     {
@@ -141,7 +152,7 @@ compare_and_delete_cb (KvUpdate *u, gpointer user_data, GError **error)
 static gboolean
 delete_if_exists_cb (KvUpdate *u, gpointer user_data, GError **error)
 {
-  ExchangeCtx *ctx = user_data;
+  ExchangeCtx *ctx = exchange_begin (user_data);
 
   ctx->changed = u->current != NULL;
   if (u->current)

@@ -104,12 +104,14 @@ typedef struct
   gboolean vetoed;
 } GrantCtx;
 
+/* Clears the outcome of the last update, including one from an earlier run
+ * of the same callback (see KvUpdateFunc). */
 static void
 grant_ctx_reset (GrantCtx *c)
 {
   c->applied = c->missing = c->busy = FALSE;
-  c->granted = NULL;
-  c->popped = NULL;
+  g_clear_pointer (&c->granted, kv_claim_free);
+  g_clear_pointer (&c->popped, kv_entry_free);
 }
 
 static gboolean
@@ -119,6 +121,7 @@ claim_cb (KvUpdate *u, gpointer data, GError **error)
   g_autofree char *id = NULL;
   KvClaimRecord *record;
 
+  grant_ctx_reset (c);
   if (u->current == NULL)
     {
       c->missing = c->vetoed = TRUE;
@@ -144,6 +147,7 @@ pop_cb (KvUpdate *u, gpointer data, GError **error)
 {
   GrantCtx *c = data;
 
+  grant_ctx_reset (c);
   if (u->current == NULL || claim_is_live (u->claim, c->now))
     return TRUE;
   c->popped = kv_entry_new (u->key, u->current);
@@ -379,12 +383,20 @@ typedef struct
   GPtrArray *claimed, *busy, *missing;
 } ClaimKeysCtx;
 
+/* For update_many (allOrNothing): every key of the batch, in order. */
 static gboolean
 claim_keys_cb (KvUpdate *u, gpointer data, GError **error)
 {
   ClaimKeysCtx *c = data;
 
-  grant_ctx_reset (&c->grant);
+  if (u->index == 0)
+    {
+      /* A (re)run of the whole batch starts here. */
+      c->grant.vetoed = FALSE;
+      g_ptr_array_set_size (c->claimed, 0);
+      g_ptr_array_set_size (c->busy, 0);
+      g_ptr_array_set_size (c->missing, 0);
+    }
   if (!claim_cb (u, &c->grant, error))
     return FALSE;
   if (c->grant.missing)
@@ -456,9 +468,22 @@ kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const cha
                                              claim_keys_decide, &ctx, error);
   else
     {
+      /* One update per key; each outcome is read after its update, so a
+       * re-run callback cannot report twice. */
       ok = TRUE;
       for (gsize i = 0; i < n && ok; i++)
-        ok = core->backend->vtable->update (core->backend, keys[i], claim_keys_cb, &ctx, error);
+        {
+          ok = core->backend->vtable->update (core->backend, keys[i], claim_cb, &ctx.grant, error);
+          if (!ok)
+            break;
+          if (ctx.grant.missing)
+            g_ptr_array_add (ctx.missing, g_strdup (keys[i]));
+          else if (ctx.grant.busy)
+            g_ptr_array_add (ctx.busy, g_strdup (keys[i]));
+          else
+            g_ptr_array_add (ctx.claimed, g_steal_pointer (&ctx.grant.granted));
+        }
+      grant_ctx_reset (&ctx.grant);
     }
   _kv_core_release (core);
   if (!ok)
