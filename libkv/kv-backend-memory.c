@@ -668,6 +668,8 @@ mem_add_stats (KvBackend *backend, JsonBuilder *b)
 {
   MemBackend *self = (MemBackend *) backend;
 
+  json_builder_set_member_name (b, "disk");
+  json_builder_add_null_value (b);
   json_builder_set_member_name (b, "memory");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "shardCount");

@@ -35,6 +35,10 @@ KvClaimRecord *_kv_claim_record_new (guint64 token, const char *id, const char *
                                      gint64 expires_at_ms);
 KvClaimRecord *_kv_claim_record_copy (const KvClaimRecord *record);
 void _kv_claim_record_free (KvClaimRecord *record);
+/* A claim record as bytes (for the disk backend's claims database) and back;
+ * decoding returns NULL for bytes that are not a record. */
+GBytes *_kv_claim_record_encode (const KvClaimRecord *record);
+KvClaimRecord *_kv_claim_record_decode (const guint8 *data, gsize len);
 
 /* One atomic read-modify-write of a key: its value and its claim record. */
 typedef struct
@@ -128,5 +132,6 @@ guint64 _kv_random_below (guint64 n);
 GArray *_kv_random_ranks (guint64 n, guint64 count, gboolean unique);
 
 KvBackend *_kv_backend_memory_new (const KvOptions *options, GError **error);
+KvBackend *_kv_backend_lmdb_new (const KvOptions *options, GError **error);
 
 G_END_DECLS

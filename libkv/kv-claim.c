@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "kv-backend-private.h"
 #include "kv-claim-private.h"
 
@@ -117,4 +119,59 @@ _kv_claim_record_free (KvClaimRecord *record)
   g_free (record->id);
   g_free (record->owner);
   g_free (record);
+}
+
+/* Layout: token (8 bytes, big endian), expiry (8, big endian, two's
+ * complement), id length (2), id, owner length (2, 0xffff = none), owner. */
+GBytes *
+_kv_claim_record_encode (const KvClaimRecord *record)
+{
+  gsize id_len = strlen (record->id), owner_len = record->owner ? strlen (record->owner) : 0;
+  GByteArray *out = g_byte_array_sized_new ((guint) (20 + id_len + owner_len));
+  guint64 be;
+  guint16 len;
+
+  be = GUINT64_TO_BE (record->token);
+  g_byte_array_append (out, (const guint8 *) &be, 8);
+  be = GUINT64_TO_BE ((guint64) record->expires_at_ms);
+  g_byte_array_append (out, (const guint8 *) &be, 8);
+  len = GUINT16_TO_BE ((guint16) id_len);
+  g_byte_array_append (out, (const guint8 *) &len, 2);
+  g_byte_array_append (out, (const guint8 *) record->id, (guint) id_len);
+  len = GUINT16_TO_BE (record->owner ? (guint16) owner_len : 0xffff);
+  g_byte_array_append (out, (const guint8 *) &len, 2);
+  if (record->owner)
+    g_byte_array_append (out, (const guint8 *) record->owner, (guint) owner_len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+KvClaimRecord *
+_kv_claim_record_decode (const guint8 *data, gsize len)
+{
+  guint64 token, expires;
+  guint16 id_len, owner_len;
+  g_autofree char *id = NULL;
+  g_autofree char *owner = NULL;
+
+  if (len < 20)
+    return NULL;
+  memcpy (&token, data, 8);
+  memcpy (&expires, data + 8, 8);
+  memcpy (&id_len, data + 16, 2);
+  id_len = GUINT16_FROM_BE (id_len);
+  if (len < 20u + id_len)
+    return NULL;
+  id = g_strndup ((const char *) data + 18, id_len);
+  memcpy (&owner_len, data + 18 + id_len, 2);
+  owner_len = GUINT16_FROM_BE (owner_len);
+  if (owner_len != 0xffff)
+    {
+      if (len != 20u + id_len + owner_len)
+        return NULL;
+      owner = g_strndup ((const char *) data + 20 + id_len, owner_len);
+    }
+  else if (len != 20u + id_len)
+    return NULL;
+  return _kv_claim_record_new (GUINT64_FROM_BE (token), id, owner,
+                               (gint64) GUINT64_FROM_BE (expires));
 }

@@ -51,9 +51,7 @@ core_open (const KvOptions *options, GError **error)
       break;
     case KV_BACKEND_DISK:
     default:
-      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_BACKEND,
-                           "this libkv was built without the disk (LMDB) backend; "
-                           "open the store with backend \"memory\"");
+      backend = _kv_backend_lmdb_new (options, error);
       break;
     }
   if (backend == NULL)
@@ -604,8 +602,6 @@ kv_store_dup_stats_json (KvStore *store, GError **error)
   json_builder_add_int_value (b, (gint64) claims.expired);
   json_builder_end_object (b);
   core->backend->vtable->add_index_stats (core->backend, b);
-  json_builder_set_member_name (b, "disk");
-  json_builder_add_null_value (b);
   core->backend->vtable->add_stats (core->backend, b);
   json_builder_end_object (b);
   _kv_core_release (core);

@@ -611,15 +611,15 @@ main (int argc, char **argv)
   if (g_test_slow ())
     rounds_scale = 10;
 
-  STORE_TEST_ADD ("stress/increment-totals", test_increment_totals);
-  STORE_TEST_ADD ("stress/cas-counter", test_cas_counter);
-  STORE_TEST_ADD ("stress/first-writer-wins", test_first_writer_wins);
-  STORE_TEST_ADD ("stress/exclusive-take", test_exclusive_take);
-  STORE_TEST_ADD ("stress/mixed-races", test_mixed_races);
-  STORE_TEST_ADD ("stress/close-while-busy", test_close_while_busy);
-  STORE_TEST_ADD ("stress/scan-under-churn", test_scan_under_churn);
-  STORE_TEST_ADD ("stress/claims-exclusive", test_claims_exclusive);
-  STORE_TEST_ADD ("stress/leases-never-overlap", test_leases_never_overlap);
-  STORE_TEST_ADD ("stress/pop-drains-once", test_pop_drains_once);
+  STRESS_TEST_ADD ("stress/increment-totals", test_increment_totals);
+  STRESS_TEST_ADD ("stress/cas-counter", test_cas_counter);
+  STRESS_TEST_ADD ("stress/first-writer-wins", test_first_writer_wins);
+  STRESS_TEST_ADD ("stress/exclusive-take", test_exclusive_take);
+  STRESS_TEST_ADD ("stress/mixed-races", test_mixed_races);
+  STRESS_TEST_ADD ("stress/close-while-busy", test_close_while_busy);
+  STRESS_TEST_ADD ("stress/scan-under-churn", test_scan_under_churn);
+  STRESS_TEST_ADD ("stress/claims-exclusive", test_claims_exclusive);
+  STRESS_TEST_ADD ("stress/leases-never-overlap", test_leases_never_overlap);
+  STRESS_TEST_ADD ("stress/pop-drains-once", test_pop_drains_once);
   return g_test_run ();
 }

@@ -1,0 +1,863 @@
+/* kv-backend-lmdb.c — the disk backend: one LMDB environment, opened MDB_NOSUBDIR.
+ *
+ * This file opens the environment and serves reads; kv-lmdb-writer.c does
+ * every write through group commit. User data lives in the "k6" database,
+ * claim records in "claims", and library metadata (format, serialization,
+ * claim tokens) in "meta", so user keys never collide with ours.
+ *
+ * Read transactions never outlive the C call that opened them, and the
+ * environment is opened MDB_NOTLS: the k6 binding calls from whatever thread
+ * the Go runtime picks.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "kv-lmdb-private.h"
+#include "kv-value-private.h"
+
+#define DEFAULT_MAP_SIZE (64u << 20)
+#define DEFAULT_MAX_READERS 126
+
+/* LMDB forbids opening one environment twice in a process (its locks are
+ * per process); this remembers which files are open, by device and inode. */
+static GMutex open_files_lock;
+static GHashTable *open_files; /* "dev:ino" strings */
+
+void
+_kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
+{
+  if (rc == ENOSPC || rc == EDQUOT)
+    g_set_error (error, KV_ERROR, code, "%s: the disk is full (%s); nothing of this write was stored",
+                 what, mdb_strerror (rc));
+  else if (rc == MDB_MAP_FULL)
+    g_set_error (error, KV_ERROR, code, "%s: the store could not grow its map any further", what);
+  else
+    g_set_error (error, KV_ERROR, code, "%s: %s", what, mdb_strerror (rc));
+}
+
+static MDB_val
+val_of (const char *data, gsize len)
+{
+  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
+}
+
+static void
+try_mlock (LmdbBackend *self)
+{
+  MDB_envinfo info;
+
+  if (!self->mlock || mdb_env_info (self->env, &info) != 0)
+    return;
+  /* "Where the OS allows": RLIMIT_MEMLOCK often forbids it; that is not an error. */
+  if (mlock (info.me_mapaddr, info.me_mapsize) != 0)
+    g_debug ("mlock of %zu bytes failed: %s", info.me_mapsize, g_strerror (errno));
+}
+
+int
+_kv_lmdb_grow_map (LmdbBackend *self, gsize needed)
+{
+  MDB_envinfo info;
+  int rc;
+
+  g_rw_lock_writer_lock (&self->resize_lock);
+  rc = mdb_env_info (self->env, &info);
+  if (rc == 0)
+    {
+      gsize size = MAX (info.me_mapsize * 2, info.me_mapsize + needed);
+      rc = mdb_env_set_mapsize (self->env, size);
+      g_debug ("grew the map of %s to %zu bytes: %s", self->path, size, mdb_strerror (rc));
+    }
+  if (rc == 0)
+    try_mlock (self);
+  g_rw_lock_writer_unlock (&self->resize_lock);
+  return rc;
+}
+
+gboolean
+_kv_lmdb_read_begin (LmdbBackend *self, MDB_txn **txn, GError **error)
+{
+  for (;;)
+    {
+      int rc;
+
+      g_rw_lock_reader_lock (&self->resize_lock);
+      rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, txn);
+      if (rc == 0)
+        return TRUE;
+      g_rw_lock_reader_unlock (&self->resize_lock);
+      if (rc != MDB_MAP_RESIZED)
+        {
+          _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_READ, "reading the store failed");
+          return FALSE;
+        }
+      /* Another process grew the map: adopt the new size (no transaction of ours is open). */
+      g_rw_lock_writer_lock (&self->resize_lock);
+      mdb_env_set_mapsize (self->env, 0);
+      try_mlock (self);
+      g_rw_lock_writer_unlock (&self->resize_lock);
+    }
+}
+
+void
+_kv_lmdb_read_end (LmdbBackend *self, MDB_txn *txn)
+{
+  mdb_txn_abort (txn);
+  g_rw_lock_reader_unlock (&self->resize_lock);
+}
+
+KvClaimRecord *
+_kv_lmdb_get_claim (LmdbBackend *self, MDB_txn *txn, const MDB_val *key)
+{
+  MDB_val v;
+
+  if (!self->has_claims_db || mdb_get (txn, self->dbi_claims, (MDB_val *) key, &v) != 0)
+    return NULL;
+  return _kv_claim_record_decode (v.mv_data, v.mv_size);
+}
+
+/* ---- The trackKeys index ------------------------------------------------------------------ */
+
+void
+_kv_lmdb_index_note (LmdbBackend *self, const char *key, gboolean present)
+{
+  GSequenceIter *pos = g_hash_table_lookup (self->index_pos, key);
+
+  if (present && pos == NULL)
+    {
+      char *owned = g_strdup (key);
+      g_hash_table_insert (self->index_pos, owned, _kv_key_index_insert (self->index, owned));
+    }
+  else if (!present && pos != NULL)
+    {
+      g_hash_table_remove (self->index_pos, key);
+      _kv_key_index_remove (pos); /* frees the key the table borrowed */
+    }
+}
+
+/* Rebuilds the index from a snapshot; index_lock held for writing. */
+static gboolean
+index_rebuild_locked (LmdbBackend *self, GError **error)
+{
+  MDB_txn *txn;
+  MDB_cursor *cursor;
+  MDB_val k, v;
+  int rc;
+
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return FALSE;
+  g_hash_table_remove_all (self->index_pos);
+  _kv_key_index_clear (self->index);
+  rc = mdb_cursor_open (txn, self->dbi_data, &cursor);
+  for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
+       op = MDB_NEXT)
+    {
+      char *owned = g_strndup (k.mv_data, k.mv_size);
+      g_hash_table_insert (self->index_pos, owned, _kv_key_index_insert (self->index, owned));
+    }
+  if (rc == MDB_NOTFOUND)
+    {
+      rc = 0;
+      self->index_txnid = mdb_txn_id (txn);
+    }
+  mdb_cursor_close (cursor);
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0)
+    {
+      self->index_txnid = 0;
+      _kv_lmdb_set_error (error, rc, KV_ERROR_KEY_LIST_REBUILD, "rebuilding the key index failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes index_lock for reading with the index up to date with the store,
+ * whichever process wrote last (LMDB's last transaction id tells). */
+static gboolean
+index_read_lock (LmdbBackend *self, GError **error)
+{
+  for (;;)
+    {
+      MDB_envinfo info;
+
+      g_rw_lock_reader_lock (&self->index_lock);
+      if (mdb_env_info (self->env, &info) == 0 && self->index_txnid == info.me_last_txnid)
+        return TRUE;
+      g_rw_lock_reader_unlock (&self->index_lock);
+
+      g_rw_lock_writer_lock (&self->index_lock);
+      if (mdb_env_info (self->env, &info) != 0 || self->index_txnid != info.me_last_txnid)
+        if (!index_rebuild_locked (self, error))
+          {
+            g_rw_lock_writer_unlock (&self->index_lock);
+            return FALSE;
+          }
+      g_rw_lock_writer_unlock (&self->index_lock);
+    }
+}
+
+/* ---- Reads ------------------------------------------------------------------------------- */
+
+static GBytes *
+lmdb_get (KvBackend *backend, const char *key, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  MDB_txn *txn;
+  MDB_val k = val_of (key, strlen (key)), v;
+  GBytes *value = NULL;
+  int rc;
+
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return NULL;
+  rc = mdb_get (txn, self->dbi_data, &k, &v);
+  if (rc == 0)
+    value = _kv_bytes_new (v.mv_data, v.mv_size);
+  else if (rc != MDB_NOTFOUND)
+    _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_READ, "reading a key failed");
+  _kv_lmdb_read_end (self, txn);
+  return value;
+}
+
+static gboolean
+lmdb_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **values,
+               GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  MDB_txn *txn;
+  int rc = 0;
+
+  /* One read transaction: the values are one consistent snapshot. */
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return FALSE;
+  for (gsize i = 0; i < n && (rc == 0 || rc == MDB_NOTFOUND); i++)
+    {
+      MDB_val k, v;
+      values[i] = NULL;
+      if (keys[i] == NULL)
+        continue;
+      k = val_of (keys[i], strlen (keys[i]));
+      rc = mdb_get (txn, self->dbi_data, &k, &v);
+      if (rc == 0)
+        values[i] = _kv_bytes_new (v.mv_data, v.mv_size);
+    }
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0 && rc != MDB_NOTFOUND)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_READ, "reading keys failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+key_has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
+{
+  return k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0;
+}
+
+/* Positions @cursor on the first key of the scan window; MDB_NOTFOUND at the end. */
+static int
+seek_start (MDB_cursor *cursor, const char *prefix, gsize prefix_len, const char *after,
+            MDB_val *k, MDB_val *v)
+{
+  int rc;
+
+  if (after)
+    {
+      *k = val_of (after, strlen (after));
+      rc = mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
+      if (rc == 0 && k->mv_size == strlen (after) && memcmp (k->mv_data, after, k->mv_size) == 0)
+        rc = mdb_cursor_get (cursor, k, v, MDB_NEXT); /* strictly after */
+      if (rc == 0 && prefix_len && memcmp (k->mv_data, prefix, MIN (prefix_len, k->mv_size)) < 0)
+        {
+          *k = val_of (prefix, prefix_len); /* a cursor from before the prefix window */
+          rc = mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
+        }
+      return rc;
+    }
+  if (prefix_len)
+    {
+      *k = val_of (prefix, prefix_len);
+      return mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
+    }
+  return mdb_cursor_get (cursor, k, v, MDB_FIRST);
+}
+
+static gboolean
+lmdb_scan (KvBackend *backend, const char *prefix, const char *after, guint64 limit,
+           gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+  MDB_txn *txn;
+  MDB_cursor *cursor;
+  MDB_val k, v;
+  guint64 emitted = 0;
+  int rc;
+
+  *out_more = FALSE;
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return FALSE;
+  rc = mdb_cursor_open (txn, self->dbi_data, &cursor);
+  if (rc == 0)
+    {
+      for (rc = seek_start (cursor, prefix, prefix_len, after, &k, &v);
+           rc == 0 && key_has_prefix (&k, prefix, prefix_len);
+           rc = mdb_cursor_get (cursor, &k, &v, MDB_NEXT))
+        {
+          g_autofree char *key = NULL;
+          if (limit > 0 && emitted == limit)
+            {
+              *out_more = TRUE;
+              break;
+            }
+          key = g_strndup (k.mv_data, k.mv_size);
+          if (keys_only)
+            g_ptr_array_add (out, g_steal_pointer (&key));
+          else
+            {
+              g_autoptr (GBytes) value = _kv_bytes_new (v.mv_data, v.mv_size);
+              g_ptr_array_add (out, kv_entry_new (key, value));
+            }
+          emitted++;
+        }
+      if (rc == MDB_NOTFOUND)
+        rc = 0;
+      mdb_cursor_close (cursor);
+    }
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_SCAN, "scanning the store failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+lmdb_count (KvBackend *backend, guint64 *out_count, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  MDB_txn *txn;
+  MDB_stat st;
+  int rc;
+
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return FALSE;
+  rc = mdb_stat (txn, self->dbi_data, &st);
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_SIZE, "counting keys failed");
+      return FALSE;
+    }
+  *out_count = st.ms_entries;
+  return TRUE;
+}
+
+/* Walks the keys with @prefix, calling @each with each key (borrowed, not NUL-terminated). */
+static gboolean
+walk_prefix (LmdbBackend *self, const char *prefix,
+             void (*each) (const MDB_val *k, MDB_txn *txn, gpointer data), gpointer data,
+             KvError code, GError **error)
+{
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+  MDB_txn *txn;
+  MDB_cursor *cursor;
+  MDB_val k, v;
+  int rc;
+
+  if (!_kv_lmdb_read_begin (self, &txn, error))
+    return FALSE;
+  rc = mdb_cursor_open (txn, self->dbi_data, &cursor);
+  if (rc == 0)
+    {
+      for (rc = seek_start (cursor, prefix, prefix_len, NULL, &k, &v);
+           rc == 0 && key_has_prefix (&k, prefix, prefix_len);
+           rc = mdb_cursor_get (cursor, &k, &v, MDB_NEXT))
+        each (&k, txn, data);
+      if (rc == MDB_NOTFOUND)
+        rc = 0;
+      mdb_cursor_close (cursor);
+    }
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, code, "walking the store failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+count_one (const MDB_val *k, MDB_txn *txn, gpointer data)
+{
+  (*(guint64 *) data)++;
+}
+
+static void
+collect_key (const MDB_val *k, MDB_txn *txn, gpointer data)
+{
+  g_ptr_array_add (data, g_strndup (k->mv_data, k->mv_size));
+}
+
+static gboolean
+lmdb_count_prefix (KvBackend *backend, const char *prefix, guint64 *out_count, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  gint begin, end;
+
+  if (prefix == NULL || *prefix == '\0')
+    return lmdb_count (backend, out_count, error);
+  if (!self->track_keys)
+    {
+      *out_count = 0;
+      return walk_prefix (self, prefix, count_one, out_count, KV_ERROR_DISK_STORE_SCAN, error);
+    }
+  if (!index_read_lock (self, error))
+    return FALSE;
+  _kv_key_index_prefix_range (self->index, prefix, &begin, &end);
+  g_rw_lock_reader_unlock (&self->index_lock);
+  *out_count = (guint64) (end - begin);
+  return TRUE;
+}
+
+static gboolean
+lmdb_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolean unique,
+                  GPtrArray *out_keys, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  g_autoptr (GArray) ranks = NULL;
+
+  if (self->track_keys)
+    {
+      gint begin, end;
+      if (!index_read_lock (self, error))
+        return FALSE;
+      _kv_key_index_prefix_range (self->index, prefix, &begin, &end);
+      ranks = _kv_random_ranks ((guint64) (end - begin), count, unique);
+      for (guint i = 0; i < ranks->len; i++)
+        g_ptr_array_add (out_keys, g_strdup (_kv_key_index_get (
+                                     self->index, begin + (gint) g_array_index (ranks, guint64, i))));
+      g_rw_lock_reader_unlock (&self->index_lock);
+      return TRUE;
+    }
+  {
+    g_autoptr (GPtrArray) matching = g_ptr_array_new_with_free_func (g_free);
+    if (!walk_prefix (self, prefix, collect_key, matching, KV_ERROR_DISK_STORE_SCAN, error))
+      return FALSE;
+    ranks = _kv_random_ranks (matching->len, count, unique);
+    for (guint i = 0; i < ranks->len; i++)
+      g_ptr_array_add (out_keys, g_strdup (matching->pdata[g_array_index (ranks, guint64, i)]));
+    return TRUE;
+  }
+}
+
+static gboolean
+lmdb_rebuild_index (KvBackend *backend, GError **error)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  gboolean ok;
+
+  if (!self->track_keys)
+    return TRUE;
+  g_rw_lock_writer_lock (&self->index_lock);
+  ok = index_rebuild_locked (self, error);
+  g_rw_lock_writer_unlock (&self->index_lock);
+  return ok;
+}
+
+typedef struct
+{
+  LmdbBackend *self;
+  gint64 now;
+  GPtrArray *claimable;
+  KvClaimCounts counts;
+} ClaimWalk;
+
+static void
+claim_one (const MDB_val *k, MDB_txn *txn, gpointer data)
+{
+  ClaimWalk *w = data;
+  KvClaimRecord *claim = _kv_lmdb_get_claim (w->self, txn, k);
+  gboolean live = claim && claim->expires_at_ms > w->now;
+
+  w->counts.total++;
+  if (live)
+    w->counts.live++;
+  else if (claim)
+    w->counts.expired++;
+  if (!live && w->claimable)
+    g_ptr_array_add (w->claimable, g_strndup (k->mv_data, k->mv_size));
+  _kv_claim_record_free (claim);
+}
+
+static gboolean
+lmdb_claim_scan (KvBackend *backend, const char *prefix, gint64 now_ms, GPtrArray *claimable,
+                 KvClaimCounts *out, GError **error)
+{
+  ClaimWalk w = { (LmdbBackend *) backend, now_ms, claimable, { 0 } };
+
+  if (!walk_prefix (w.self, prefix, claim_one, &w, KV_ERROR_DISK_STORE_SCAN, error))
+    return FALSE;
+  *out = w.counts;
+  return TRUE;
+}
+
+/* ---- Stats -------------------------------------------------------------------------------- */
+
+static void
+lmdb_add_index_stats (KvBackend *backend, JsonBuilder *b)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  guint64 indexed = 0, stored = 0;
+  gboolean fresh;
+
+  json_builder_set_member_name (b, "index");
+  if (!self->track_keys)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  fresh = index_read_lock (self, NULL);
+  if (fresh)
+    {
+      indexed = (guint64) _kv_key_index_length (self->index);
+      g_rw_lock_reader_unlock (&self->index_lock);
+    }
+  lmdb_count (backend, &stored, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "enabled");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "ost");
+  json_builder_add_int_value (b, (gint64) indexed);
+  json_builder_set_member_name (b, "consistent");
+  json_builder_add_boolean_value (b, fresh && indexed == stored);
+  json_builder_end_object (b);
+}
+
+static void
+lmdb_add_stats (KvBackend *backend, JsonBuilder *b)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  MDB_envinfo info = { 0 };
+  MDB_stat st = { 0 };
+  struct stat file;
+
+  mdb_env_info (self->env, &info);
+  mdb_env_stat (self->env, &st);
+  json_builder_set_member_name (b, "disk");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, self->path);
+  json_builder_set_member_name (b, "sizeBytes");
+  json_builder_add_int_value (b, stat (self->path, &file) == 0 ? (gint64) file.st_size : 0);
+  json_builder_set_member_name (b, "readOnly");
+  json_builder_add_boolean_value (b, self->read_only);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "lmdb");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mapSize");
+  json_builder_add_int_value (b, (gint64) info.me_mapsize);
+  json_builder_set_member_name (b, "pageSize");
+  json_builder_add_int_value (b, st.ms_psize);
+  json_builder_set_member_name (b, "pagesUsed");
+  json_builder_add_int_value (b, (gint64) info.me_last_pgno + 1);
+  json_builder_set_member_name (b, "lastTxnId");
+  json_builder_add_int_value (b, (gint64) info.me_last_txnid);
+  json_builder_set_member_name (b, "readers");
+  json_builder_add_int_value (b, info.me_numreaders);
+  json_builder_set_member_name (b, "maxReaders");
+  json_builder_add_int_value (b, info.me_maxreaders);
+  json_builder_set_member_name (b, "groupCommitBatches");
+  json_builder_add_int_value (b, (gint64) g_atomic_pointer_get ((gsize *) &self->batches));
+  json_builder_set_member_name (b, "groupCommitOps");
+  json_builder_add_int_value (b, (gint64) g_atomic_pointer_get ((gsize *) &self->batched_ops));
+  json_builder_end_object (b);
+}
+
+/* ---- Open and close ----------------------------------------------------------------------- */
+
+static void
+lmdb_free (KvBackend *backend)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+
+  _kv_lmdb_writer_stop (self);
+  if (self->env)
+    mdb_env_close (self->env);
+  if (self->dev || self->ino)
+    {
+      g_autofree char *id = g_strdup_printf ("%ju:%ju", (uintmax_t) self->dev, (uintmax_t) self->ino);
+      g_mutex_lock (&open_files_lock);
+      g_hash_table_remove (open_files, id);
+      g_mutex_unlock (&open_files_lock);
+    }
+  if (self->index_pos)
+    g_hash_table_unref (self->index_pos);
+  _kv_key_index_free (self->index);
+  g_rw_lock_clear (&self->resize_lock);
+  g_rw_lock_clear (&self->index_lock);
+  g_free (self->path);
+  g_free (self);
+}
+
+static const KvBackendVTable lmdb_vtable = {
+  .name = "disk",
+  .free = lmdb_free,
+  .get = lmdb_get,
+  .get_many = lmdb_get_many,
+  .put = _kv_lmdb_put,
+  .put_many = _kv_lmdb_put_many,
+  .remove = _kv_lmdb_remove,
+  .remove_many = _kv_lmdb_remove_many,
+  .update = _kv_lmdb_update,
+  .update_many = _kv_lmdb_update_many,
+  .clear = _kv_lmdb_clear,
+  .count = lmdb_count,
+  .scan = lmdb_scan,
+  .count_prefix = lmdb_count_prefix,
+  .random_keys = lmdb_random_keys,
+  .rebuild_index = lmdb_rebuild_index,
+  .next_claim_token = _kv_lmdb_next_claim_token,
+  .claim_scan = lmdb_claim_scan,
+  .add_index_stats = lmdb_add_index_stats,
+  .add_stats = lmdb_add_stats,
+};
+
+/* Where the path itself is wrong, say so before LMDB says something vaguer. */
+static gboolean
+check_path (const char *path, gboolean read_only, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct stat st;
+
+  if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
+                   "cannot open store %s: directory %s does not exist", path, dir);
+      return FALSE;
+    }
+  if (stat (path, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
+                       "cannot open store %s: it is a directory, not a store file", path);
+          return FALSE;
+        }
+    }
+  else if (read_only)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                   "cannot open store %s read-only: it does not exist", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens (creating unless read-only) the three databases and checks the format. */
+static gboolean
+open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
+{
+  unsigned int create = self->read_only ? 0 : MDB_CREATE;
+  MDB_txn *txn;
+  MDB_val k, v;
+  int rc;
+
+  rc = mdb_txn_begin (self->env, NULL, self->read_only ? MDB_RDONLY : 0, &txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
+      return FALSE;
+    }
+  rc = mdb_dbi_open (txn, "k6", create, &self->dbi_data);
+  if (rc == MDB_NOTFOUND)
+    {
+      mdb_txn_abort (txn);
+      g_set_error (error, KV_ERROR, KV_ERROR_BUCKET_NOT_FOUND,
+                   "store %s has no \"k6\" database (not a libkv store, or never written to)",
+                   self->path);
+      return FALSE;
+    }
+  if (rc == 0)
+    {
+      int c = mdb_dbi_open (txn, "claims", create, &self->dbi_claims);
+      self->has_claims_db = c == 0;
+      rc = c == MDB_NOTFOUND ? 0 : c;
+    }
+  if (rc == 0)
+    {
+      int m = mdb_dbi_open (txn, "meta", create, &self->dbi_meta);
+      rc = m == MDB_NOTFOUND ? 0 : m;
+      k = val_of ("format", 6);
+      if (m == 0 && mdb_get (txn, self->dbi_meta, &k, &v) == 0)
+        {
+          if (v.mv_size != strlen (KV_LMDB_FORMAT) || memcmp (v.mv_data, KV_LMDB_FORMAT, v.mv_size))
+            {
+              mdb_txn_abort (txn);
+              g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                           "store %s has format \"%.*s\"; this libkv reads \"%s\"", self->path,
+                           (int) v.mv_size, (const char *) v.mv_data, KV_LMDB_FORMAT);
+              return FALSE;
+            }
+        }
+      else if (m == 0 && !self->read_only)
+        {
+          const char *ser = mode == KV_SERIALIZATION_JSON ? "json" : "string";
+          v = val_of (KV_LMDB_FORMAT, strlen (KV_LMDB_FORMAT));
+          rc = mdb_put (txn, self->dbi_meta, &k, &v, 0);
+          k = val_of ("serialization", 13);
+          v = val_of (ser, strlen (ser));
+          if (rc == 0)
+            rc = mdb_put (txn, self->dbi_meta, &k, &v, MDB_NOOVERWRITE);
+          if (rc == MDB_KEYEXIST)
+            rc = 0;
+        }
+    }
+  if (rc != 0)
+    {
+      mdb_txn_abort (txn);
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
+      return FALSE;
+    }
+  rc = self->read_only ? (mdb_txn_abort (txn), 0) : mdb_txn_commit (txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot initialise the store");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+KvBackend *
+_kv_backend_lmdb_new (const KvOptions *options, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  LmdbBackend *self;
+  const char *path = kv_options_get_path (options);
+  gboolean read_only = kv_options_get_disk_read_only (options);
+  guint64 map_size = MAX (MAX (kv_options_get_disk_map_size (options),
+                               kv_options_get_disk_initial_mmap_size (options)),
+                          DEFAULT_MAP_SIZE);
+  guint max_readers = kv_options_get_disk_max_readers (options);
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
+  unsigned int flags = MDB_NOSUBDIR | MDB_NOTLS;
+  struct stat st;
+  int rc, dead;
+  char *id;
+
+  if (!check_path (path, read_only, error))
+    return NULL;
+  if (stat (path, &st) == 0)
+    {
+      g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+      gboolean busy;
+      g_mutex_lock (&open_files_lock);
+      busy = open_files && g_hash_table_contains (open_files, key);
+      g_mutex_unlock (&open_files_lock);
+      if (busy)
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                       "store %s is already open in this process; share that handle "
+                       "(kv_store_open_shared) instead of opening the file twice",
+                       path);
+          return NULL;
+        }
+    }
+
+  self = g_new0 (LmdbBackend, 1);
+  self->parent.vtable = &lmdb_vtable;
+  self->path = g_strdup (path);
+  self->read_only = read_only;
+  self->mlock = kv_options_get_disk_mlock (options);
+  self->track_keys = kv_options_get_track_keys (options);
+  self->nested_txns = !kv_options_get_disk_write_map (options);
+  g_rw_lock_init (&self->resize_lock);
+  g_rw_lock_init (&self->index_lock);
+
+  if (kv_options_get_disk_no_sync (options))
+    flags |= MDB_NOSYNC;
+  if (kv_options_get_disk_no_grow_sync (options))
+    flags |= MDB_NOMETASYNC;
+  if (read_only)
+    flags |= MDB_RDONLY;
+  if (kv_options_get_disk_write_map (options))
+    flags |= MDB_WRITEMAP;
+  if (kv_options_get_disk_no_read_ahead (options))
+    flags |= MDB_NORDAHEAD;
+
+  rc = mdb_env_create (&self->env);
+  if (rc == 0)
+    rc = mdb_env_set_maxdbs (self->env, 4);
+  if (rc == 0)
+    rc = mdb_env_set_maxreaders (self->env, max_readers ? max_readers : DEFAULT_MAX_READERS);
+  if (rc == 0)
+    rc = mdb_env_set_mapsize (self->env, map_size);
+  /* disk.timeout: a lock file another process is setting up can make the
+   * open fail with EAGAIN/EBUSY for a moment; retry until the deadline. */
+  while (rc == 0 && (rc = mdb_env_open (self->env, path, flags, 0644)) != 0 &&
+         (rc == EAGAIN || rc == EBUSY) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  if (rc != 0)
+    {
+      if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
+        g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                     "cannot open store %s: it is not an LMDB store file (%s)", path,
+                     mdb_strerror (rc));
+      else if (rc == EACCES || rc == EPERM)
+        g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH, "cannot open store %s: %s", path,
+                     mdb_strerror (rc));
+      else
+        _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
+      lmdb_free (&self->parent);
+      return NULL;
+    }
+  /* Reader slots left behind by processes that died (a killed k6 run). */
+  mdb_reader_check (self->env, &dead);
+  try_mlock (self);
+
+  if (!open_databases (self, kv_options_get_serialization (options), error))
+    {
+      lmdb_free (&self->parent);
+      return NULL;
+    }
+
+  if (stat (path, &st) == 0)
+    {
+      self->dev = st.st_dev;
+      self->ino = st.st_ino;
+      id = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+      g_mutex_lock (&open_files_lock);
+      if (open_files == NULL)
+        open_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (open_files, id);
+      g_mutex_unlock (&open_files_lock);
+    }
+
+  if (self->track_keys)
+    {
+      self->index = _kv_key_index_new (g_free);
+      self->index_pos = g_hash_table_new (g_str_hash, g_str_equal);
+      g_rw_lock_writer_lock (&self->index_lock);
+      if (!index_rebuild_locked (self, &local))
+        {
+          g_rw_lock_writer_unlock (&self->index_lock);
+          g_propagate_error (error, g_steal_pointer (&local));
+          lmdb_free (&self->parent);
+          return NULL;
+        }
+      g_rw_lock_writer_unlock (&self->index_lock);
+    }
+  if (!read_only)
+    _kv_lmdb_writer_start (self);
+  return &self->parent;
+}
