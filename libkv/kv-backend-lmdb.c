@@ -560,6 +560,12 @@ lmdb_add_stats (KvBackend *backend, JsonBuilder *b)
   json_builder_add_int_value (b, stat (self->path, &file) == 0 ? (gint64) file.st_size : 0);
   json_builder_set_member_name (b, "readOnly");
   json_builder_add_boolean_value (b, self->read_only);
+  /* bbolt-only options: accepted for compatibility, meaningless on LMDB. */
+  json_builder_set_member_name (b, "ignoredOptions");
+  json_builder_begin_array (b);
+  for (char **name = self->ignored; name && *name; name++)
+    json_builder_add_string_value (b, *name);
+  json_builder_end_array (b);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "lmdb");
@@ -606,6 +612,7 @@ lmdb_free (KvBackend *backend)
   g_rw_lock_clear (&self->resize_lock);
   g_rw_lock_clear (&self->index_lock);
   g_free (self->path);
+  g_strfreev (self->ignored);
   g_free (self);
 }
 
@@ -728,7 +735,8 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
       _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
       return FALSE;
     }
-  rc = self->read_only ? (mdb_txn_abort (txn), 0) : mdb_txn_commit (txn);
+  /* Committed even when read-only: handles opened in an aborted transaction are discarded. */
+  rc = mdb_txn_commit (txn);
   if (rc != 0)
     {
       _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot initialise the store");
@@ -744,9 +752,11 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   LmdbBackend *self;
   const char *path = kv_options_get_path (options);
   gboolean read_only = kv_options_get_disk_read_only (options);
-  guint64 map_size = MAX (MAX (kv_options_get_disk_map_size (options),
-                               kv_options_get_disk_initial_mmap_size (options)),
-                          DEFAULT_MAP_SIZE);
+  /* An explicit mapSize is taken as given (the map still grows on demand);
+   * otherwise the larger of initialMmapSize and our default. */
+  guint64 map_size = kv_options_get_disk_map_size (options)
+                       ? kv_options_get_disk_map_size (options)
+                       : MAX (kv_options_get_disk_initial_mmap_size (options), DEFAULT_MAP_SIZE);
   guint max_readers = kv_options_get_disk_max_readers (options);
   gint64 deadline = g_get_monotonic_time () +
                     (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
@@ -781,6 +791,7 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   self->mlock = kv_options_get_disk_mlock (options);
   self->track_keys = kv_options_get_track_keys (options);
   self->nested_txns = !kv_options_get_disk_write_map (options);
+  self->ignored = kv_options_get_disk_ignored (options);
   g_rw_lock_init (&self->resize_lock);
   g_rw_lock_init (&self->index_lock);
 

@@ -27,6 +27,7 @@ typedef struct
   MDB_dbi dbi_meta;   /* "meta": format, serialization, claim token counter */
   gboolean has_claims_db;
   char *path;
+  char **ignored; /* bbolt-only option names the user set */
   gboolean read_only;
   gboolean nested_txns; /* not with MDB_WRITEMAP */
   gboolean mlock;
