@@ -33,9 +33,15 @@ static GHashTable *open_files; /* "dev:ino" strings */
 void
 _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
 {
-  if (rc == ENOSPC || rc == EDQUOT)
+  if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
     g_set_error (error, KV_ERROR, code, "%s: the disk is full (%s); nothing of this write was stored",
                  what, mdb_strerror (rc));
+  else if (rc == EIO)
+    /* LMDB turns a short write — what a full disk produces — into EIO. */
+    g_set_error (error, KV_ERROR, code,
+                 "%s: input/output error: the disk is full or failing; nothing of this write "
+                 "was stored",
+                 what);
   else if (rc == MDB_MAP_FULL)
     g_set_error (error, KV_ERROR, code, "%s: the store could not grow its map any further", what);
   else

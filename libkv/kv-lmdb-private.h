@@ -44,6 +44,7 @@ typedef struct
   MDB_txn *wtxn;   /* the writer thread's current transaction */
   int wtxn_error;  /* an LMDB error raised inside a callback (token allocation) */
   gboolean wrote;  /* the current batch changed something: its commit uses a txn id */
+  guint max_batch; /* operations per transaction at most */
   guint64 batches; /* statistics, atomic */
   guint64 batched_ops;
 

@@ -20,8 +20,10 @@
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
-/* Bounded so one batch never holds callers for long nor dirties too many pages. */
-#define MAX_BATCH 512
+/* Bounded so one batch never holds callers for long nor dirties too many
+ * pages. LIBKV_LMDB_BATCH_MAX overrides it (1 turns group commit off), for
+ * benchmarks that compare the two. */
+#define DEFAULT_MAX_BATCH 512
 #define MAX_GROW_ATTEMPTS 12
 
 typedef enum
@@ -462,7 +464,7 @@ writer_main (gpointer data)
           else
             g_ptr_array_add (batch, op);
         }
-      while (!stop && batch->len < MAX_BATCH && (op = g_async_queue_try_pop (self->queue)));
+      while (!stop && batch->len < self->max_batch && (op = g_async_queue_try_pop (self->queue)));
 
       if (batch->len > 0)
         {
@@ -485,6 +487,12 @@ writer_main (gpointer data)
 void
 _kv_lmdb_writer_start (LmdbBackend *self)
 {
+  const char *env = g_getenv ("LIBKV_LMDB_BATCH_MAX");
+  guint64 max = 0;
+
+  self->max_batch = DEFAULT_MAX_BATCH;
+  if (env && g_ascii_string_to_unsigned (env, 10, 1, 100000, &max, NULL))
+    self->max_batch = (guint) max;
   self->queue = g_async_queue_new ();
   self->writer = g_thread_new ("kv-lmdb-writer", writer_main, self);
 }

@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -260,6 +262,65 @@ test_stats_and_options (DiskFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (stats, "\"readOnly\":false"));
 }
 
+/* The disk fills up: writes past RLIMIT_FSIZE fail the way ENOSPC does, with
+ * no mount needed. The failed write is a typed error, nothing acknowledged
+ * before it is lost, and the store opens and works again once there is room. */
+static void
+test_disk_full (DiskFixture *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (KvStore) kv = open_ok (f->path, NULL);
+      g_autofree char *value = g_malloc (32 * 1024 + 3);
+      struct rlimit lim;
+      struct stat st;
+      int acked = 0, failed_at = -1;
+
+      memset (value, 'x', 32 * 1024 + 2);
+      value[0] = value[32 * 1024 + 1] = '"';
+      value[32 * 1024 + 2] = '\0';
+      g_assert_true (kv_store_set (kv, "before", "1", 1, NULL));
+      g_assert_cmpint (stat (f->path, &st), ==, 0);
+      signal (SIGXFSZ, SIG_IGN); /* get EFBIG from write() instead of a signal */
+      getrlimit (RLIMIT_FSIZE, &lim);
+      lim.rlim_cur = (rlim_t) st.st_size + 256 * 1024;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &lim), ==, 0);
+
+      for (int i = 0; i < 200; i++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autofree char *key = g_strdup_printf ("fill:%03d", i);
+          if (!kv_store_set (kv, key, value, strlen (value), &error))
+            {
+              g_assert_error (error, KV_ERROR, KV_ERROR_DISK_STORE_WRITE);
+              g_assert_nonnull (strstr (error->message, "full"));
+              failed_at = i;
+              break;
+            }
+          acked++;
+        }
+      g_assert_cmpint (failed_at, >=, 0); /* the limit was hit */
+
+      /* Room again: everything acknowledged is there, the store keeps working. */
+      lim.rlim_cur = lim.rlim_max;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &lim), ==, 0);
+      g_clear_object (&kv);
+      kv = open_ok (f->path, NULL);
+      assert_value (kv, "before", "1");
+      for (int i = 0; i < acked; i++)
+        {
+          g_autofree char *key = g_strdup_printf ("fill:%03d", i);
+          g_autoptr (GBytes) v = kv_store_get (kv, key, NULL);
+          g_assert_nonnull (v);
+        }
+      g_assert_true (kv_store_set (kv, "after", "2", 1, NULL));
+      g_test_message ("%d writes acknowledged before the disk was full", acked);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* ---- Several processes -------------------------------------------------------------------- */
 
 static char *
@@ -465,6 +526,7 @@ main (int argc, char **argv)
   ADD ("/kv/disk/open-twice", test_open_twice);
   ADD ("/kv/disk/map-grows", test_map_grows);
   ADD ("/kv/disk/stats-options", test_stats_and_options);
+  ADD ("/kv/disk/disk-full", test_disk_full);
   ADD ("/kv/disk/processes/counters", test_processes_share_counters);
   ADD ("/kv/disk/processes/claims", test_processes_share_claims);
   ADD ("/kv/disk/processes/index-freshness", test_index_sees_other_process);
