@@ -296,57 +296,6 @@ seek_start (MDB_cursor *cursor, const char *prefix, gsize prefix_len, const char
 }
 
 static gboolean
-lmdb_scan (KvBackend *backend, const char *prefix, const char *after, guint64 limit,
-           gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
-{
-  LmdbBackend *self = (LmdbBackend *) backend;
-  gsize prefix_len = prefix ? strlen (prefix) : 0;
-  MDB_txn *txn;
-  MDB_cursor *cursor;
-  MDB_val k, v;
-  guint64 emitted = 0;
-  int rc;
-
-  *out_more = FALSE;
-  if (!_kv_lmdb_read_begin (self, &txn, error))
-    return FALSE;
-  rc = mdb_cursor_open (txn, self->dbi_data, &cursor);
-  if (rc == 0)
-    {
-      for (rc = seek_start (cursor, prefix, prefix_len, after, &k, &v);
-           rc == 0 && key_has_prefix (&k, prefix, prefix_len);
-           rc = mdb_cursor_get (cursor, &k, &v, MDB_NEXT))
-        {
-          g_autofree char *key = NULL;
-          if (limit > 0 && emitted == limit)
-            {
-              *out_more = TRUE;
-              break;
-            }
-          key = g_strndup (k.mv_data, k.mv_size);
-          if (keys_only)
-            g_ptr_array_add (out, g_steal_pointer (&key));
-          else
-            {
-              g_autoptr (GBytes) value = _kv_bytes_new (v.mv_data, v.mv_size);
-              g_ptr_array_add (out, kv_entry_new (key, value));
-            }
-          emitted++;
-        }
-      if (rc == MDB_NOTFOUND)
-        rc = 0;
-      mdb_cursor_close (cursor);
-    }
-  _kv_lmdb_read_end (self, txn);
-  if (rc != 0)
-    {
-      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_SCAN, "scanning the store failed");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 lmdb_count (KvBackend *backend, guint64 *out_count, GError **error)
 {
   LmdbBackend *self = (LmdbBackend *) backend;
@@ -367,11 +316,13 @@ lmdb_count (KvBackend *backend, guint64 *out_count, GError **error)
   return TRUE;
 }
 
-/* Walks the keys with @prefix, calling @each with each key (borrowed, not NUL-terminated). */
+/* Walks the keys with @prefix strictly after @after (NULL: from the start)
+ * in one read transaction, calling @each with each key and value (borrowed
+ * from the map: valid during the call only) until it returns FALSE. */
 static gboolean
-walk_prefix (LmdbBackend *self, const char *prefix,
-             void (*each) (const MDB_val *k, MDB_txn *txn, gpointer data), gpointer data,
-             KvError code, GError **error)
+walk_prefix (LmdbBackend *self, const char *prefix, const char *after,
+             gboolean (*each) (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data),
+             gpointer data, KvError code, GError **error)
 {
   gsize prefix_len = prefix ? strlen (prefix) : 0;
   MDB_txn *txn;
@@ -384,10 +335,10 @@ walk_prefix (LmdbBackend *self, const char *prefix,
   rc = mdb_cursor_open (txn, self->dbi_data, &cursor);
   if (rc == 0)
     {
-      for (rc = seek_start (cursor, prefix, prefix_len, NULL, &k, &v);
-           rc == 0 && key_has_prefix (&k, prefix, prefix_len);
+      for (rc = seek_start (cursor, prefix, prefix_len, after, &k, &v);
+           rc == 0 && key_has_prefix (&k, prefix, prefix_len) && each (&k, &v, txn, data);
            rc = mdb_cursor_get (cursor, &k, &v, MDB_NEXT))
-        each (&k, txn, data);
+        ;
       if (rc == MDB_NOTFOUND)
         rc = 0;
       mdb_cursor_close (cursor);
@@ -401,16 +352,62 @@ walk_prefix (LmdbBackend *self, const char *prefix,
   return TRUE;
 }
 
-static void
-count_one (const MDB_val *k, MDB_txn *txn, gpointer data)
+typedef struct
 {
-  (*(guint64 *) data)++;
+  guint64 limit, emitted;
+  gboolean keys_only, more;
+  GPtrArray *out;
+} ScanWalk;
+
+static gboolean
+scan_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
+{
+  ScanWalk *w = data;
+  char *key;
+
+  if (w->limit > 0 && w->emitted == w->limit)
+    {
+      w->more = TRUE; /* one more matching key exists */
+      return FALSE;
+    }
+  key = g_strndup (k->mv_data, k->mv_size);
+  if (w->keys_only)
+    g_ptr_array_add (w->out, key);
+  else
+    {
+      g_autoptr (GBytes) value = _kv_bytes_new (v->mv_data, v->mv_size);
+      g_ptr_array_add (w->out, kv_entry_new (key, value));
+      g_free (key);
+    }
+  w->emitted++;
+  return TRUE;
 }
 
-static void
-collect_key (const MDB_val *k, MDB_txn *txn, gpointer data)
+static gboolean
+lmdb_scan (KvBackend *backend, const char *prefix, const char *after, guint64 limit,
+           gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
+{
+  ScanWalk w = { .limit = limit, .keys_only = keys_only, .out = out };
+
+  if (!walk_prefix ((LmdbBackend *) backend, prefix, after, scan_one, &w,
+                    KV_ERROR_DISK_STORE_SCAN, error))
+    return FALSE;
+  *out_more = w.more;
+  return TRUE;
+}
+
+static gboolean
+count_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
+{
+  (*(guint64 *) data)++;
+  return TRUE;
+}
+
+static gboolean
+collect_key (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
 {
   g_ptr_array_add (data, g_strndup (k->mv_data, k->mv_size));
+  return TRUE;
 }
 
 static gboolean
@@ -424,7 +421,7 @@ lmdb_count_prefix (KvBackend *backend, const char *prefix, guint64 *out_count, G
   if (!self->track_keys)
     {
       *out_count = 0;
-      return walk_prefix (self, prefix, count_one, out_count, KV_ERROR_DISK_STORE_SCAN, error);
+      return walk_prefix (self, prefix, NULL, count_one, out_count, KV_ERROR_DISK_STORE_SCAN, error);
     }
   if (!index_read_lock (self, error))
     return FALSE;
@@ -456,7 +453,7 @@ lmdb_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolea
     }
   {
     g_autoptr (GPtrArray) matching = g_ptr_array_new_with_free_func (g_free);
-    if (!walk_prefix (self, prefix, collect_key, matching, KV_ERROR_DISK_STORE_SCAN, error))
+    if (!walk_prefix (self, prefix, NULL, collect_key, matching, KV_ERROR_DISK_STORE_SCAN, error))
       return FALSE;
     ranks = _kv_random_ranks (matching->len, count, unique);
     for (guint i = 0; i < ranks->len; i++)
@@ -487,8 +484,8 @@ typedef struct
   KvClaimCounts counts;
 } ClaimWalk;
 
-static void
-claim_one (const MDB_val *k, MDB_txn *txn, gpointer data)
+static gboolean
+claim_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
 {
   ClaimWalk *w = data;
   KvClaimRecord *claim = _kv_lmdb_get_claim (w->self, txn, k);
@@ -502,6 +499,7 @@ claim_one (const MDB_val *k, MDB_txn *txn, gpointer data)
   if (!live && w->claimable)
     g_ptr_array_add (w->claimable, g_strndup (k->mv_data, k->mv_size));
   _kv_claim_record_free (claim);
+  return TRUE;
 }
 
 static gboolean
@@ -510,7 +508,7 @@ lmdb_claim_scan (KvBackend *backend, const char *prefix, gint64 now_ms, GPtrArra
 {
   ClaimWalk w = { (LmdbBackend *) backend, now_ms, claimable, { 0 } };
 
-  if (!walk_prefix (w.self, prefix, claim_one, &w, KV_ERROR_DISK_STORE_SCAN, error))
+  if (!walk_prefix (w.self, prefix, NULL, claim_one, &w, KV_ERROR_DISK_STORE_SCAN, error))
     return FALSE;
   *out = w.counts;
   return TRUE;

@@ -69,18 +69,6 @@ ref_problem (const KvClaimRef *ref)
 }
 
 static gboolean
-prefix_ok (const char *prefix, GError **error)
-{
-  if (prefix == NULL || *prefix == '\0')
-    return TRUE;
-  if (strlen (prefix) <= KV_MAX_KEY_LENGTH && g_utf8_validate (prefix, -1, NULL))
-    return TRUE;
-  g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-               "prefix must be valid UTF-8 of at most %d bytes", KV_MAX_KEY_LENGTH);
-  return FALSE;
-}
-
-static gboolean
 claim_is_live (const KvClaimRecord *claim, gint64 now)
 {
   return claim != NULL && claim->expires_at_ms > now;
@@ -270,27 +258,40 @@ collect_pop (GrantCtx *ctx, GPtrArray *out)
   g_ptr_array_add (out, g_steal_pointer (&ctx->popped));
 }
 
+/* The common body of claimRandom(Many) and popRandom(Many). */
+static GPtrArray *
+grant_random (KvStore *store, const char *prefix, guint64 count, KvUpdateFunc cb, GrantCtx *ctx,
+              void (*collect) (GrantCtx *ctx, GPtrArray *out), GDestroyNotify free_item,
+              GError **error)
+{
+  GPtrArray *out;
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), NULL);
+  if (!_kv_prefix_validate (prefix, FALSE, error))
+    return NULL;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func (free_item);
+  if (!_kv_core_check_writable (core, error) ||
+      !apply_to_random (core, prefix, count, cb, ctx, collect, out, error))
+    g_clear_pointer (&out, g_ptr_array_unref);
+  grant_ctx_reset (ctx);
+  _kv_core_release (core);
+  return out;
+}
+
 static GPtrArray *
 claim_random_common (KvStore *store, const char *prefix, guint64 count, const char *owner,
                      gint64 ttl_ms, GError **error)
 {
   GrantCtx ctx = { .now = now_ms (), .owner = owner };
-  GPtrArray *out;
-  KvCore *core;
 
-  g_return_val_if_fail (KV_IS_STORE (store), NULL);
-  if (!prefix_ok (prefix, error) || !check_owner (owner, error) ||
-      !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
+  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
     return NULL;
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return NULL;
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
-  if (!_kv_core_check_writable (core, error) ||
-      !apply_to_random (core, prefix, count, claim_cb, &ctx, collect_claim, out, error))
-    g_clear_pointer (&out, g_ptr_array_unref);
-  _kv_core_release (core);
-  return out;
+  return grant_random (store, prefix, count, claim_cb, &ctx, collect_claim,
+                       (GDestroyNotify) kv_claim_free, error);
 }
 
 KvClaim *
@@ -319,21 +320,9 @@ static GPtrArray *
 pop_random_common (KvStore *store, const char *prefix, guint64 count, GError **error)
 {
   GrantCtx ctx = { .now = now_ms () };
-  GPtrArray *out;
-  KvCore *core;
 
-  g_return_val_if_fail (KV_IS_STORE (store), NULL);
-  if (!prefix_ok (prefix, error))
-    return NULL;
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return NULL;
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_entry_free);
-  if (!_kv_core_check_writable (core, error) ||
-      !apply_to_random (core, prefix, count, pop_cb, &ctx, collect_pop, out, error))
-    g_clear_pointer (&out, g_ptr_array_unref);
-  _kv_core_release (core);
-  return out;
+  return grant_random (store, prefix, count, pop_cb, &ctx, collect_pop,
+                       (GDestroyNotify) kv_entry_free, error);
 }
 
 KvEntry *
@@ -631,7 +620,7 @@ kv_store_allocation_stats (KvStore *store, const char *prefix, KvAllocationStats
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   g_return_val_if_fail (out_stats != NULL, FALSE);
-  if (!prefix_ok (prefix, error))
+  if (!_kv_prefix_validate (prefix, FALSE, error))
     return FALSE;
   core = _kv_core_acquire (store, error);
   if (core == NULL)

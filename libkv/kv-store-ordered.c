@@ -12,27 +12,6 @@
 
 /* ---- Order, paging, sampling -------------------------------------------------------------- */
 
-/* NULL and "" match everything; anything else must be something a key could start with. */
-static gboolean
-check_prefix (const char *prefix, gboolean required, GError **error)
-{
-  if (prefix == NULL || *prefix == '\0')
-    {
-      if (!required)
-        return TRUE;
-      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                           "prefix is required and must be a non-empty string");
-      return FALSE;
-    }
-  if (strlen (prefix) > KV_MAX_KEY_LENGTH || !g_utf8_validate (prefix, -1, NULL))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "prefix must be valid UTF-8 of at most %d bytes", KV_MAX_KEY_LENGTH);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* limit <= 0 means "no limit" (0); a positive limit above @cap is an error. */
 static gboolean
 check_limit (gint64 limit, gint64 cap, const char *what, guint64 *out, GError **error)
@@ -58,7 +37,7 @@ list_common (KvStore *store, const char *prefix, gint64 limit, gboolean keys_onl
   GPtrArray *out;
 
   g_return_val_if_fail (KV_IS_STORE (store), NULL);
-  if (!check_prefix (prefix, FALSE, error) ||
+  if (!_kv_prefix_validate (prefix, FALSE, error) ||
       !check_limit (limit, KV_LIST_LIMIT_MAX, keys_only ? "listKeys" : "list", &max, error))
     return NULL;
   core = _kv_core_acquire (store, error);
@@ -97,7 +76,7 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   g_return_val_if_fail (out_items != NULL && out_cursor != NULL && out_done != NULL, FALSE);
-  if (!check_prefix (prefix, FALSE, error) ||
+  if (!_kv_prefix_validate (prefix, FALSE, error) ||
       !check_limit (limit, KV_SCAN_LIMIT_MAX, keys_only ? "scanKeys" : "scan", &max, error) ||
       !_kv_cursor_decode (cursor, prefix, &after, error))
     return FALSE;
@@ -151,7 +130,7 @@ kv_store_count (KvStore *store, const char *prefix, guint64 *out_count, GError *
   gboolean ok;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  if (!check_prefix (prefix, FALSE, error))
+  if (!_kv_prefix_validate (prefix, FALSE, error))
     return FALSE;
   core = _kv_core_acquire (store, error);
   if (core == NULL)
@@ -173,7 +152,7 @@ kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit,
   g_autoptr (GPtrArray) keys = NULL;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  if (!check_prefix (prefix, TRUE, error))
+  if (!_kv_prefix_validate (prefix, TRUE, error))
     return FALSE;
   if (limit <= 0)
     {
@@ -212,7 +191,7 @@ random_common (KvStore *store, const char *prefix, guint64 count, gboolean uniqu
   KvCore *core;
   GPtrArray *keys;
 
-  if (!check_prefix (prefix, FALSE, error))
+  if (!_kv_prefix_validate (prefix, FALSE, error))
     return NULL;
   core = _kv_core_acquire (store, error);
   if (core == NULL)

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 /* Non-empty, at most KV_MAX_KEY_LENGTH bytes, valid UTF-8; else KV_ERROR_INVALID_OPTIONS. */
 gboolean _kv_key_validate (const char *key, GError **error);
 
+/* NULL and "" match every key; anything else must be something a key could
+ * start with. @required: NULL and "" are KV_ERROR_INVALID_OPTIONS too. */
+gboolean _kv_prefix_validate (const char *prefix, gboolean required, GError **error);
+
 /* Why a key is invalid, or NULL if it is fine; static strings. */
 const char *_kv_key_problem (const char *key);
 

@@ -39,6 +39,26 @@ _kv_key_validate (const char *key, GError **error)
   return FALSE;
 }
 
+gboolean
+_kv_prefix_validate (const char *prefix, gboolean required, GError **error)
+{
+  if (prefix == NULL || *prefix == '\0')
+    {
+      if (!required)
+        return TRUE;
+      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                           "prefix is required and must be a non-empty string");
+      return FALSE;
+    }
+  if (strlen (prefix) > KV_MAX_KEY_LENGTH || !g_utf8_validate (prefix, -1, NULL))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "prefix must be valid UTF-8 of at most %d bytes", KV_MAX_KEY_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GBytes *
 _kv_bytes_new (const char *data, gsize len)
 {
