@@ -14,6 +14,16 @@ import (
 type outcome struct {
 	build func(rt *sobek.Runtime) sobek.Value
 	err   *kvError
+	empty emptiness // sampling methods: whether they found nothing
+}
+
+// withEmpty marks the result of a sampling method as empty or not, for xk6_kv_empty_result.
+func (o outcome) withEmpty(empty bool) outcome {
+	o.empty = emptyNo
+	if empty {
+		o.empty = emptyYes
+	}
+	return o
 }
 
 func fail(err *kvError) outcome { return outcome{err: err} }
@@ -33,20 +43,26 @@ func constant(v any) outcome {
 func (h *handle) async(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
 	rt := h.vu.Runtime()
 	promise, resolve, reject := rt.NewPromise()
+	rec := h.recorder(op)
 	if prepErr != nil {
+		rec.finish(prepErr.Name, emptyNotApplicable)
 		_ = reject(prepErr.toJS(rt))
 		return rt.ToValue(promise)
 	}
 
 	ctx := h.vu.Context()
 	enqueue := h.vu.RegisterCallback()
+	rec.begin()
 	go func() {
 		out := h.execute(op, ctx, work)
+		rec.end()
 		enqueue(func() error {
 			v, err := settle(rt, out)
 			if err != nil {
+				rec.finish(err.Name, emptyNotApplicable)
 				return reject(err.toJS(rt))
 			}
+			rec.finish("", out.empty)
 			return resolve(v)
 		})
 	}()

@@ -3,6 +3,7 @@
 package kv
 
 import (
+	"sort"
 	"sync"
 
 	"github.com/grafana/sobek"
@@ -16,10 +17,13 @@ const (
 	nameOperationCanceled   = "OperationCanceledError"
 	nameUnknown             = "UnknownError"
 	nameUnexpectedOutput    = "UnexpectedStoreOutputError"
+	nameMetricsUnavailable  = "MetricsUnavailableError"
 
-	// Per-item names inside the errors array.
-	itemSerializer     = "SerializerError"
-	itemInvalidEntries = "InvalidEntries"
+	// Per-item names inside the errors and failed arrays.
+	itemSerializer      = "SerializerError"
+	itemInvalidEntries  = "InvalidEntries"
+	itemEmptyKey        = "EmptyKey"
+	itemClaimNotUpdated = "ClaimNotUpdated"
 )
 
 // kvError is a rejection reason. It becomes a plain JavaScript object
@@ -81,26 +85,36 @@ func (e *kvError) toJS(rt *sobek.Runtime) sobek.Value {
 	if len(e.Items) > 0 {
 		items := make([]any, len(e.Items))
 		for i, it := range e.Items {
-			o := rt.NewObject()
-			mustSet(o, "index", it.Index)
-			if it.ID != nil {
-				mustSet(o, "id", *it.ID)
-			}
-			if it.Key != nil {
-				mustSet(o, "key", *it.Key)
-			}
-			mustSet(o, "name", it.Name)
-			mustSet(o, "message", it.Message)
-			items[i] = o
+			items[i] = it.toJS(rt)
 		}
 		mustSet(obj, "errors", rt.NewArray(items...))
 	}
 	return obj
 }
 
+// toJS builds {index, id?, key?, name, message}. Call on the event loop only.
+func (it itemError) toJS(rt *sobek.Runtime) *sobek.Object {
+	o := rt.NewObject()
+	mustSet(o, "index", it.Index)
+	if it.ID != nil {
+		mustSet(o, "id", *it.ID)
+	}
+	if it.Key != nil {
+		mustSet(o, "key", *it.Key)
+	}
+	mustSet(o, "name", it.Name)
+	mustSet(o, "message", it.Message)
+	return o
+}
+
 // throw raises e as a JavaScript exception from a synchronous call.
 func (e *kvError) throw(rt *sobek.Runtime) {
 	panic(e.toJS(rt))
+}
+
+// sortItems orders batch items by input position.
+func sortItems(items []itemError) {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Index < items[j].Index })
 }
 
 func mustSet(obj *sobek.Object, name string, value any) {

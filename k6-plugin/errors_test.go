@@ -15,7 +15,7 @@ import (
 func TestGoSideNamesAreAPI(t *testing.T) {
 	for _, name := range []string{
 		nameInvalidOptions, nameValueNumberRequired, nameOperationCanceled, nameUnknown,
-		nameUnexpectedOutput, itemSerializer,
+		nameUnexpectedOutput, nameMetricsUnavailable, itemSerializer,
 	} {
 		assert.True(t, knownErrorName(name), name)
 	}

@@ -107,12 +107,10 @@ out_take_value (KvbOut *out, GBytes *bytes)
     out->data = out->scratch;
 }
 
-/* Consumes @error and @items. */
+/* Per-item errors (KvItemError), @items may be %NULL. */
 static void
-out_error (KvbOut *out, GError *error, GPtrArray *items)
+out_put_items (KvbOut *out, GPtrArray *items)
 {
-  out->code = error->domain == KV_ERROR ? error->code : KV_ERROR_UNKNOWN;
-  out_put_str (out, error->message);
   out_put_u64 (out, items != NULL ? items->len : 0);
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
@@ -124,8 +122,70 @@ out_error (KvbOut *out, GError *error, GPtrArray *items)
       out_put_str (out, item->name);
       out_put_str (out, item->message);
     }
+}
+
+/* Consumes @error and @items. */
+static void
+out_error (KvbOut *out, GError *error, GPtrArray *items)
+{
+  out->code = error->domain == KV_ERROR ? error->code : KV_ERROR_UNKNOWN;
+  out_put_str (out, error->message);
+  out_put_items (out, items);
   g_clear_pointer (&items, g_ptr_array_unref);
   g_error_free (error);
+}
+
+static void
+out_put_bytes (KvbOut *out, GBytes *bytes)
+{
+  gsize size = 0;
+  const void *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
+
+  out_put_u64 (out, size);
+  out_put (out, data, size);
+}
+
+/* An array of strings (element-type utf8), @keys may be %NULL for none. */
+static void
+out_put_keys (KvbOut *out, GPtrArray *keys)
+{
+  out_put_u64 (out, keys != NULL ? keys->len : 0);
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    out_put_str (out, g_ptr_array_index (keys, i));
+}
+
+/* An array of KvEntry, @entries may be %NULL for none. */
+static void
+out_put_entries (KvbOut *out, GPtrArray *entries)
+{
+  out_put_u64 (out, entries != NULL ? entries->len : 0);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      const KvEntry *entry = g_ptr_array_index (entries, i);
+
+      out_put_str (out, kv_entry_get_key (entry));
+      out_put_bytes (out, kv_entry_get_value (entry));
+    }
+}
+
+static void
+out_put_claim (KvbOut *out, const KvClaim *claim)
+{
+  out_put_str (out, kv_claim_get_id (claim));
+  out_put_str (out, kv_claim_get_key (claim));
+  out_put_u64 (out, kv_claim_get_token (claim));
+  out_put_opt_str (out, kv_claim_get_owner (claim));
+  out_put_i64 (out, kv_claim_get_expires_at (claim));
+  out_put_bytes (out, kv_claim_get_value (claim));
+}
+
+/* An array of KvClaim, @claims may be %NULL for none. */
+static void
+out_put_claims (KvbOut *out, GPtrArray *claims)
+{
+  out_put_u64 (out, claims != NULL ? claims->len : 0);
+  for (guint i = 0; claims != NULL && i < claims->len; i++)
+    out_put_claim (out, g_ptr_array_index (claims, i));
 }
 
 /* Splits a buffer of @n NUL-terminated strings into an array (never NULL, even for @n == 0). */
@@ -169,6 +229,7 @@ kvb_open_shared (const char *options_json, KvbOut *out)
   out->flag0 = kv_options_get_serialization (effective) == KV_SERIALIZATION_STRING;
   out->flag1 = kv_options_get_backend (effective) == KV_BACKEND_MEMORY;
   out->num1 = kv_options_get_metrics_operations (effective) ? 1 : 0;
+  out->num2 = kv_options_get_track_keys (effective) ? 1 : 0;
   return store;
 }
 
@@ -440,4 +501,376 @@ kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, g
   out->flag0 = deleted;
   out->flag1 = existed;
   out_take_value (out, current);
+}
+
+/* ---- Order, paging, sampling ---------------------------------------------------------------- */
+
+void
+kvb_list (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  out_reset (out);
+  entries = kv_store_list (store, prefix, limit, &error);
+  if (entries == NULL)
+    out_error (out, error, NULL);
+  else
+    out_put_entries (out, entries);
+}
+
+void
+kvb_list_keys (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+
+  out_reset (out);
+  keys = kv_store_list_keys (store, prefix, limit, &error);
+  if (keys == NULL)
+    out_error (out, error, NULL);
+  else
+    out_put_keys (out, keys);
+}
+
+void
+kvb_scan (KvStore *store, const char *prefix, const char *cursor, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autofree char *next = NULL;
+  gboolean done = FALSE;
+
+  out_reset (out);
+  if (!kv_store_scan (store, prefix, cursor, limit, &entries, &next, &done, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_str (out, next);
+  out_put_entries (out, entries);
+  out->flag0 = done;
+}
+
+void
+kvb_scan_keys (KvStore *store, const char *prefix, const char *cursor, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autofree char *next = NULL;
+  gboolean done = FALSE;
+
+  out_reset (out);
+  if (!kv_store_scan_keys (store, prefix, cursor, limit, &keys, &next, &done, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_str (out, next);
+  out_put_keys (out, keys);
+  out->flag0 = done;
+}
+
+void
+kvb_count (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 count = 0;
+
+  out_reset (out);
+  if (!kv_store_count (store, prefix, &count, &error))
+    out_error (out, error, NULL);
+  out->num1 = count;
+}
+
+void
+kvb_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 deleted = 0;
+  gboolean done = FALSE;
+
+  out_reset (out);
+  if (!kv_store_delete_by_prefix (store, prefix, limit, &deleted, &done, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->num1 = deleted;
+  out->flag0 = done;
+}
+
+void
+kvb_random_key (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autofree char *key = NULL;
+
+  out_reset (out);
+  if (!kv_store_random_key (store, prefix, &key, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  if (key != NULL)
+    {
+      out->has_value = 1;
+      out_put (out, key, strlen (key));
+    }
+}
+
+void
+kvb_random_keys (KvStore *store, const char *prefix, gint64 count, int unique, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+
+  out_reset (out);
+  keys = kv_store_random_keys (store, prefix, count, unique, &error);
+  if (keys == NULL)
+    out_error (out, error, NULL);
+  else
+    out_put_keys (out, keys);
+}
+
+void
+kvb_rebuild_key_list (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+
+  out_reset (out);
+  if (!kv_store_rebuild_key_list (store, &error))
+    out_error (out, error, NULL);
+}
+
+void
+kvb_stats (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autofree char *json = NULL;
+
+  out_reset (out);
+  json = kv_store_dup_stats_json (store, &error);
+  if (json == NULL)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->has_value = 1;
+  out_put (out, json, strlen (json));
+}
+
+/* ---- Claims --------------------------------------------------------------------------------- */
+
+void
+kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvEntry) entry = NULL;
+
+  out_reset (out);
+  entry = kv_store_pop_random (store, prefix, &error);
+  if (error != NULL)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_u64 (out, entry != NULL ? 1 : 0);
+  if (entry != NULL)
+    {
+      out_put_str (out, kv_entry_get_key (entry));
+      out_put_bytes (out, kv_entry_get_value (entry));
+    }
+}
+
+void
+kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  out_reset (out);
+  entries = kv_store_pop_random_many (store, prefix, count, &error);
+  if (entries == NULL)
+    out_error (out, error, NULL);
+  else
+    out_put_entries (out, entries);
+}
+
+void
+kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                  KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+
+  out_reset (out);
+  claim = kv_store_claim_random (store, prefix, owner, ttl_ms, &error);
+  if (error != NULL)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_u64 (out, claim != NULL ? 1 : 0);
+  if (claim != NULL)
+    out_put_claim (out, claim);
+}
+
+void
+kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                       gint64 ttl_ms, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) claims = NULL;
+
+  out_reset (out);
+  claims = kv_store_claim_random_many (store, prefix, count, owner, ttl_ms, &error);
+  if (claims == NULL)
+    out_error (out, error, NULL);
+  else
+    out_put_claims (out, claims);
+}
+
+void
+kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+
+  out_reset (out);
+  claim = kv_store_claim_key (store, key, owner, ttl_ms, &error);
+  if (error != NULL)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_u64 (out, claim != NULL ? 1 : 0);
+  if (claim != NULL)
+    out_put_claim (out, claim);
+}
+
+void
+kvb_claim_keys (KvStore *store, const char *packed_keys, gsize n, const char *owner,
+                gint64 ttl_ms, int all_or_nothing, KvbOut *out)
+{
+  g_autofree const char **keys = split_keys (packed_keys, n);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (GPtrArray) busy = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
+
+  out_reset (out);
+  g_autoptr (GPtrArray) items = NULL;
+
+  if (!kv_store_claim_keys (store, keys, n, owner, ttl_ms, all_or_nothing, &claimed, &busy,
+                            &missing, &items, &error))
+    {
+      out_error (out, error, items);
+      return;
+    }
+  out_put_claims (out, claimed);
+  out_put_keys (out, busy);
+  out_put_keys (out, missing);
+}
+
+static KvClaimRef *
+split_refs (const char *ids, const char *keys, const guint64 *tokens, gsize n)
+{
+  KvClaimRef *refs = g_new0 (KvClaimRef, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      refs[i].id = ids;
+      refs[i].key = keys;
+      refs[i].token = tokens[i];
+      ids += strlen (ids) + 1;
+      keys += strlen (keys) + 1;
+    }
+  return refs;
+}
+
+void
+kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 token,
+               int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  KvClaimRef ref = { id, key, token };
+  GError *error = NULL;
+  gboolean done = FALSE;
+  gboolean ok;
+
+  out_reset (out);
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      ok = kv_store_release_claim (store, &ref, &done, &error);
+      break;
+    case KVB_REF_COMPLETE:
+      ok = kv_store_complete_claim (store, &ref, delete_key, &done, &error);
+      break;
+    case KVB_REF_RENEW:
+      ok = kv_store_renew_claim (store, &ref, ttl_ms, &done, &error);
+      break;
+    default:
+      g_set_error (&error, KV_ERROR, KV_ERROR_UNKNOWN, "unknown claim operation %d", op);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = done;
+}
+
+void
+kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
+                gsize n, int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  g_autofree KvClaimRef *refs = split_refs (ids, keys, tokens, n);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  guint64 done = 0;
+  gboolean ok;
+
+  out_reset (out);
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      ok = kv_store_release_claims (store, refs, n, &done, &failed, &error);
+      break;
+    case KVB_REF_COMPLETE:
+      ok = kv_store_complete_claims (store, refs, n, delete_key, &done, &failed, &error);
+      break;
+    case KVB_REF_RENEW:
+      ok = kv_store_renew_claims (store, refs, n, ttl_ms, &done, &failed, &error);
+      break;
+    default:
+      g_set_error (&error, KV_ERROR, KV_ERROR_UNKNOWN, "unknown claim operation %d", op);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out->num1 = done;
+  out_put_items (out, failed);
+}
+
+void
+kvb_allocation_stats (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  KvAllocationStats stats = { 0 };
+
+  out_reset (out);
+  if (!kv_store_allocation_stats (store, prefix, &stats, &error))
+    {
+      out_error (out, error, NULL);
+      return;
+    }
+  out_put_u64 (out, stats.total);
+  out_put_u64 (out, stats.claimable);
+  out_put_u64 (out, stats.claimed_live);
+  out_put_u64 (out, stats.claimed_expired);
 }

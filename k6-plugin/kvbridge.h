@@ -19,6 +19,15 @@
  *                        u64 name_len, name, u64 msg_len, msg)
  *   value:    the raw value bytes (has_value tells absent from empty)
  *   getMany:  n × (i64 len or -1 when missing, bytes)
+ *   keys:     u64 n, n × (u64 len, key)
+ *   entries:  u64 n, n × (u64 key_len, key, u64 value_len, value)
+ *   claims:   u64 n, n × (u64 id_len, id, u64 key_len, key, u64 token,
+ *                         i64 owner_len or -1, owner, i64 expires_at_ms,
+ *                         u64 value_len, value)
+ *   items:    u64 n, n × item (as in the error encoding)
+ *   scan:     u64 cursor_len, cursor, then keys or entries; flag0 = done
+ *   claimKeys: claims (claimed), keys (busy), keys (missing)
+ *   allocationStats: u64 total, u64 claimable, u64 claimed_live, u64 claimed_expired
  */
 #pragma once
 
@@ -35,11 +44,11 @@ typedef struct
   /* Results of the last call. */
   int code;          /* KVB_OK, or the KvError code (KV_ERROR_UNKNOWN for other domains) */
   int has_value;     /* payload holds a value (single-value calls) */
-  int flag0;         /* swapped / deleted / loaded / exists / set */
+  int flag0;         /* swapped / deleted / loaded / exists / set / done / updated */
   int flag1;         /* existed (compare-and-* on mismatch) */
   gint64 num0;       /* incrementBy result */
-  guint64 num1;      /* size, deleted count */
-  guint64 num2;      /* missing count */
+  guint64 num1;      /* size, count, deleted count, batch items done */
+  guint64 num2;      /* missing count, trackKeys (open) */
   const char *data;  /* payload: scratch or spill */
   gsize len;         /* payload length */
   char *spill;       /* owned; freed at the start of the next call */
@@ -51,8 +60,8 @@ typedef struct
 KvbOut *kvb_out_new (gsize scratch_cap);
 
 /* Opens a handle on the process-wide store; on success fills flag0 with the
- * serialization (0 json, 1 string), flag1 with the backend (0 disk, 1 memory)
- * and num1 with metrics.operations. */
+ * serialization (0 json, 1 string), flag1 with the backend (0 disk, 1 memory),
+ * num1 with metrics.operations and num2 with trackKeys. */
 KvStore *kvb_open_shared (const char *options_json, KvbOut *out);
 void kvb_close (KvStore *store);
 void kvb_unref (KvStore *store);
@@ -81,3 +90,47 @@ void kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsiz
 void kvb_delete_if_exists (KvStore *store, const char *key, KvbOut *out);
 void kvb_compare_and_delete (KvStore *store, const char *key, const char *expected,
                              gsize expected_len, int want_current, KvbOut *out);
+
+/* Order, paging, sampling. @prefix may be NULL or "" for every key. */
+void kvb_list (KvStore *store, const char *prefix, gint64 limit, KvbOut *out);
+void kvb_list_keys (KvStore *store, const char *prefix, gint64 limit, KvbOut *out);
+void kvb_scan (KvStore *store, const char *prefix, const char *cursor, gint64 limit, KvbOut *out);
+void kvb_scan_keys (KvStore *store, const char *prefix, const char *cursor, gint64 limit,
+                    KvbOut *out);
+void kvb_count (KvStore *store, const char *prefix, KvbOut *out);
+void kvb_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit, KvbOut *out);
+/* has_value is 0 when no key matched; otherwise the payload is the key. */
+void kvb_random_key (KvStore *store, const char *prefix, KvbOut *out);
+void kvb_random_keys (KvStore *store, const char *prefix, gint64 count, int unique, KvbOut *out);
+void kvb_rebuild_key_list (KvStore *store, KvbOut *out);
+/* The stats JSON text as the value. */
+void kvb_stats (KvStore *store, KvbOut *out);
+
+/* Claims. @owner may be NULL; @ttl_ms 0 means the default lease. */
+/* pop_random: entries (0 or 1). */
+void kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out);
+void kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out);
+/* claim_random, claim_key: claims (0 or 1). */
+void kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                       KvbOut *out);
+void kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                            gint64 ttl_ms, KvbOut *out);
+void kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                    KvbOut *out);
+void kvb_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner, gint64 ttl_ms,
+                     int all_or_nothing, KvbOut *out);
+
+typedef enum
+{
+  KVB_REF_RELEASE = 0,
+  KVB_REF_COMPLETE = 1,
+  KVB_REF_RENEW = 2,
+} KvbRefOp;
+
+/* One claim ref: flag0 = the claim was the live one and was updated. */
+void kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 token,
+                    int delete_key, gint64 ttl_ms, KvbOut *out);
+/* A batch of refs (@ids and @keys packed like batch keys): num1 = updated, payload = items (failed). */
+void kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
+                     const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms, KvbOut *out);
+void kvb_allocation_stats (KvStore *store, const char *prefix, KvbOut *out);

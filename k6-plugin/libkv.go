@@ -95,6 +95,7 @@ type openResult struct {
 	stringMode        bool
 	memoryBackend     bool
 	metricsOperations bool
+	trackKeys         bool
 }
 
 func (s *slot) open(optionsJSON []byte) (openResult, *kvError) {
@@ -112,6 +113,7 @@ func (s *slot) open(optionsJSON []byte) (openResult, *kvError) {
 		stringMode:        r.flag0,
 		memoryBackend:     r.flag1,
 		metricsOperations: r.num1 != 0,
+		trackKeys:         r.num2 != 0,
 	}, nil
 }
 
@@ -238,6 +240,154 @@ func (s *slot) compareAndDelete(st cStore, key string, expected []byte, wantCurr
 	k := cstr(key)
 	C.kvb_compare_and_delete(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent), s.out)
 	return s.collect()
+}
+
+// Order, paging, sampling. An empty prefix matches every key.
+
+func (s *slot) list(st cStore, prefix string, limit int64) result {
+	p := cstr(prefix)
+	C.kvb_list(st, ptr(p), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) listKeys(st cStore, prefix string, limit int64) result {
+	p := cstr(prefix)
+	C.kvb_list_keys(st, ptr(p), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) scan(st cStore, prefix, cursor string, limit int64) result {
+	p, c := cstr(prefix), cstr(cursor)
+	C.kvb_scan(st, ptr(p), ptr(c), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) scanKeys(st cStore, prefix, cursor string, limit int64) result {
+	p, c := cstr(prefix), cstr(cursor)
+	C.kvb_scan_keys(st, ptr(p), ptr(c), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) count(st cStore, prefix string) result {
+	p := cstr(prefix)
+	C.kvb_count(st, ptr(p), s.out)
+	return s.collect()
+}
+
+func (s *slot) deleteByPrefix(st cStore, prefix string, limit int64) result {
+	p := cstr(prefix)
+	C.kvb_delete_by_prefix(st, ptr(p), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) randomKey(st cStore, prefix string) result {
+	p := cstr(prefix)
+	C.kvb_random_key(st, ptr(p), s.out)
+	return s.collect()
+}
+
+func (s *slot) randomKeys(st cStore, prefix string, count int64, unique bool) result {
+	p := cstr(prefix)
+	C.kvb_random_keys(st, ptr(p), C.gint64(count), cbool(unique), s.out)
+	return s.collect()
+}
+
+func (s *slot) rebuildKeyList(st cStore) result {
+	C.kvb_rebuild_key_list(st, s.out)
+	return s.collect()
+}
+
+func (s *slot) stats(st cStore) result {
+	C.kvb_stats(st, s.out)
+	return s.collect()
+}
+
+// Claims. A nil owner is "no owner"; ttlMs 0 is libkv's default lease.
+
+func (s *slot) popRandom(st cStore, prefix string) result {
+	p := cstr(prefix)
+	C.kvb_pop_random(st, ptr(p), s.out)
+	return s.collect()
+}
+
+func (s *slot) popRandomMany(st cStore, prefix string, count int64) result {
+	p := cstr(prefix)
+	C.kvb_pop_random_many(st, ptr(p), C.gint64(count), s.out)
+	return s.collect()
+}
+
+func (s *slot) claimRandom(st cStore, prefix string, owner *string, ttlMs int64) result {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_claim_random(st, ptr(p), optPtr(o), C.gint64(ttlMs), s.out)
+	return s.collect()
+}
+
+func (s *slot) claimRandomMany(st cStore, prefix string, count int64, owner *string, ttlMs int64) result {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_claim_random_many(st, ptr(p), C.gint64(count), optPtr(o), C.gint64(ttlMs), s.out)
+	return s.collect()
+}
+
+func (s *slot) claimKey(st cStore, key string, owner *string, ttlMs int64) result {
+	k, o := cstr(key), optCstr(owner)
+	C.kvb_claim_key(st, ptr(k), optPtr(o), C.gint64(ttlMs), s.out)
+	return s.collect()
+}
+
+func (s *slot) claimKeys(st cStore, keys packedKeys, owner *string, ttlMs int64, allOrNothing bool) result {
+	o := optCstr(owner)
+	C.kvb_claim_keys(st, ptr(keys.buf), C.gsize(keys.n), optPtr(o), C.gint64(ttlMs), cbool(allOrNothing), s.out)
+	return s.collect()
+}
+
+// refOp selects what claimRef/claimRefs do with a claim.
+type refOp int
+
+const (
+	refRelease  refOp = C.KVB_REF_RELEASE
+	refComplete refOp = C.KVB_REF_COMPLETE
+	refRenew    refOp = C.KVB_REF_RENEW
+)
+
+func (s *slot) claimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs int64) result {
+	id, k := cstr(ref.id), cstr(ref.key)
+	C.kvb_claim_ref(st, C.int(op), ptr(id), ptr(k), C.guint64(ref.token), cbool(deleteKey), C.gint64(ttlMs), s.out)
+	return s.collect()
+}
+
+func (s *slot) claimRefs(st cStore, op refOp, refs []claimRef, deleteKey bool, ttlMs int64) result {
+	ids := make([]string, len(refs))
+	keys := make([]string, len(refs))
+	tokens := make([]C.guint64, len(refs)+1) // +1 so &tokens[0] is valid for an empty batch
+	for i, r := range refs {
+		ids[i], keys[i], tokens[i] = r.id, r.key, C.guint64(r.token)
+	}
+	pi, pk := packKeys(ids), packKeys(keys)
+	C.kvb_claim_refs(st, C.int(op), ptr(pi.buf), ptr(pk.buf), &tokens[0], C.gsize(len(refs)),
+		cbool(deleteKey), C.gint64(ttlMs), s.out)
+	return s.collect()
+}
+
+func (s *slot) allocationStats(st cStore, prefix string) result {
+	p := cstr(prefix)
+	C.kvb_allocation_stats(st, ptr(p), s.out)
+	return s.collect()
+}
+
+// optCstr is cstr for an optional string; nil stays nil.
+func optCstr(s *string) []byte {
+	if s == nil {
+		return nil
+	}
+	return cstr(*s)
+}
+
+// optPtr is ptr for an optional C string: NULL for nil.
+func optPtr(b []byte) *C.char {
+	if b == nil {
+		return nil
+	}
+	return ptr(b)
 }
 
 func cbool(b bool) C.int {

@@ -249,6 +249,13 @@ func TestStringMode(t *testing.T) {
 			eq(await kv.compareAndSwap("n", "43", "x"), true, "cas compares strings");
 			eq(await kv.setMany({a: "1", b: 2}), {written: 2}, "setMany");
 			eq(await kv.get("b"), "2", "non-string formatted with %v");
+			// Ordered reads, pops and claims decode values by the mode too.
+			eq(await kv.list({prefix: "o"}), [{key: "o", value: "map[a:1]"}], "list in string mode");
+			eq((await kv.scan({prefix: "s"})).entries, [{key: "s", value: "text"}], "scan in string mode");
+			eq((await kv.claimKey("o")).entry, {key: "o", value: "map[a:1]"}, "claim entry in string mode");
+			eq(await kv.popRandom({prefix: "s"}), {key: "s", value: "text"}, "popRandom in string mode");
+			eq((await kv.stats()).serialization, "string", "stats() is JSON whatever the mode");
+			eq((await kv.allocationStats({prefix: "o"})).claimedLive, 1, "allocationStats");
 		`)
 		return
 	}

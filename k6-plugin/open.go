@@ -16,9 +16,12 @@ type handle struct {
 	pool  *pool
 	store cStore
 
-	stringMode        bool
-	memoryBackend     bool
-	metricsOperations bool // stored for the metrics wrapper (issue 3)
+	stringMode    bool
+	memoryBackend bool
+	trackKeys     bool
+
+	metrics *kvMetrics // nil when the init context had no metrics registry
+	tags    storeTags
 }
 
 // openKv is called synchronously; it throws (never rejects) a typed error object.
@@ -42,26 +45,44 @@ func (mi *ModuleInstance) openKv(call sobek.FunctionCall) sobek.Value {
 	}
 
 	h := &handle{
-		vu:                mi.vu,
-		pool:              p,
-		store:             opened.store,
-		stringMode:        opened.stringMode,
-		memoryBackend:     opened.memoryBackend,
-		metricsOperations: opened.metricsOperations,
+		vu:            mi.vu,
+		pool:          p,
+		store:         opened.store,
+		stringMode:    opened.stringMode,
+		memoryBackend: opened.memoryBackend,
+		trackKeys:     opened.trackKeys,
+		tags:          newStoreTags(opened.memoryBackend, opened.trackKeys, opened.stringMode),
 	}
 	// The libkv handle is released with the Go one; the store itself stays
 	// open while any other handle on it is open.
 	runtime.AddCleanup(h, storeUnref, opened.store)
+
+	// Metrics are registered here, in the init context, so that thresholds
+	// on them are known before the test starts.
+	if env := mi.vu.InitEnv(); env != nil && env.Registry != nil {
+		m, err := registerMetrics(env.Registry, opened.metricsOperations)
+		if err != nil {
+			storeClose(opened.store)
+			newError(nameMetricsUnavailable, "openKv(): cannot register the xk6_kv_* metrics: "+err.Error()).throw(rt)
+		}
+		h.metrics = m
+	} else if opened.metricsOperations {
+		storeClose(opened.store)
+		newError(nameMetricsUnavailable, "openKv(): metrics.operations needs k6's metrics registry, which this context lacks").throw(rt)
+	}
 	return h.object(rt)
 }
 
-// object builds the JavaScript handle.
-func (h *handle) object(rt *sobek.Runtime) *sobek.Object {
-	obj := rt.NewObject()
-	methods := []struct {
-		name string
-		fn   func(sobek.FunctionCall) sobek.Value
-	}{
+// method is one JavaScript method of the handle.
+type method struct {
+	name string
+	fn   func(sobek.FunctionCall) sobek.Value
+}
+
+// methods lists the handle's methods. Every one except close() returns a
+// promise and reports the metrics op tag snakeCase(name).
+func (h *handle) methods() []method {
+	return []method{
 		{"close", h.close},
 
 		{"get", h.get},
@@ -84,8 +105,42 @@ func (h *handle) object(rt *sobek.Runtime) *sobek.Object {
 		{"deleteIfExists", h.deleteIfExists},
 		{"compareAndDelete", h.compareAndDelete},
 		{"compareAndDeleteDetailed", h.compareAndDeleteDetailed},
+
+		{"list", h.list},
+		{"listKeys", h.listKeys},
+		{"scan", h.scan},
+		{"scanKeys", h.scanKeys},
+		{"count", h.count},
+		{"deleteByPrefix", h.deleteByPrefix},
+		{"randomKey", h.randomKey},
+		{"randomKeys", h.randomKeys},
+		{"rebuildKeyList", h.rebuildKeyList},
+
+		{"popRandom", h.popRandom},
+		{"popRandomMany", h.popRandomMany},
+		{"claimRandom", h.claimRandom},
+		{"claimRandomMany", h.claimRandomMany},
+		{"claimKey", h.claimKey},
+		{"claimKeys", h.claimKeys},
+		{"releaseClaim", h.releaseClaim},
+		{"completeClaim", h.completeClaim},
+		{"renewClaim", h.renewClaim},
+		{"releaseClaims", h.releaseClaims},
+		{"completeClaims", h.completeClaims},
+		{"renewClaims", h.renewClaims},
+		{"allocationStats", h.allocationStats},
+
+		{"stats", h.stats},
+		{"reportStats", h.reportStats},
 	}
-	for _, m := range methods {
+}
+
+func (h *handle) backendName() string { return h.tags.backend }
+
+// object builds the JavaScript handle.
+func (h *handle) object(rt *sobek.Runtime) *sobek.Object {
+	obj := rt.NewObject()
+	for _, m := range h.methods() {
 		mustSet(obj, m.name, m.fn)
 	}
 	return obj

@@ -123,9 +123,12 @@ KvClaim *kv_store_claim_key (KvStore *store, const char *key, const char *owner,
  * @out_claimed: (out) (transfer full) (element-type KvClaim): claims granted
  * @out_busy: (out) (transfer full) (element-type utf8): keys with a live claim
  * @out_missing: (out) (transfer full) (element-type utf8): keys that do not exist
+ * @item_errors: (out) (optional) (transfer full) (element-type KvItemError): on
+ *   %KV_ERROR_INVALID_OPTIONS, what was wrong with which key
  *
  * With @all_or_nothing, the keys are locked together, so either every claim is
- * granted or none is (and @out_busy/@out_missing say why).
+ * granted or none is (and @out_busy/@out_missing say why); a refused batch
+ * uses up no claim token.
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_claim_keys (KvStore *store, const char *const *keys,
@@ -134,6 +137,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_claim_keys (KvStore *store, const ch
                                                         GPtrArray **out_claimed,
                                                         GPtrArray **out_busy,
                                                         GPtrArray **out_missing,
+                                                        GPtrArray **item_errors,
                                                         GError **error);
 
 /** kv_store_release_claim: @out_released: (out): %FALSE when @ref is not the live claim */
@@ -160,7 +164,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_renew_claim (KvStore *store, const K
  * @refs: (array length=n): claims; a malformed ref fails the whole call
  * @out_done: (out) (optional): how many were released
  * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): the
- *   refs that were not the live claim, named `ClaimNotUpdated`
+ *   refs that were not the live claim, named `ClaimNotUpdated`; when the call
+ *   fails with %KV_ERROR_INVALID_OPTIONS, the malformed refs (`InvalidEntries`)
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_release_claims (KvStore *store, const KvClaimRef *refs,

@@ -218,8 +218,11 @@ exec_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
         rc = self->wtxn_error;
     }
   if (rc == 0 && ok && (op->decide == NULL || op->decide (op->user_data)))
-    for (gsize i = 0; i < op->n && rc == 0; i++)
-      rc = apply_update (self, txn, op, &updates[i]);
+    {
+      rc = self->wtxn_error; /* decide() may allocate claim tokens */
+      for (gsize i = 0; i < op->n && rc == 0; i++)
+        rc = apply_update (self, txn, op, &updates[i]);
+    }
   for (gsize i = 0; i < op->n; i++)
     update_clear (&updates[i]);
   return rc;

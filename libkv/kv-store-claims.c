@@ -365,35 +365,66 @@ kv_store_claim_key (KvStore *store, const char *key, const char *owner, gint64 t
   return ok ? ctx.granted : NULL;
 }
 
+/* A claim decided inside an allOrNothing batch, waiting for the verdict. */
+typedef struct
+{
+  char *key;
+  KvClaimRecord *record; /* borrowed: owned by the backend's pending update */
+  GBytes *value;
+} PendingGrant;
+
+static void
+pending_grant_clear (PendingGrant *p)
+{
+  g_free (p->key);
+  g_clear_pointer (&p->value, g_bytes_unref);
+}
+
 typedef struct
 {
   GrantCtx grant;
-  gboolean all_or_nothing;
+  KvBackend *backend;
+  GArray *pending; /* PendingGrant */
   GPtrArray *claimed, *busy, *missing;
 } ClaimKeysCtx;
 
-/* For update_many (allOrNothing): every key of the batch, in order. */
+/* For update_many (allOrNothing): every key of the batch, in order, all locked.
+ * Claims get their tokens only in claim_keys_decide(), once the batch is
+ * known to go through, so a refused batch uses up no token. */
 static gboolean
 claim_keys_cb (KvUpdate *u, gpointer data, GError **error)
 {
   ClaimKeysCtx *c = data;
+  g_autofree char *id = NULL;
+  PendingGrant p;
 
   if (u->index == 0)
     {
       /* A (re)run of the whole batch starts here. */
       c->grant.vetoed = FALSE;
+      c->backend = u->backend;
+      g_array_set_size (c->pending, 0);
       g_ptr_array_set_size (c->claimed, 0);
       g_ptr_array_set_size (c->busy, 0);
       g_ptr_array_set_size (c->missing, 0);
     }
-  if (!claim_cb (u, &c->grant, error))
-    return FALSE;
-  if (c->grant.missing)
-    g_ptr_array_add (c->missing, g_strdup (u->key));
-  else if (c->grant.busy)
-    g_ptr_array_add (c->busy, g_strdup (u->key));
-  else
-    g_ptr_array_add (c->claimed, g_steal_pointer (&c->grant.granted));
+  if (u->current == NULL)
+    {
+      c->grant.vetoed = TRUE;
+      g_ptr_array_add (c->missing, g_strdup (u->key));
+      return TRUE;
+    }
+  if (claim_is_live (u->claim, c->grant.now))
+    {
+      c->grant.vetoed = TRUE;
+      g_ptr_array_add (c->busy, g_strdup (u->key));
+      return TRUE;
+    }
+  id = g_uuid_string_random ();
+  u->set_claim = TRUE;
+  u->new_claim = _kv_claim_record_new (0, id, c->grant.owner, c->grant.now + c->grant.ttl_ms);
+  p = (PendingGrant){ g_strdup (u->key), u->new_claim, g_bytes_ref (u->current) };
+  g_array_append_val (c->pending, p);
   return TRUE;
 }
 
@@ -402,22 +433,28 @@ claim_keys_decide (gpointer data)
 {
   ClaimKeysCtx *c = data;
 
-  if (c->all_or_nothing && c->grant.vetoed)
+  if (c->grant.vetoed)
     {
-      /* Nothing is applied, so nothing was claimed. */
-      g_ptr_array_set_size (c->claimed, 0);
+      g_array_set_size (c->pending, 0); /* nothing is applied, nothing is claimed */
       return FALSE;
     }
+  for (guint i = 0; i < c->pending->len; i++)
+    {
+      PendingGrant *p = &g_array_index (c->pending, PendingGrant, i);
+      p->record->token = c->backend->vtable->next_claim_token (c->backend);
+      g_ptr_array_add (c->claimed, _kv_claim_new (p->key, p->record, p->value));
+    }
+  g_array_set_size (c->pending, 0);
   return TRUE;
 }
 
 gboolean
 kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const char *owner,
                      gint64 ttl_ms, gboolean all_or_nothing, GPtrArray **out_claimed,
-                     GPtrArray **out_busy, GPtrArray **out_missing, GError **error)
+                     GPtrArray **out_busy, GPtrArray **out_missing, GPtrArray **item_errors,
+                     GError **error)
 {
-  ClaimKeysCtx ctx = { .grant = { .now = now_ms (), .owner = owner },
-                       .all_or_nothing = all_or_nothing };
+  ClaimKeysCtx ctx = { .grant = { .now = now_ms (), .owner = owner } };
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *items = NULL;
   KvCore *core;
@@ -439,7 +476,7 @@ kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const cha
         _kv_item_errors_add (&items, i, keys[i], "InvalidEntries", "key appears more than once");
     }
   if (items)
-    return _kv_fail_with_items (items, NULL, "claimKeys", error);
+    return _kv_fail_with_items (items, item_errors, "claimKeys", error);
 
   core = _kv_core_acquire (store, error);
   if (core == NULL)
@@ -449,6 +486,8 @@ kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const cha
       _kv_core_release (core);
       return FALSE;
     }
+  ctx.pending = g_array_new (FALSE, FALSE, sizeof (PendingGrant));
+  g_array_set_clear_func (ctx.pending, (GDestroyNotify) pending_grant_clear);
   ctx.claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
   ctx.busy = g_ptr_array_new_with_free_func (g_free);
   ctx.missing = g_ptr_array_new_with_free_func (g_free);
@@ -475,6 +514,7 @@ kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const cha
       grant_ctx_reset (&ctx.grant);
     }
   _kv_core_release (core);
+  g_array_unref (ctx.pending);
   if (!ok)
     {
       g_ptr_array_unref (ctx.claimed);
@@ -512,7 +552,7 @@ ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean d
         _kv_item_errors_add (&items, i, refs[i].key, "InvalidEntries", problem);
     }
   if (items)
-    return _kv_fail_with_items (items, NULL, "claim refs", error);
+    return _kv_fail_with_items (items, out_failed, "claim refs", error);
 
   core = _kv_core_acquire (store, error);
   if (core == NULL)

@@ -198,7 +198,7 @@ test_claim_keys (StoreFixture *f, gconstpointer data)
 
   /* All or nothing: one busy key and one missing key mean nothing is claimed. */
   g_assert_true (kv_store_claim_keys (f->store, keys, 4, "me", 0, TRUE, &claimed, &busy, &missing,
-                                      &error));
+                                      NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (claimed->len, ==, 0);
   g_assert_cmpuint (busy->len, ==, 1);
@@ -213,7 +213,7 @@ test_claim_keys (StoreFixture *f, gconstpointer data)
 
   /* Best effort: the free keys are claimed. */
   g_assert_true (kv_store_claim_keys (f->store, keys, 4, "me", 0, FALSE, &claimed, &busy, &missing,
-                                      &error));
+                                      NULL, &error));
   g_assert_cmpuint (claimed->len, ==, 2);
   g_assert_cmpstr (kv_claim_get_owner (claimed->pdata[0]), ==, "me");
   g_assert_cmpuint (busy->len, ==, 1);
@@ -223,12 +223,53 @@ test_claim_keys (StoreFixture *f, gconstpointer data)
   g_clear_pointer (&missing, g_ptr_array_unref);
 
   g_assert_false (kv_store_claim_keys (f->store, dup, 2, NULL, 0, FALSE, &claimed, &busy, &missing,
-                                       &error));
+                                       NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   g_clear_error (&error);
-  g_assert_false (kv_store_claim_keys (f->store, empty, 2, NULL, 0, FALSE, &claimed, &busy,
-                                       &missing, &error));
+  {
+    g_autoptr (GPtrArray) items = NULL;
+    g_assert_false (kv_store_claim_keys (f->store, empty, 2, NULL, 0, FALSE, &claimed, &busy,
+                                         &missing, &items, &error));
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpstr (((KvItemError *) items->pdata[0])->name, ==, "EmptyKey");
+  }
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+}
+
+/* A refused allOrNothing batch uses up no token: tokens grow by one per claim. */
+static void
+test_vetoed_batch_spends_no_token (StoreFixture *f, gconstpointer data)
+{
+  const char *keys[] = { "v:001", "v:002", "v:000" };
+  g_autoptr (KvClaim) a = NULL;
+  g_autoptr (KvClaim) d = NULL;
+  GPtrArray *claimed = NULL, *busy = NULL, *missing = NULL;
+
+  fill (f->store, "v:", 4);
+  a = kv_store_claim_key (f->store, "v:000", NULL, 0, NULL);
+  g_assert_true (kv_store_claim_keys (f->store, keys, 3, NULL, 0, TRUE, &claimed, &busy, &missing,
+                                      NULL, NULL));
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_assert_cmpuint (busy->len, ==, 1);
+  g_ptr_array_unref (claimed);
+  g_ptr_array_unref (busy);
+  g_ptr_array_unref (missing);
+  d = kv_store_claim_key (f->store, "v:003", NULL, 0, NULL);
+  g_assert_cmpuint (kv_claim_get_token (d), ==, kv_claim_get_token (a) + 1);
+
+  /* And an accepted one numbers its claims consecutively, in key order. */
+  keys[2] = "v:003";
+  g_assert_true (kv_store_complete_claim (f->store, &(KvClaimRef){ kv_claim_get_id (d), "v:003",
+                                                                   kv_claim_get_token (d) },
+                                          FALSE, NULL, NULL));
+  g_assert_true (kv_store_claim_keys (f->store, keys, 3, NULL, 0, TRUE, &claimed, &busy, &missing,
+                                      NULL, NULL));
+  g_assert_cmpuint (claimed->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (kv_claim_get_token (claimed->pdata[i]), ==, kv_claim_get_token (d) + 1 + i);
+  g_ptr_array_unref (claimed);
+  g_ptr_array_unref (busy);
+  g_ptr_array_unref (missing);
 }
 
 static void
@@ -291,8 +332,11 @@ test_batch_refs (StoreFixture *f, gconstpointer data)
   g_assert_true (key_exists (f->store, refs[0].key));
   g_assert_false (key_exists (f->store, refs[1].key));
 
-  g_assert_false (kv_store_release_claims (f->store, bad, 1, &done, NULL, &error));
+  g_clear_pointer (&failed, g_ptr_array_unref);
+  g_assert_false (kv_store_release_claims (f->store, bad, 1, &done, &failed, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_assert_cmpuint (failed->len, ==, 1); /* the malformed ref, named */
+  g_assert_cmpstr (((KvItemError *) failed->pdata[0])->name, ==, "InvalidEntries");
 }
 
 static void
@@ -379,6 +423,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("claims/expiry-renew", test_expiry_and_renew);
   STORE_TEST_ADD ("claims/claim-keys", test_claim_keys);
   STORE_TEST_ADD ("claims/claim-key", test_claim_key);
+  STORE_TEST_ADD ("claims/vetoed-batch-no-token", test_vetoed_batch_spends_no_token);
   STORE_TEST_ADD ("claims/batch-refs", test_batch_refs);
   STORE_TEST_ADD ("claims/validation", test_validation);
   STORE_TEST_ADD ("claims/pop", test_pop);

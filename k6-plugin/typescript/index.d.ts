@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // The JavaScript API is xk6-kv's; these declarations cover what this release
-// implements: openKv(), close() and the basic, batch and atomic operations.
+// implements: openKv(), close(), the basic, batch and atomic operations,
+// ordered reads and paging, random sampling, pops and claims, stats and
+// metrics. (Snapshots, JSONL and CSV are not implemented yet.)
 
 declare module "k6/x/kv" {
   /** Storage backend: `"memory"` (sharded hash tables, gone at process exit) or `"disk"` (LMDB file). */
@@ -67,7 +69,16 @@ declare module "k6/x/kv" {
   }
 
   export interface MetricsOptions {
-    /** Emit per-operation `xk6_kv_*` metrics. @default false */
+    /**
+     * Emit per-operation metrics from every promise-returning method:
+     * `xk6_kv_operations_total` (Counter), `xk6_kv_operation_duration` (Trend, ms),
+     * `xk6_kv_operation_failed` (Rate), `xk6_kv_errors_total` (Counter, tag `error_type`),
+     * `xk6_kv_empty_result` (Rate; randomKey, randomKeys, popRandom, popRandomMany,
+     * claimRandom, claimRandomMany) and `xk6_kv_async_in_flight` (Gauge). Tags: `op`
+     * (snake_case method name), `backend`, `status` (`ok`/`error`), `track_keys`,
+     * `serialization`. Part of the options lock-in like every other option.
+     * @default false
+     */
     operations?: boolean;
   }
 
@@ -174,6 +185,217 @@ declare module "k6/x/kv" {
     | { deleted: true; reason: "deleted" }
     | { deleted: false; reason: "mismatch"; existed: boolean; current?: T };
 
+  /** A key with its value, as list(), scan() and the pops return them. */
+  export interface Entry<T = any> {
+    key: string;
+    value: T;
+  }
+
+  export interface ListOptions {
+    /** Only keys starting with this prefix. @default "" (every key) */
+    prefix?: string;
+    /** At most this many results; `<= 0` or omitted: all. Above 250000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+  }
+
+  export interface ScanOptions {
+    prefix?: string;
+    /** Page size; `<= 0` or omitted: the rest in one page. Above 100000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+    /**
+     * The `cursor` of the previous page, or `""` to start. Opaque: a cursor that was
+     * altered, or made for another prefix, rejects with `InvalidCursorError`.
+     */
+    cursor?: string;
+  }
+
+  export interface ScanResult<T = any> {
+    entries: Array<Entry<T>>;
+    /** Pass to the next call; the next page starts strictly after the last key returned. */
+    cursor: string;
+    /** true when no matching key follows this page. */
+    done: boolean;
+  }
+
+  export interface ScanKeysResult {
+    keys: string[];
+    cursor: string;
+    done: boolean;
+  }
+
+  export interface PrefixOptions {
+    /** @default "" (every key) */
+    prefix?: string;
+  }
+
+  export interface DeleteByPrefixOptions {
+    /** Required, non-empty. */
+    prefix: string;
+    /** Required: delete at most this many keys, 1..100000. */
+    limit: number;
+  }
+
+  export interface DeleteByPrefixResult {
+    deleted: number;
+    /** true when no key with the prefix remains; otherwise call again. */
+    done: boolean;
+  }
+
+  export interface RandomKeysOptions {
+    prefix?: string;
+    /** Required integer in [1, 1000000]. */
+    count: number;
+    /** Without repetition; when fewer keys match, all of them in random order. @default true */
+    unique?: boolean;
+  }
+
+  export interface PopRandomManyOptions {
+    prefix?: string;
+    /** Required integer in [1, 1000000]; fewer entries come back when fewer are claimable. */
+    count: number;
+  }
+
+  export interface LeaseOptions {
+    /** Diagnostic text kept with the claim, at most 256 bytes; never a metrics tag. */
+    owner?: string;
+    /** Lease length: a positive integer number of milliseconds, at most 86400000 (24 h). @default 30000 */
+    ttl?: number;
+  }
+
+  export interface ClaimRandomOptions extends LeaseOptions {
+    prefix?: string;
+  }
+
+  export interface ClaimRandomManyOptions extends ClaimRandomOptions {
+    /** Required integer in [1, 1000000]; fewer claims come back when fewer keys are claimable. */
+    count: number;
+  }
+
+  export interface ClaimKeysOptions extends LeaseOptions {
+    /** Claim every key or none (`claimed` is then empty and `busy`/`missing` say why). @default false */
+    allOrNothing?: boolean;
+  }
+
+  /** Names a claim: a claim object itself is a ref. */
+  export interface ClaimRef {
+    /** Non-empty. */
+    id: string;
+    /** Non-empty. */
+    key: string;
+    /** Positive integer. */
+    token: number;
+  }
+
+  /** A lease on one key. Live claims hide the key from claimRandom() and popRandom(). */
+  export interface Claim<T = any> extends ClaimRef {
+    /** Store-wide increasing, one per claim; unchanged by renewClaim(). */
+    token: number;
+    /** Present when an owner was given. */
+    owner?: string;
+    /** Expiry in milliseconds since the Unix epoch (compare with `Date.now()`). */
+    expiresAt: number;
+    /** The key and its value when it was claimed. */
+    entry: Entry<T>;
+  }
+
+  export interface ClaimKeysResult<T = any> {
+    claimed: Array<Claim<T>>;
+    /** Keys with a live claim. */
+    busy: string[];
+    /** Keys that do not exist. */
+    missing: string[];
+  }
+
+  export interface CompleteClaimOptions {
+    /** Delete the key as well (consume the item). @default true */
+    deleteKey?: boolean;
+  }
+
+  export interface RenewClaimOptions {
+    /** New lease from now, in milliseconds (1..86400000). @default 30000 */
+    ttl?: number;
+  }
+
+  /** A ref of a batch that was not the live claim (expired, released, completed or replaced). */
+  export interface ClaimFailure {
+    index: number;
+    id: string;
+    key: string;
+    name: "ClaimNotUpdated";
+    message: string;
+  }
+
+  export interface RenewClaimsResult {
+    attempted: number;
+    renewed: number;
+    failed: ClaimFailure[];
+  }
+
+  export interface ReleaseClaimsResult {
+    attempted: number;
+    released: number;
+    failed: ClaimFailure[];
+  }
+
+  export interface CompleteClaimsResult {
+    attempted: number;
+    completed: number;
+    failed: ClaimFailure[];
+  }
+
+  export interface AllocationStats {
+    prefix: string;
+    /** Keys matching the prefix. */
+    total: number;
+    /** Keys without a live claim (expired claims count as claimable). */
+    claimable: number;
+    claimedLive: number;
+    /** Claims that expired without being released or completed. */
+    claimedExpired: number;
+    backend: Backend;
+    trackKeys: boolean;
+  }
+
+  /** A diagnostic snapshot of the store. */
+  export interface KVStats {
+    backend: Backend;
+    serialization: Serialization;
+    trackKeys: boolean;
+    count: number;
+    claims: { live: number; expired: number };
+    /** The trackKeys index; null without trackKeys. */
+    index?: {
+      enabled: boolean;
+      keysList?: number;
+      keysMap?: number;
+      /** Keys in the ordered index (the memory backend's index). */
+      ost?: number;
+      /** The index holds exactly the stored keys. */
+      consistent: boolean;
+    } | null;
+    /** Disk backend only. */
+    disk?: {
+      path: string;
+      sizeBytes: number;
+      readOnly?: boolean;
+      /** bbolt-only options the script set, accepted and ignored on LMDB. */
+      ignoredOptions?: string[];
+    } | null;
+    /** Memory backend details. */
+    memory?: { shardCount: number };
+    /** Disk backend details (LMDB). */
+    lmdb?: {
+      mapSize: number;
+      pageSize: number;
+      pagesUsed: number;
+      lastTxnId: number;
+      readers: number;
+      maxReaders: number;
+      groupCommitBatches: number;
+      groupCommitOps: number;
+    };
+  }
+
   /**
    * A handle on the store. Every method returns a Promise except close();
    * rejections are {@link KvError} objects. Keys are non-empty strings of at
@@ -236,6 +458,66 @@ declare module "k6/x/kv" {
       options?: CompareDetailedOptions,
     ): Promise<CompareAndDeleteDetailedResult<T>>;
 
+    /** Entries in bytewise key order. */
+    list<T = any>(options?: ListOptions): Promise<Array<Entry<T>>>;
+    /** Keys in bytewise order, without values. */
+    listKeys(options?: ListOptions): Promise<string[]>;
+    /**
+     * A page of entries in key order. Not a snapshot: keys added or removed between
+     * pages may or may not appear, but a key present throughout is returned exactly once.
+     */
+    scan<T = any>(options?: ScanOptions): Promise<ScanResult<T>>;
+    /** scan() with keys only. */
+    scanKeys(options?: ScanOptions): Promise<ScanKeysResult>;
+    /** Keys matching the prefix; `count()` is `size()`. */
+    count(options?: PrefixOptions): Promise<number>;
+    /** Deletes up to `limit` keys with the prefix (and their claims). */
+    deleteByPrefix(options: DeleteByPrefixOptions): Promise<DeleteByPrefixResult>;
+    /** A key chosen uniformly among the matching ones, or `""` when none match. */
+    randomKey(options?: PrefixOptions): Promise<string>;
+    /** Random matching keys (no values, no leases). */
+    randomKeys(options: RandomKeysOptions): Promise<string[]>;
+    /** Rebuilds the trackKeys index from the data (a no-op without trackKeys); resolves to true. */
+    rebuildKeyList(): Promise<boolean>;
+
+    /** Removes and returns a random matching entry that has no live claim, or null. */
+    popRandom<T = any>(options?: PrefixOptions): Promise<Entry<T> | null>;
+    /** popRandom() up to `count` times in one call. */
+    popRandomMany<T = any>(options: PopRandomManyOptions): Promise<Array<Entry<T>>>;
+    /** Leases a random matching key that has no live claim, or resolves to null. */
+    claimRandom<T = any>(options?: ClaimRandomOptions): Promise<Claim<T> | null>;
+    /** claimRandom() up to `count` times in one call. */
+    claimRandomMany<T = any>(options: ClaimRandomManyOptions): Promise<Array<Claim<T>>>;
+    /** Leases `key`; null when it is missing or has a live claim. */
+    claimKey<T = any>(key: string, options?: LeaseOptions): Promise<Claim<T> | null>;
+    /**
+     * Leases several keys. Empty or repeated keys reject with `InvalidOptionsError`
+     * (items `EmptyKey` / `InvalidEntries`) and nothing is claimed.
+     */
+    claimKeys<T = any>(keys: string[], options?: ClaimKeysOptions): Promise<ClaimKeysResult<T>>;
+    /** Returns the key to the pool; false when `claim` is not the live claim. */
+    releaseClaim(claim: ClaimRef): Promise<boolean>;
+    /** Ends the claim and (by default) deletes the key; false when `claim` is not the live claim. */
+    completeClaim(claim: ClaimRef, options?: CompleteClaimOptions): Promise<boolean>;
+    /** Extends the live claim to now + ttl; the token stays. false when not the live claim. */
+    renewClaim(claim: ClaimRef, options?: RenewClaimOptions): Promise<boolean>;
+    /** A malformed ref rejects the whole call with `InvalidOptionsError`. */
+    renewClaims(claims: ClaimRef[], options?: RenewClaimOptions): Promise<RenewClaimsResult>;
+    releaseClaims(claims: ClaimRef[]): Promise<ReleaseClaimsResult>;
+    completeClaims(claims: ClaimRef[], options?: CompleteClaimOptions): Promise<CompleteClaimsResult>;
+    /** How many matching keys are claimable, live-claimed and expired-claimed. */
+    allocationStats(options?: PrefixOptions): Promise<AllocationStats>;
+
+    /** A diagnostic snapshot of the store. */
+    stats(): Promise<KVStats>;
+    /**
+     * Emits the store gauges from stats(): `xk6_kv_keys`, `xk6_kv_claims_live`,
+     * `xk6_kv_claims_expired`, `xk6_kv_index_keys{index}` and `xk6_kv_index_consistent`
+     * (with trackKeys), `xk6_kv_disk_size_bytes` (disk backend). Rejects with
+     * `MetricsUnavailableError` in the init context.
+     */
+    reportStats(): Promise<void>;
+
     /**
      * Closes this handle, synchronously; idempotent. Its later calls reject with
      * `StoreClosedError`; other handles keep working. Call it in teardown().
@@ -247,7 +529,8 @@ declare module "k6/x/kv" {
    * Opens a handle on the process-wide store. Call it in the init context. The
    * first successful call fixes the options for the whole run; a later call
    * with different options throws `KVOptionsConflictError`. Bad options throw
-   * `InvalidOptionsError`, `InvalidBackendError` or `InvalidSerializationError`.
+   * `InvalidOptionsError`, `InvalidBackendError` or `InvalidSerializationError`;
+   * `MetricsUnavailableError` when the xk6_kv_* metrics cannot be registered.
    */
   export function openKv(options?: OpenKvOptions): KV;
 }
