@@ -1,17 +1,19 @@
-// quickstart.js — the first run: a few VUs share one in-memory store.
+// quickstart.js — the first run: a few VUs share one store on disk.
 //
 //   k6-kv run examples/quickstart.js
 //
-// Every VU counts its iterations in a shared counter and keeps a profile
-// record; teardown prints what the VUs built together and checks the totals.
-// The run fails (non-zero exit) if any check fails.
+// openKv() with no options opens the default store: the LMDB file ./.k6.kv
+// in the working directory, durable across runs (kv-admin can inspect it
+// afterwards). Every VU counts its iterations in a shared counter and keeps a
+// profile record; teardown prints what the VUs built together and checks the
+// totals. The run fails (non-zero exit) if any check fails.
 
 import { check, sleep } from "k6";
 import { openKv } from "k6/x/kv";
 
 // openKv() runs in the init context. Every VU gets its own handle on one
 // process-wide store; the first call fixes the options for the whole run.
-const kv = openKv({ backend: "memory" });
+const kv = openKv();
 
 const VUS = 4;
 const ITERATIONS = 25;
@@ -60,6 +62,9 @@ export async function teardown() {
     console.log(`${key}: ${exists ? `${value.visits} visits` : "missing"}`);
   }
   console.log(`keys in the store: ${size}`);
+  const stats = await kv.stats();
+  console.log(`store: ${stats.backend} ${stats.disk.path}, ${stats.disk.sizeBytes} bytes, ` +
+    `${stats.lmdb.groupCommitOps} writes in ${stats.lmdb.groupCommitBatches} commits`);
 
   check(null, {
     "no visit lost": () => visits === VUS * ITERATIONS,
