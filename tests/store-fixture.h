@@ -28,6 +28,8 @@ static const StoreBackend store_backends[] = {
   { "memory-tracked", "{\"backend\":\"memory\",\"trackKeys\":true,\"memory\":{\"shardCount\":4}}" },
   { "disk", "{\"backend\":\"disk\"}" },
   { "disk-tracked", "{\"backend\":\"disk\",\"trackKeys\":true}" },
+  /* writeMap: LMDB has no nested transactions then, so the writer takes its other path. */
+  { "disk-writemap", "{\"backend\":\"disk\",\"disk\":{\"writeMap\":true,\"noReadAhead\":true}}" },
 };
 
 /* Stress tests check concurrency invariants, not durability (the crash test
