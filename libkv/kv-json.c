@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kv.h"
+#include "kv-json-private.h"
 
 static void write_node (GString *out, JsonNode *node);
 
-static void
-write_string (GString *out, const char *s)
+void
+_kv_json_append_string_len (GString *out, const char *s, gsize len)
 {
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *) s, *end = p + len; p < end; p++)
     {
       switch (*p)
         {
@@ -36,6 +36,12 @@ write_string (GString *out, const char *s)
         }
     }
   g_string_append_c (out, '"');
+}
+
+static void
+write_string (GString *out, const char *s)
+{
+  _kv_json_append_string_len (out, s, strlen (s));
 }
 
 /* Numbers are written the way JavaScript's Number#toString writes them (the
@@ -396,27 +402,23 @@ check_strict_syntax (const char *json, gsize len, GError **error)
   return FALSE;
 }
 
-char *
-kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error)
+JsonNode *
+_kv_json_parse_strict (const char *json, gsize len, GError **error)
 {
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local = NULL;
   JsonNode *root;
 
-  g_return_val_if_fail (json != NULL, NULL);
-
-  if (len < 0)
-    len = (gssize) strlen (json);
   /* json-glib stops at an embedded NUL; such text is not JSON anyway. */
-  if (memchr (json, '\0', (gsize) len) != NULL)
+  if (memchr (json, '\0', len) != NULL)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: it contains a NUL byte");
       return NULL;
     }
-  if (!check_strict_syntax (json, (gsize) len, error))
+  if (!check_strict_syntax (json, len, error))
     return NULL;
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, len, &local))
+  if (!json_parser_load_from_data (parser, json, (gssize) len, &local))
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: %s",
                    local->message);
@@ -428,5 +430,21 @@ kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **err
       g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: it is empty");
       return NULL;
     }
+  return json_node_ref (root);
+}
+
+char *
+kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (len < 0)
+    len = (gssize) strlen (json);
+  root = _kv_json_parse_strict (json, (gsize) len, error);
+  if (root == NULL)
+    return NULL;
   return kv_json_node_to_canonical (root, out_len);
 }
+

@@ -13,5 +13,6 @@
 #include <libkv/kv-entry.h>
 #include <libkv/kv-store.h>
 #include <libkv/kv-claim.h>
+#include <libkv/kv-jsonl.h>
 
 #undef __LIBKV_H_INSIDE__

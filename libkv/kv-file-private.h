@@ -1,0 +1,37 @@
+/* kv-file-private.h — files libkv writes (atomically) and reads, with typed errors.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "kv.h"
+
+G_BEGIN_DECLS
+
+/* A file being written under a temporary name in its final directory. */
+typedef struct
+{
+  char *path;     /* the final name */
+  char *tmp_path; /* where it is written until committed */
+  int fd;
+} KvAtomicFile;
+
+/* Creates the temporary file; SNAPSHOT_PERMISSION / SNAPSHOT_EXPORT / SNAPSHOT_IO on failure. */
+gboolean _kv_atomic_file_begin (KvAtomicFile *file, const char *path, GError **error);
+/* Writes all of @data (SNAPSHOT_IO on failure; ENOSPC says the disk is full). */
+gboolean _kv_atomic_file_write (KvAtomicFile *file, const void *data, gsize len, GError **error);
+/* fsync, rename over @path, fsync the directory. */
+gboolean _kv_atomic_file_commit (KvAtomicFile *file, GError **error);
+/* Removes the temporary file; safe after commit and on a file never begun. */
+void _kv_atomic_file_abort (KvAtomicFile *file);
+
+/* fopen for reading with typed errors: SNAPSHOT_NOT_FOUND, SNAPSHOT_PERMISSION, SNAPSHOT_READ. */
+FILE *_kv_file_open_read (const char *path, GError **error);
+
+/* Sets @error from errno for an operation on @path. */
+void _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,
+                               const char *path);
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+/* kv-file.c — files libkv writes (atomically) and reads, with typed errors.
+ *
+ * Every file libkv produces (snapshots, JSONL and CSV exports) is written to a
+ * temporary name in the destination directory, fsynced, renamed into place,
+ * and the directory fsynced: a crash leaves either the old file or the new
+ * one, never a torn mix, and a failed export never damages an existing file.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "kv-file-private.h"
+
+void
+_kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,
+                          const char *path)
+{
+  KvError code = fallback;
+
+  if (err == EACCES || err == EPERM || err == EROFS)
+    code = KV_ERROR_SNAPSHOT_PERMISSION;
+  else if ((err == ENOENT || err == ENOTDIR) && fallback == KV_ERROR_SNAPSHOT_READ)
+    code = KV_ERROR_SNAPSHOT_NOT_FOUND;
+  g_set_error (error, KV_ERROR, code, "%s %s: %s%s", what, path, g_strerror (err),
+               err == ENOSPC || err == EDQUOT ? " (the disk is full)" : "");
+}
+
+gboolean
+_kv_atomic_file_begin (KvAtomicFile *file, const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+
+  memset (file, 0, sizeof *file);
+  file->fd = -1;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT, "cannot write %s: it is a directory",
+                   path);
+      return FALSE;
+    }
+  file->path = g_strdup (path);
+  file->tmp_path = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
+  file->fd = g_mkstemp_full (file->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (file->fd < 0)
+    {
+      int err = errno;
+      _kv_file_set_errno_error (error, err,
+                                err == ENOENT || err == ENOTDIR ? KV_ERROR_SNAPSHOT_EXPORT
+                                                                : KV_ERROR_SNAPSHOT_IO,
+                                "cannot create a file next to", path);
+      g_clear_pointer (&file->tmp_path, g_free);
+      g_clear_pointer (&file->path, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_kv_atomic_file_write (KvAtomicFile *file, const void *data, gsize len, GError **error)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (file->fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot write", file->path);
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+gboolean
+_kv_atomic_file_commit (KvAtomicFile *file, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (file->path);
+  int dfd;
+
+  if (fsync (file->fd) != 0 || close (file->fd) != 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot flush", file->path);
+      file->fd = -1;
+      return FALSE;
+    }
+  file->fd = -1;
+  if (g_rename (file->tmp_path, file->path) != 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot rename into",
+                                file->path);
+      return FALSE;
+    }
+  g_clear_pointer (&file->tmp_path, g_free);
+  /* The rename is durable only once the directory entry is. */
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0)
+    {
+      fsync (dfd);
+      close (dfd);
+    }
+  return TRUE;
+}
+
+void
+_kv_atomic_file_abort (KvAtomicFile *file)
+{
+  if (file->fd >= 0)
+    close (file->fd);
+  file->fd = -1;
+  if (file->tmp_path)
+    g_unlink (file->tmp_path);
+  g_clear_pointer (&file->tmp_path, g_free);
+  g_clear_pointer (&file->path, g_free);
+}
+
+FILE *
+_kv_file_open_read (const char *path, GError **error)
+{
+  FILE *f;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "cannot read %s: it is a directory",
+                   path);
+      return NULL;
+    }
+  f = fopen (path, "rbe");
+  if (f == NULL)
+    _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot open", path);
+  return f;
+}

@@ -1,0 +1,407 @@
+/* kv-jsonl.c — JSON Lines export, import and validation.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kv-file-private.h"
+#include "kv-json-private.h"
+#include "kv-store-private.h"
+#include "kv-value-private.h"
+
+#define EXPORT_PAGE 1000
+#define FLUSH_AT (1u << 20)
+
+static gboolean
+check_count (gint64 value, gint64 cap, const char *what, guint64 *out, GError **error)
+{
+  if (value > cap)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what,
+                   value, cap);
+      return FALSE;
+    }
+  *out = value > 0 ? (guint64) value : 0;
+  return TRUE;
+}
+
+static gboolean
+check_file_name (const char *file_name, GError **error)
+{
+  if (file_name && *file_name)
+    return TRUE;
+  g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                       "fileName is required and must be a non-empty string");
+  return FALSE;
+}
+
+/* ---- Export ------------------------------------------------------------------------------- */
+
+/* One line for an entry: the value as the API would return it. */
+static gboolean
+append_record (GString *out, KvSerialization mode, const char *key, GBytes *value,
+               GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (value, &len);
+
+  g_string_append (out, "{\"key\":");
+  _kv_json_append_string_len (out, key, strlen (key));
+  g_string_append (out, ",\"value\":");
+  if (mode == KV_SERIALIZATION_JSON)
+    g_string_append_len (out, data, (gssize) len); /* already canonical JSON */
+  else if (g_utf8_validate_len (data, len, NULL))
+    _kv_json_append_string_len (out, data, len);
+  else
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER,
+                   "the value of key \"%.200s\" is not valid UTF-8 text and cannot be a JSON "
+                   "string",
+                   key);
+      return FALSE;
+    }
+  g_string_append (out, "}\n");
+  return TRUE;
+}
+
+gboolean
+kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
+                       KvTransferSummary *out_summary, GError **error)
+{
+  KvAtomicFile file = { .fd = -1 };
+  g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
+  g_autofree char *cursor = NULL;
+  KvSerialization mode;
+  KvTransferSummary sum = { 0 };
+  guint64 max;
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  if (!check_file_name (file_name, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
+      !check_count (limit, KV_JSONL_LIMIT_MAX, "exportJSONL limit", &max, error))
+    return FALSE;
+  mode = kv_options_get_serialization (kv_store_get_options (store));
+  if (!_kv_atomic_file_begin (&file, file_name, error))
+    return FALSE;
+
+  /* Page by page: memory stays bounded whatever the store holds. */
+  while (!done && (max == 0 || sum.records < max))
+    {
+      g_autoptr (GPtrArray) page = NULL;
+      char *next = NULL;
+      gint64 want = max ? (gint64) MIN (EXPORT_PAGE, max - sum.records) : EXPORT_PAGE;
+
+      if (!kv_store_scan (store, prefix, cursor, want, &page, &next, &done, error))
+        goto fail;
+      g_free (cursor);
+      cursor = next;
+      for (guint i = 0; i < page->len; i++)
+        {
+          if (!append_record (buf, mode, kv_entry_get_key (page->pdata[i]),
+                              kv_entry_get_value (page->pdata[i]), error))
+            goto fail;
+          sum.records++;
+          if (buf->len >= FLUSH_AT)
+            {
+              if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
+                goto fail;
+              sum.bytes += buf->len;
+              g_string_truncate (buf, 0);
+            }
+        }
+    }
+  if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
+    goto fail;
+  sum.bytes += buf->len;
+  if (!_kv_atomic_file_commit (&file, error))
+    goto fail;
+  _kv_atomic_file_abort (&file);
+  if (out_summary)
+    *out_summary = sum;
+  return TRUE;
+
+fail:
+  _kv_atomic_file_abort (&file);
+  return FALSE;
+}
+
+/* ---- Reading ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  FILE *f;
+  const char *path;
+  guint64 line_no;
+  guint64 bytes;  /* consumed, including newlines */
+  GString *line;
+} LineReader;
+
+/* Reads the next line (without its newline) into r->line. FALSE at end of
+ * file; with @error set when the line is too long or reading failed. */
+static gboolean
+read_line (LineReader *r, GError **error)
+{
+  char chunk[64 * 1024];
+  gboolean any = FALSE;
+
+  g_string_truncate (r->line, 0);
+  while (fgets (chunk, sizeof chunk, r->f))
+    {
+      gsize n = strlen (chunk);
+      /* fgets stops at a NUL byte too; count what it really consumed. */
+      any = TRUE;
+      r->bytes += n;
+      if (n > 0 && chunk[n - 1] == '\n')
+        {
+          g_string_append_len (r->line, chunk, (gssize) n - 1);
+          if (r->line->len > 0 && r->line->str[r->line->len - 1] == '\r')
+            g_string_truncate (r->line, r->line->len - 1);
+          r->line_no++;
+          return TRUE;
+        }
+      g_string_append_len (r->line, chunk, (gssize) n);
+      if (r->line->len > KV_JSONL_MAX_LINE)
+        {
+          r->line_no++;
+          g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                       "line %" G_GUINT64_FORMAT " is longer than the limit of %u bytes",
+                       r->line_no, KV_JSONL_MAX_LINE);
+          return FALSE;
+        }
+    }
+  if (ferror (r->f))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "reading %s failed", r->path);
+      return FALSE;
+    }
+  if (any)
+    {
+      r->line_no++; /* a last line without a newline */
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Parses one line into its key and the value's node. */
+static gboolean
+parse_record (LineReader *r, char **out_key, JsonNode **out_value, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *obj;
+  JsonNode *key, *value;
+
+  if (r->line->len == 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "line %" G_GUINT64_FORMAT " is blank",
+                   r->line_no);
+      return FALSE;
+    }
+  root = _kv_json_parse_strict (r->line->str, r->line->len, &local);
+  if (root == NULL)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "line %" G_GUINT64_FORMAT ": %s",
+                   r->line_no, local->message);
+      return FALSE;
+    }
+  obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  key = obj ? json_object_get_member (obj, "key") : NULL;
+  value = obj ? json_object_get_member (obj, "value") : NULL;
+  if (key == NULL || !JSON_NODE_HOLDS_VALUE (key) || json_node_get_value_type (key) != G_TYPE_STRING ||
+      value == NULL)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                   "line %" G_GUINT64_FORMAT ": a record is {\"key\": <non-empty string>, "
+                   "\"value\": <any JSON>}",
+                   r->line_no);
+      return FALSE;
+    }
+  if (_kv_key_problem (json_node_get_string (key)))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "line %" G_GUINT64_FORMAT ": %s",
+                   r->line_no, _kv_key_problem (json_node_get_string (key)));
+      return FALSE;
+    }
+  *out_key = g_strdup (json_node_get_string (key));
+  *out_value = json_node_ref (value);
+  return TRUE;
+}
+
+/* ---- Import ------------------------------------------------------------------------------- */
+
+/* The value as kv_store_set() takes it: JSON text in json mode; in string
+ * mode a JSON string's text, anything else as its JSON text. */
+static char *
+value_for_store (KvSerialization mode, JsonNode *value, gsize *len)
+{
+  if (mode == KV_SERIALIZATION_STRING && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *s = json_node_get_string (value);
+      *len = strlen (s);
+      return g_strdup (s);
+    }
+  return kv_json_node_to_canonical (value, len);
+}
+
+typedef struct
+{
+  GPtrArray *keys, *values;
+  GArray *lens;
+} Batch;
+
+static void
+batch_reset (Batch *b)
+{
+  g_ptr_array_set_size (b->keys, 0);
+  g_ptr_array_set_size (b->values, 0);
+  g_array_set_size (b->lens, 0);
+}
+
+gboolean
+kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint64 batch_size,
+                       KvTransferSummary *out_summary, GError **error)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  LineReader r = { .path = file_name, .line = line };
+  Batch b = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+              g_array_new (FALSE, FALSE, sizeof (gsize)) };
+  KvTransferSummary committed = { 0 };
+  guint64 committed_line = 0, max, batch;
+  KvSerialization mode;
+  g_autoptr (GError) local = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  if (!check_file_name (file_name, error) ||
+      !check_count (limit, KV_JSONL_LIMIT_MAX, "importJSONL limit", &max, error) ||
+      !check_count (batch_size, KV_JSONL_BATCH_MAX, "importJSONL batchSize", &batch, error))
+    goto out_early;
+  if (batch == 0)
+    batch = KV_JSONL_BATCH_DEFAULT;
+  mode = kv_options_get_serialization (kv_store_get_options (store));
+  r.f = _kv_file_open_read (file_name, error);
+  if (r.f == NULL)
+    goto out_early;
+
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+      g_autoptr (JsonNode) value = NULL;
+      gboolean at_end = max > 0 && committed.records + b.keys->len >= max;
+      gboolean have = !at_end && read_line (&r, &local);
+      gsize len = 0;
+
+      if (local || (have && !parse_record (&r, &key, &value, &local)))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (have)
+        {
+          g_ptr_array_add (b.keys, g_steal_pointer (&key));
+          g_ptr_array_add (b.values, value_for_store (mode, value, &len));
+          g_array_append_val (b.lens, len);
+        }
+      if (b.keys->len > 0 && (!have || b.keys->len >= batch))
+        {
+          /* setMany validates the whole batch before writing any of it. */
+          if (!kv_store_set_many (store, (const char *const *) b.keys->pdata,
+                                  (const char *const *) b.values->pdata,
+                                  (const gsize *) b.lens->data, b.keys->len, NULL, &local))
+            {
+              ok = FALSE;
+              break;
+            }
+          committed.records += b.keys->len;
+          committed.bytes = r.bytes;
+          committed_line = r.line_no;
+          batch_reset (&b);
+        }
+      if (!have)
+        break;
+    }
+  fclose (r.f);
+  if (!ok)
+    g_set_error (error, KV_ERROR, local->code,
+                 "importJSONL %s: %s; %" G_GUINT64_FORMAT " records (%" G_GUINT64_FORMAT
+                 " bytes, through line %" G_GUINT64_FORMAT
+                 ") were imported before it, the batch with the failing line was not",
+                 file_name, local->message, committed.records, committed.bytes, committed_line);
+
+out_early:
+  if (out_summary)
+    *out_summary = committed;
+  g_ptr_array_unref (b.keys);
+  g_ptr_array_unref (b.values);
+  g_array_unref (b.lens);
+  return ok && (error == NULL || *error == NULL) && r.f != NULL;
+}
+
+/* ---- Validation --------------------------------------------------------------------------- */
+
+void
+kv_validation_clear (KvValidation *validation)
+{
+  g_clear_pointer (&validation->error_message, g_free);
+}
+
+gboolean
+kv_jsonl_validate (const char *file_name, gint64 limit, KvValidation *out, GError **error)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  LineReader r = { .path = file_name, .line = line };
+  guint64 max;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  if (!check_file_name (file_name, error) ||
+      !check_count (limit, KV_JSONL_LIMIT_MAX, "validateJSONL limit", &max, error))
+    return FALSE;
+  r.f = _kv_file_open_read (file_name, error);
+  if (r.f == NULL)
+    return FALSE;
+
+  out->valid = TRUE;
+  out->checked_all = TRUE;
+  for (;;)
+    {
+      g_autoptr (GError) problem = NULL;
+      g_autofree char *key = NULL;
+      g_autoptr (JsonNode) value = NULL;
+
+      if (max > 0 && out->records >= max)
+        {
+          /* Cut short by the limit, unless nothing follows anyway. */
+          int c = fgetc (r.f);
+          out->checked_all = c == EOF;
+          break;
+        }
+      if (!read_line (&r, &problem) && problem == NULL)
+        break;
+      if (problem == NULL)
+        parse_record (&r, &key, &value, &problem);
+      if (problem)
+        {
+          if (problem->code == KV_ERROR_SNAPSHOT_READ)
+            {
+              fclose (r.f);
+              g_propagate_error (error, g_steal_pointer (&problem));
+              return FALSE;
+            }
+          out->valid = FALSE;
+          out->checked_all = FALSE;
+          out->error_at = r.line_no;
+          out->error_code = (KvError) problem->code;
+          out->error_message = g_strdup (problem->message);
+          break;
+        }
+      out->records++;
+    }
+  out->bytes_read = r.bytes;
+  fclose (r.f);
+  return TRUE;
+}
