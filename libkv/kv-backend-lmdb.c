@@ -620,6 +620,41 @@ lmdb_free (KvBackend *backend)
   g_free (self);
 }
 
+typedef struct
+{
+  KvDumpFunc each;
+  gpointer data;
+} DumpWalk;
+
+static gboolean
+dump_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
+{
+  DumpWalk *w = data;
+  g_autofree char *key = g_strndup (k->mv_data, k->mv_size);
+  return w->each (key, k->mv_size, v->mv_data, v->mv_size, w->data);
+}
+
+static gboolean
+lmdb_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data,
+           GError **error)
+{
+  DumpWalk w = { each, data };
+
+  /* One read transaction: a consistent snapshot whatever @consistent says,
+   * and writers are never blocked by it (MVCC). */
+  return walk_prefix ((LmdbBackend *) backend, NULL, NULL, dump_one, &w,
+                      KV_ERROR_SNAPSHOT_EXPORT, error);
+}
+
+static gboolean
+lmdb_is_file (KvBackend *backend, const char *path)
+{
+  LmdbBackend *self = (LmdbBackend *) backend;
+  struct stat st;
+
+  return stat (path, &st) == 0 && st.st_dev == self->dev && st.st_ino == self->ino;
+}
+
 static const KvBackendVTable lmdb_vtable = {
   .name = "disk",
   .free = lmdb_free,
@@ -639,6 +674,9 @@ static const KvBackendVTable lmdb_vtable = {
   .rebuild_index = lmdb_rebuild_index,
   .next_claim_token = _kv_lmdb_next_claim_token,
   .claim_scan = lmdb_claim_scan,
+  .dump = lmdb_dump,
+  .replace_all = _kv_lmdb_replace_all,
+  .is_file = lmdb_is_file,
   .add_index_stats = lmdb_add_index_stats,
   .add_stats = lmdb_add_stats,
 };

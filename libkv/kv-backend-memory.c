@@ -677,6 +677,75 @@ mem_add_stats (KvBackend *backend, JsonBuilder *b)
   json_builder_end_object (b);
 }
 
+static gboolean
+mem_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data,
+          GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gboolean go_on = TRUE;
+
+  /* Consistent: every shard read-locked for the whole dump, so writers wait
+   * (the seed's "mutation gate"). Otherwise one shard at a time. */
+  if (consistent)
+    lock_all_read (self);
+  for (guint i = 0; i < self->n_shards && go_on; i++)
+    {
+      GHashTableIter it;
+      gpointer key, value;
+      if (!consistent)
+        g_rw_lock_reader_lock (&self->shards[i].lock);
+      g_hash_table_iter_init (&it, self->shards[i].table);
+      while (go_on && g_hash_table_iter_next (&it, &key, &value))
+        {
+          gsize len;
+          const void *bytes = g_bytes_get_data (((MemEntry *) value)->value, &len);
+          go_on = each (key, strlen (key), bytes, len, data);
+        }
+      if (!consistent)
+        g_rw_lock_reader_unlock (&self->shards[i].lock);
+    }
+  if (consistent)
+    unlock_all_read (self);
+  return TRUE;
+}
+
+static gboolean
+mem_replace_all (KvBackend *backend, KvEntrySource *source, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  const char *key;
+  GBytes *value;
+  GError *local = NULL;
+
+  /* Everything write-locked: other callers see the old data or the new, never a mix. */
+  for (guint i = 0; i < self->n_shards; i++)
+    g_rw_lock_writer_lock (&self->shards[i].lock);
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      if (self->shards[i].index)
+        _kv_key_index_clear (self->shards[i].index);
+      g_hash_table_remove_all (self->shards[i].table);
+    }
+  source->rewind (source->self);
+  while (source->next (source->self, &key, &value, &local))
+    shard_put_locked (shard_for (self, key), key, value);
+  for (guint i = self->n_shards; i-- > 0;)
+    g_rw_lock_writer_unlock (&self->shards[i].lock);
+  /* The source was checked completely before; a failure now is an I/O error. */
+  if (local)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+mem_is_file (KvBackend *backend, const char *path)
+{
+  return FALSE;
+}
+
 static const KvBackendVTable memory_vtable = {
   .name = "memory",
   .free = mem_free,
@@ -696,6 +765,9 @@ static const KvBackendVTable memory_vtable = {
   .rebuild_index = mem_rebuild_index,
   .next_claim_token = mem_next_claim_token,
   .claim_scan = mem_claim_scan,
+  .dump = mem_dump,
+  .replace_all = mem_replace_all,
+  .is_file = mem_is_file,
   .add_index_stats = mem_add_index_stats,
   .add_stats = mem_add_stats,
 };

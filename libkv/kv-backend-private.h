@@ -70,6 +70,20 @@ typedef struct
   guint64 expired;
 } KvClaimCounts;
 
+/* One entry for dump(): borrowed, valid during the call. */
+typedef gboolean (*KvDumpFunc) (const char *key, gsize key_len, const void *value,
+                                gsize value_len, gpointer data);
+
+/* A stream of entries for replace_all(). */
+typedef struct
+{
+  /* Sets *key (borrowed until the next call) and *value (a new reference);
+   * FALSE at the end, with @error set on failure. */
+  gboolean (*next) (gpointer self, const char **key, GBytes **value, GError **error);
+  void (*rewind) (gpointer self);
+  gpointer self;
+} KvEntrySource;
+
 typedef struct
 {
   const char *name;
@@ -113,6 +127,16 @@ typedef struct
    * not NULL it receives (char *) every key without a live claim. */
   gboolean (*claim_scan) (KvBackend *self, const char *prefix, gint64 now_ms,
                           GPtrArray *claimable, KvClaimCounts *out_counts, GError **error);
+  /* Calls @each for every entry (in any order) until it returns FALSE. With
+   * @consistent, one point-in-time view (memory: writers wait meanwhile;
+   * disk: always, from one read transaction, without blocking writers). */
+  gboolean (*dump) (KvBackend *self, gboolean consistent, KvDumpFunc each, gpointer data,
+                    GError **error);
+  /* Replaces every key (dropping every claim) with what @source yields,
+   * atomically for other callers. @source may be rewound and read again. */
+  gboolean (*replace_all) (KvBackend *self, KvEntrySource *source, GError **error);
+  /* Whether @path names the file this backend keeps its data in. */
+  gboolean (*is_file) (KvBackend *self, const char *path);
   /* Adds the stats() "index" member (null when keys are not tracked). */
   void (*add_index_stats) (KvBackend *self, JsonBuilder *builder);
   /* Adds backend-specific members to the stats object being built. */

@@ -89,6 +89,7 @@ gboolean _kv_lmdb_update_many (KvBackend *backend, const char *const *keys, gsiz
                                KvUpdateFunc func, gboolean (*decide) (gpointer user_data),
                                gpointer user_data, GError **error);
 gboolean _kv_lmdb_clear (KvBackend *backend, GError **error);
+gboolean _kv_lmdb_replace_all (KvBackend *backend, KvEntrySource *source, GError **error);
 guint64 _kv_lmdb_next_claim_token (KvBackend *backend);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ typedef enum
   W_UPDATE,
   W_UPDATE_MANY,
   W_CLEAR,
+  W_REPLACE_ALL,
   W_STOP,
 } WriteKind;
 
@@ -46,6 +47,7 @@ struct _LmdbWriteOp
   KvUpdateFunc func;
   gboolean (*decide) (gpointer user_data);
   gpointer user_data;
+  KvEntrySource *source;
   /* Results. */
   guint64 count; /* keys deleted, for W_REMOVE */
   GError *error;
@@ -246,6 +248,35 @@ exec_clear (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 }
 
 static int
+exec_replace_all (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
+{
+  const char *key;
+  GBytes *value;
+  int rc = mdb_drop (txn, self->dbi_data, 0);
+
+  if (rc == 0)
+    rc = mdb_drop (txn, self->dbi_claims, 0);
+  op->source->rewind (op->source->self);
+  while (rc == 0 && op->source->next (op->source->self, &key, &value, &op->error))
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (value, &len);
+      MDB_val k = val_of (key, strlen (key)), v = val_of (data, len);
+      rc = mdb_put (txn, self->dbi_data, &k, &v, 0);
+      g_bytes_unref (value);
+    }
+  self->wrote |= rc == 0 && op->error == NULL;
+  if (rc == 0 && op->error == NULL && self->track_keys)
+    {
+      /* Too many changes to replay: the index rebuilds from the store on next use. */
+      if (op->index_delta == NULL)
+        op->index_delta = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (op->index_delta, g_strdup ("!"));
+    }
+  return rc;
+}
+
+static int
 exec_op (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 {
   switch (op->kind)
@@ -255,6 +286,7 @@ exec_op (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
     case W_UPDATE:
     case W_UPDATE_MANY: return exec_update (self, txn, op);
     case W_CLEAR: return exec_clear (self, txn, op);
+    case W_REPLACE_ALL: return exec_replace_all (self, txn, op);
     case W_STOP:
     default: return 0;
     }
@@ -317,6 +349,8 @@ fail_all (GPtrArray *batch, int rc, const char *what)
 static void
 index_after_commit (LmdbBackend *self, GPtrArray *batch, guint64 txnid)
 {
+  gboolean stale = FALSE;
+
   if (!self->track_keys)
     return;
   g_rw_lock_writer_lock (&self->index_lock);
@@ -332,7 +366,9 @@ index_after_commit (LmdbBackend *self, GPtrArray *batch, guint64 txnid)
           for (guint j = 0; op->error == NULL && op->index_delta && j < op->index_delta->len; j++)
             {
               const char *n = op->index_delta->pdata[j];
-              if (n[0] == '*')
+              if (n[0] == '!')
+                stale = TRUE;
+              else if (n[0] == '*')
                 {
                   g_hash_table_remove_all (self->index_pos);
                   _kv_key_index_clear (self->index);
@@ -341,7 +377,7 @@ index_after_commit (LmdbBackend *self, GPtrArray *batch, guint64 txnid)
                 _kv_lmdb_index_note (self, n + 1, n[0] == '+');
             }
         }
-      self->index_txnid = txnid;
+      self->index_txnid = stale ? 0 : txnid;
     }
   g_rw_lock_writer_unlock (&self->index_lock);
 }
@@ -599,5 +635,12 @@ gboolean
 _kv_lmdb_clear (KvBackend *backend, GError **error)
 {
   LmdbWriteOp op = { .kind = W_CLEAR };
+  return submit ((LmdbBackend *) backend, &op, error);
+}
+
+gboolean
+_kv_lmdb_replace_all (KvBackend *backend, KvEntrySource *source, GError **error)
+{
+  LmdbWriteOp op = { .kind = W_REPLACE_ALL, .source = source };
   return submit ((LmdbBackend *) backend, &op, error);
 }

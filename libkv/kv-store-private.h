@@ -19,6 +19,7 @@ typedef struct
   KvSerialization mode;
   gboolean read_only;
   KvBackend *backend;
+  gint maintenance; /* atomic: 0, or the KvError of a backup/restore running */
 } KvCore;
 
 KvCore *_kv_core_acquire (KvStore *store, GError **error);

@@ -14,5 +14,6 @@
 #include <libkv/kv-store.h>
 #include <libkv/kv-claim.h>
 #include <libkv/kv-jsonl.h>
+#include <libkv/kv-snapshot.h>
 
 #undef __LIBKV_H_INSIDE__

@@ -1,0 +1,519 @@
+/* kv-snapshot.c — backup and restore through snapshot files in the disk backend's format.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kv-file-private.h"
+#include "kv-json-private.h"
+#include "kv-lmdb-private.h"
+#include "kv-store-private.h"
+#include "kv-value-private.h"
+
+/* The snapshot's map is only address space (the file grows as written). */
+#define SNAPSHOT_MAP_SIZE (G_GUINT64_CONSTANT (1) << 38)
+/* Entries per write transaction while writing a snapshot. */
+#define SNAPSHOT_CHUNK 10000
+
+static const char best_effort_warning[] =
+  "allowConcurrentWrites: writers kept running during the backup, so the snapshot may mix "
+  "moments; back up without it for a point-in-time copy";
+
+static MDB_val
+val_of (const void *data, gsize len)
+{
+  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
+}
+
+/* ---- Reading a snapshot ------------------------------------------------------------------- */
+
+typedef struct
+{
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi data, meta, claims;
+  gboolean has_meta, has_claims;
+  guint64 file_size;
+} SnapshotReader;
+
+static void
+reader_close (SnapshotReader *r)
+{
+  if (r->txn)
+    mdb_txn_abort (r->txn);
+  if (r->env)
+    mdb_env_close (r->env);
+  memset (r, 0, sizeof *r);
+}
+
+static gboolean
+reader_open (SnapshotReader *r, const char *path, GError **error)
+{
+  struct stat st;
+  int rc;
+
+  memset (r, 0, sizeof *r);
+  if (stat (path, &st) != 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode) || st.st_size == 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot %s: it is %s",
+                   path, S_ISDIR (st.st_mode) ? "a directory" : "empty");
+      return FALSE;
+    }
+  if (access (path, R_OK) != 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
+      return FALSE;
+    }
+  r->file_size = (guint64) st.st_size;
+  /* NOLOCK: a snapshot file has no lock file, and nobody else writes it. */
+  rc = mdb_env_create (&r->env);
+  if (rc == 0)
+    rc = mdb_env_set_maxdbs (r->env, 4);
+  if (rc == 0)
+    rc = mdb_env_open (r->env, path, MDB_NOSUBDIR | MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS, 0644);
+  if (rc == 0)
+    rc = mdb_txn_begin (r->env, NULL, MDB_RDONLY, &r->txn);
+  if (rc != 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "cannot read snapshot %s: it is not a libkv snapshot or store file (%s)", path,
+                   mdb_strerror (rc));
+      reader_close (r);
+      return FALSE;
+    }
+  {
+    /* A truncated copy still opens: its meta pages say how long it must be. */
+    MDB_envinfo info;
+    MDB_stat env_stat;
+    if (mdb_env_info (r->env, &info) == 0 && mdb_env_stat (r->env, &env_stat) == 0 &&
+        (guint64) (info.me_last_pgno + 1) * env_stat.ms_psize > r->file_size)
+      {
+        g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                     "snapshot %s is truncated: %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT,
+                     path, r->file_size, (guint64) (info.me_last_pgno + 1) * env_stat.ms_psize);
+        reader_close (r);
+        return FALSE;
+      }
+  }
+  rc = mdb_dbi_open (r->txn, "k6", 0, &r->data);
+  if (rc != 0)
+    {
+      g_set_error (error, KV_ERROR, rc == MDB_NOTFOUND ? KV_ERROR_SNAPSHOT_KEY_MISSING : KV_ERROR_SNAPSHOT_READ,
+                   "snapshot %s has no \"k6\" database: %s", path, mdb_strerror (rc));
+      reader_close (r);
+      return FALSE;
+    }
+  r->has_meta = mdb_dbi_open (r->txn, "meta", 0, &r->meta) == 0;
+  r->has_claims = mdb_dbi_open (r->txn, "claims", 0, &r->claims) == 0;
+  return TRUE;
+}
+
+static gboolean
+read_meta (SnapshotReader *r, const char *name, char *buf, gsize size)
+{
+  MDB_val k = val_of (name, strlen (name)), v;
+
+  if (!r->has_meta || mdb_get (r->txn, r->meta, &k, &v) != 0 || v.mv_size >= size)
+    return FALSE;
+  memcpy (buf, v.mv_data, v.mv_size);
+  buf[v.mv_size] = '\0';
+  return TRUE;
+}
+
+/* Checks the format and every entry; fills @info. The reader stays open. */
+static gboolean
+reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError **error)
+{
+  char buf[64];
+  MDB_cursor *cursor;
+  MDB_val k, v;
+  MDB_stat st;
+  int rc;
+
+  memset (info, 0, sizeof *info);
+  info->file_size = r->file_size;
+  if (!read_meta (r, "format", buf, sizeof buf) || !g_str_equal (buf, KV_LMDB_FORMAT))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "%s is an LMDB file but not a libkv snapshot (format \"%s\" expected)", path,
+                   KV_LMDB_FORMAT);
+      return FALSE;
+    }
+  info->serialization = read_meta (r, "serialization", buf, sizeof buf) &&
+                            g_str_equal (buf, "string")
+                          ? KV_SERIALIZATION_STRING
+                          : KV_SERIALIZATION_JSON;
+  if (read_meta (r, "snapshot_created_at", buf, sizeof buf))
+    info->created_at = g_ascii_strtoll (buf, NULL, 10);
+  if (r->has_claims && mdb_stat (r->txn, r->claims, &st) == 0)
+    info->claims = st.ms_entries;
+
+  /* Every page of the data is read: a truncated or damaged file fails here. */
+  rc = mdb_cursor_open (r->txn, r->data, &cursor);
+  for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
+       op = MDB_NEXT)
+    {
+      g_autofree char *key = g_strndup (k.mv_data, k.mv_size);
+      const char *problem = k.mv_size == strlen (key) ? _kv_key_problem (key) : "key holds a NUL byte";
+      if (problem == NULL && info->serialization == KV_SERIALIZATION_JSON)
+        {
+          g_autoptr (JsonNode) node = _kv_json_parse_strict (v.mv_data, v.mv_size, NULL);
+          if (node == NULL)
+            problem = "value is not JSON";
+        }
+      if (problem)
+        {
+          mdb_cursor_close (cursor);
+          g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s: entry \"%.100s\": %s",
+                       path, key, problem);
+          return FALSE;
+        }
+      info->entries++;
+      info->bytes += k.mv_size + v.mv_size;
+    }
+  if (rc == 0 || rc == MDB_NOTFOUND)
+    mdb_cursor_close (cursor);
+  if (rc != MDB_NOTFOUND)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s is damaged: %s", path,
+                   mdb_strerror (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kv_snapshot_verify (const char *file_name, KvSnapshotInfo *out_info, GError **error)
+{
+  SnapshotReader r;
+  KvSnapshotInfo info;
+  gboolean ok;
+
+  g_return_val_if_fail (file_name != NULL, FALSE);
+  if (!reader_open (&r, file_name, error))
+    return FALSE;
+  ok = reader_verify (&r, file_name, &info, error);
+  reader_close (&r);
+  if (ok && out_info)
+    *out_info = info;
+  return ok;
+}
+
+/* ---- Backup ------------------------------------------------------------------------------- */
+
+static gboolean
+maintenance_begin (KvCore *core, KvError what, GError **error)
+{
+  if (g_atomic_int_compare_and_exchange (&core->maintenance, 0, (gint) what))
+    return TRUE;
+  if (g_atomic_int_get (&core->maintenance) == KV_ERROR_BACKUP_IN_PROGRESS)
+    g_set_error_literal (error, KV_ERROR, KV_ERROR_BACKUP_IN_PROGRESS,
+                         "a backup of this store is already running");
+  else
+    g_set_error_literal (error, KV_ERROR, KV_ERROR_RESTORE_IN_PROGRESS,
+                         "a restore of this store is already running");
+  return FALSE;
+}
+
+static void
+maintenance_end (KvCore *core)
+{
+  g_atomic_int_set (&core->maintenance, 0);
+}
+
+static const char *
+resolve_path (KvCore *core, const char *file_name)
+{
+  if (file_name && *file_name)
+    return file_name;
+  /* The memory backend shares the disk backend's default file (the seed's
+   * "shared .k6.kv" workflow); on disk, no name means the live file. */
+  return kv_options_get_path (core->options);
+}
+
+typedef struct
+{
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi data;
+  guint64 entries, bytes, max_entries, max_bytes, in_txn;
+  int rc;
+  GError *error;
+} SnapshotWriter;
+
+static gboolean
+write_one (const char *key, gsize key_len, const void *value, gsize value_len, gpointer data)
+{
+  SnapshotWriter *w = data;
+  MDB_val k = val_of (key, key_len), v = val_of (value, value_len);
+
+  w->entries++;
+  w->bytes += key_len + value_len;
+  if ((w->max_entries && w->entries > w->max_entries) || (w->max_bytes && w->bytes > w->max_bytes))
+    {
+      g_set_error (&w->error, KV_ERROR, KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED,
+                   "the store holds more than the backup budget (maxEntries %" G_GUINT64_FORMAT
+                   ", maxBytes %" G_GUINT64_FORMAT "); nothing was written",
+                   w->max_entries, w->max_bytes);
+      return FALSE;
+    }
+  if (w->in_txn == SNAPSHOT_CHUNK)
+    {
+      /* Chunked commits keep the snapshot's transactions small; the file is
+       * not published until it is complete, so this costs no atomicity. */
+      w->rc = mdb_txn_commit (w->txn);
+      w->txn = NULL;
+      if (w->rc == 0)
+        w->rc = mdb_txn_begin (w->env, NULL, 0, &w->txn);
+      w->in_txn = 0;
+    }
+  if (w->rc == 0)
+    w->rc = mdb_put (w->txn, w->data, &k, &v, 0);
+  w->in_txn++;
+  return w->rc == 0;
+}
+
+static int
+put_meta (MDB_txn *txn, MDB_dbi meta, const char *name, const char *value)
+{
+  MDB_val k = val_of (name, strlen (name)), v = val_of (value, strlen (value));
+  return mdb_put (txn, meta, &k, &v, 0);
+}
+
+gboolean
+kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurrent_writes,
+                 gint64 max_entries, gint64 max_bytes, KvBackupSummary *out_summary,
+                 GError **error)
+{
+  KvAtomicFile file = { .fd = -1 };
+  SnapshotWriter w = { 0 };
+  KvBackupSummary sum = { 0 };
+  g_autofree char *lock_path = NULL;
+  const char *path;
+  gboolean memory, ok = FALSE;
+  MDB_dbi meta;
+  KvCore *core;
+  struct stat st;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  if (max_entries < 0 || max_bytes < 0)
+    {
+      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                           "maxEntries and maxBytes must be non-negative integers");
+      return FALSE;
+    }
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  path = resolve_path (core, file_name);
+  memory = kv_options_get_backend (core->options) == KV_BACKEND_MEMORY;
+  if (core->backend->vtable->is_file (core->backend, path))
+    {
+      /* The live disk file already is the data: report it, write nothing. */
+      sum.no_op = TRUE;
+      ok = core->backend->vtable->count (core->backend, &sum.entries, error);
+      sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+      goto out_release;
+    }
+  if (!maintenance_begin (core, KV_ERROR_BACKUP_IN_PROGRESS, error))
+    goto out_release;
+  if (!_kv_atomic_file_begin (&file, path, error))
+    goto out_maintenance;
+
+  w.max_entries = (guint64) max_entries;
+  w.max_bytes = (guint64) max_bytes;
+  w.rc = mdb_env_create (&w.env);
+  if (w.rc == 0)
+    w.rc = mdb_env_set_maxdbs (w.env, 4);
+  if (w.rc == 0)
+    w.rc = mdb_env_set_mapsize (w.env, SNAPSHOT_MAP_SIZE);
+  if (w.rc == 0)
+    w.rc = mdb_env_open (w.env, file.tmp_path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS, 0644);
+  if (w.rc == 0)
+    w.rc = mdb_txn_begin (w.env, NULL, 0, &w.txn);
+  if (w.rc == 0)
+    w.rc = mdb_dbi_open (w.txn, "k6", MDB_CREATE, &w.data);
+  if (w.rc == 0 &&
+      !core->backend->vtable->dump (core->backend, !(memory && allow_concurrent_writes), write_one,
+                                    &w, &w.error))
+    w.rc = w.rc ? w.rc : -1;
+  if (w.rc == 0 && w.error == NULL)
+    {
+      g_autofree char *entries = g_strdup_printf ("%" G_GUINT64_FORMAT, w.entries);
+      g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
+      w.rc = mdb_dbi_open (w.txn, "meta", MDB_CREATE, &meta);
+      if (w.rc == 0)
+        w.rc = put_meta (w.txn, meta, "format", KV_LMDB_FORMAT);
+      if (w.rc == 0)
+        w.rc = put_meta (w.txn, meta, "serialization",
+                         kv_options_get_serialization (core->options) == KV_SERIALIZATION_JSON
+                           ? "json"
+                           : "string");
+      if (w.rc == 0)
+        w.rc = put_meta (w.txn, meta, "snapshot_entries", entries);
+      if (w.rc == 0)
+        w.rc = put_meta (w.txn, meta, "snapshot_created_at", created);
+      if (w.rc == 0)
+        w.rc = mdb_txn_commit (w.txn);
+      w.txn = NULL;
+      if (w.rc == 0)
+        w.rc = mdb_env_sync (w.env, 1);
+    }
+  if (w.txn)
+    mdb_txn_abort (w.txn);
+  if (w.env)
+    mdb_env_close (w.env);
+  if (w.error)
+    {
+      g_propagate_error (error, w.error);
+      goto out_file;
+    }
+  if (w.rc != 0)
+    {
+      g_set_error (error, KV_ERROR, w.rc == ENOSPC || w.rc == EIO ? KV_ERROR_SNAPSHOT_IO : KV_ERROR_SNAPSHOT_EXPORT,
+                   "writing snapshot %s failed: %s", path,
+                   w.rc == -1 ? "reading the store failed" : mdb_strerror (w.rc));
+      goto out_file;
+    }
+  if (!_kv_atomic_file_commit (&file, error))
+    goto out_file;
+  sum.entries = w.entries;
+  sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+  sum.best_effort = memory && allow_concurrent_writes;
+  sum.warning = sum.best_effort ? best_effort_warning : NULL;
+  ok = TRUE;
+
+out_file:
+  _kv_atomic_file_abort (&file);
+out_maintenance:
+  maintenance_end (core);
+out_release:
+  _kv_core_release (core);
+  if (ok && out_summary)
+    *out_summary = sum;
+  return ok;
+}
+
+/* ---- Restore ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  SnapshotReader *r;
+  MDB_cursor *cursor;
+  gboolean started;
+  char *key;
+} SnapshotSource;
+
+static gboolean
+source_next (gpointer data, const char **key, GBytes **value, GError **error)
+{
+  SnapshotSource *s = data;
+  MDB_val k, v;
+  int rc;
+
+  if (s->cursor == NULL)
+    {
+      rc = mdb_cursor_open (s->r->txn, s->r->data, &s->cursor);
+      if (rc != 0)
+        goto fail;
+    }
+  rc = mdb_cursor_get (s->cursor, &k, &v, s->started ? MDB_NEXT : MDB_FIRST);
+  s->started = TRUE;
+  if (rc == MDB_NOTFOUND)
+    return FALSE;
+  if (rc != 0)
+    goto fail;
+  g_free (s->key);
+  s->key = g_strndup (k.mv_data, k.mv_size);
+  *key = s->key;
+  *value = _kv_bytes_new (v.mv_data, v.mv_size);
+  return TRUE;
+
+fail:
+  g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "reading the snapshot failed: %s",
+               mdb_strerror (rc));
+  return FALSE;
+}
+
+static void
+source_rewind (gpointer data)
+{
+  ((SnapshotSource *) data)->started = FALSE;
+}
+
+gboolean
+kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
+                  KvRestoreSummary *out_summary, GError **error)
+{
+  SnapshotReader r = { 0 };
+  SnapshotSource src = { &r };
+  KvEntrySource source = { source_next, source_rewind, &src };
+  KvSnapshotInfo info;
+  KvRestoreSummary sum = { 0 };
+  const char *path;
+  gboolean ok = FALSE;
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  if (max_entries < 0 || max_bytes < 0)
+    {
+      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                           "maxEntries and maxBytes must be non-negative integers");
+      return FALSE;
+    }
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  path = resolve_path (core, file_name);
+  if (core->backend->vtable->is_file (core->backend, path))
+    {
+      sum.no_op = TRUE;
+      ok = core->backend->vtable->count (core->backend, &sum.entries, error);
+      goto out_release;
+    }
+  if (!_kv_core_check_writable (core, error) ||
+      !maintenance_begin (core, KV_ERROR_RESTORE_IN_PROGRESS, error))
+    goto out_release;
+
+  /* Check everything before touching the store. */
+  if (!reader_open (&r, path, error) || !reader_verify (&r, path, &info, error))
+    goto out_maintenance;
+  if ((max_entries && info.entries > (guint64) max_entries) ||
+      (max_bytes && info.bytes > (guint64) max_bytes))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED,
+                   "snapshot %s holds %" G_GUINT64_FORMAT " entries and %" G_GUINT64_FORMAT
+                   " bytes, over the restore budget (maxEntries %" G_GINT64_FORMAT
+                   ", maxBytes %" G_GINT64_FORMAT "); the store was not changed",
+                   path, info.entries, info.bytes, max_entries, max_bytes);
+      goto out_maintenance;
+    }
+  if (!core->backend->vtable->replace_all (core->backend, &source, error))
+    goto out_maintenance;
+  sum.entries = info.entries;
+  sum.bytes = info.file_size;
+  ok = TRUE;
+
+out_maintenance:
+  if (src.cursor)
+    mdb_cursor_close (src.cursor);
+  g_free (src.key);
+  reader_close (&r);
+  maintenance_end (core);
+out_release:
+  _kv_core_release (core);
+  if (ok && out_summary)
+    *out_summary = sum;
+  return ok;
+}
