@@ -5,6 +5,7 @@
 #pragma once
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "kv-backend-private.h"
@@ -38,8 +39,13 @@ typedef struct
    * allows only with no transaction active in the process) holds it for writing. */
   GRWLock resize_lock;
 
-  /* Group commit: callers queue LmdbWriteOps; one thread commits them in batches. */
-  GAsyncQueue *queue;
+  /* Group commit: callers queue LmdbWriteOps; one thread commits them in
+   * batches. pthread primitives rather than GAsyncQueue/GCond: those are
+   * futex-based in GLib and invisible to ThreadSanitizer. */
+  pthread_mutex_t queue_lock;
+  pthread_cond_t queue_cond; /* an op was queued */
+  pthread_cond_t done_cond;  /* a batch finished */
+  GQueue queue;              /* LmdbWriteOp *, under queue_lock */
   GThread *writer;
   MDB_txn *wtxn;   /* the writer thread's current transaction */
   int wtxn_error;  /* an LMDB error raised inside a callback (token allocation) */

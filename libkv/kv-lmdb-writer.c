@@ -52,10 +52,8 @@ struct _LmdbWriteOp
   guint64 count; /* keys deleted, for W_REMOVE */
   GError *error;
   GPtrArray *index_delta; /* trackKeys: "+key" / "-key" notes, applied after commit */
-  /* Completion. */
+  /* Completion, under the backend's queue_lock. */
   gboolean done;
-  GMutex lock;
-  GCond cond;
 };
 
 static MDB_val
@@ -493,17 +491,20 @@ writer_main (gpointer data)
 
   while (!stop)
     {
-      LmdbWriteOp *op = g_async_queue_pop (self->queue);
-
+      /* Everything queued so far (up to max_batch) becomes one batch. */
       g_ptr_array_set_size (batch, 0);
-      do
+      pthread_mutex_lock (&self->queue_lock);
+      while (g_queue_is_empty (&self->queue))
+        pthread_cond_wait (&self->queue_cond, &self->queue_lock);
+      while (!stop && batch->len < self->max_batch && !g_queue_is_empty (&self->queue))
         {
+          LmdbWriteOp *op = g_queue_pop_head (&self->queue);
           if (op->kind == W_STOP)
             stop = TRUE;
           else
             g_ptr_array_add (batch, op);
         }
-      while (!stop && batch->len < self->max_batch && (op = g_async_queue_try_pop (self->queue)));
+      pthread_mutex_unlock (&self->queue_lock);
 
       if (batch->len > 0)
         {
@@ -511,14 +512,11 @@ writer_main (gpointer data)
           g_atomic_pointer_add ((gsize *) &self->batches, 1);
           g_atomic_pointer_add ((gsize *) &self->batched_ops, batch->len);
         }
+      pthread_mutex_lock (&self->queue_lock);
       for (guint i = 0; i < batch->len; i++)
-        {
-          LmdbWriteOp *done = batch->pdata[i];
-          g_mutex_lock (&done->lock);
-          done->done = TRUE;
-          g_cond_signal (&done->cond);
-          g_mutex_unlock (&done->lock);
-        }
+        ((LmdbWriteOp *) batch->pdata[i])->done = TRUE;
+      pthread_cond_broadcast (&self->done_cond);
+      pthread_mutex_unlock (&self->queue_lock);
     }
   return NULL;
 }
@@ -532,7 +530,10 @@ _kv_lmdb_writer_start (LmdbBackend *self)
   self->max_batch = DEFAULT_MAX_BATCH;
   if (env && g_ascii_string_to_unsigned (env, 10, 1, 100000, &max, NULL))
     self->max_batch = (guint) max;
-  self->queue = g_async_queue_new ();
+  pthread_mutex_init (&self->queue_lock, NULL);
+  pthread_cond_init (&self->queue_cond, NULL);
+  pthread_cond_init (&self->done_cond, NULL);
+  g_queue_init (&self->queue);
   self->writer = g_thread_new ("kv-lmdb-writer", writer_main, self);
 }
 
@@ -544,10 +545,15 @@ _kv_lmdb_writer_stop (LmdbBackend *self)
   if (self->writer == NULL)
     return;
   /* Queued after every pending op, so those are committed first. */
-  g_async_queue_push (self->queue, &stop);
+  pthread_mutex_lock (&self->queue_lock);
+  g_queue_push_tail (&self->queue, &stop);
+  pthread_cond_signal (&self->queue_cond);
+  pthread_mutex_unlock (&self->queue_lock);
   g_thread_join (self->writer);
   self->writer = NULL;
-  g_async_queue_unref (self->queue);
+  pthread_cond_destroy (&self->queue_cond);
+  pthread_cond_destroy (&self->done_cond);
+  pthread_mutex_destroy (&self->queue_lock);
 }
 
 /* Queues @op and waits until the writer has committed (or failed) it. */
@@ -556,15 +562,12 @@ submit (LmdbBackend *self, LmdbWriteOp *op, GError **error)
 {
   gboolean ok;
 
-  g_mutex_init (&op->lock);
-  g_cond_init (&op->cond);
-  g_async_queue_push (self->queue, op);
-  g_mutex_lock (&op->lock);
+  pthread_mutex_lock (&self->queue_lock);
+  g_queue_push_tail (&self->queue, op);
+  pthread_cond_signal (&self->queue_cond);
   while (!op->done)
-    g_cond_wait (&op->cond, &op->lock);
-  g_mutex_unlock (&op->lock);
-  g_mutex_clear (&op->lock);
-  g_cond_clear (&op->cond);
+    pthread_cond_wait (&self->done_cond, &self->queue_lock);
+  pthread_mutex_unlock (&self->queue_lock);
   g_clear_pointer (&op->index_delta, g_ptr_array_unref);
   ok = op->error == NULL;
   if (!ok)
