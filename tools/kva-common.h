@@ -1,0 +1,115 @@
+/* kva-common.h — what every kv-admin command shares: the command table entry,
+ * option parsing with the common options, opening the store, output, errors.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libkv/kv.h>
+
+G_BEGIN_DECLS
+
+typedef struct _KvaInvocation KvaInvocation;
+
+/* A builtin gets argv with argv[0] set to "kv-admin COMMAND"; it returns
+ * FALSE with @error set on failure, and main() turns the error into one line
+ * on stderr and an exit code. */
+typedef gboolean (*KvaBuiltinFunc) (int argc, char **argv, KvaInvocation *invocation,
+                                    GError **error);
+
+typedef struct
+{
+  const char *name;
+  KvaBuiltinFunc fn;
+  const char *summary;
+} KvaCommand;
+
+/* Set by a command (through kva_option_context_parse()) to describe itself. */
+typedef enum
+{
+  KVA_BUILTIN_FLAG_NONE = 0,
+  /* The command changes the store: open it read-write. Without this flag a
+   * disk store is opened read-only, so kv-admin can look at a store a k6 run
+   * is writing without getting in its way. */
+  KVA_BUILTIN_FLAG_WRITES = 1 << 0,
+  /* The command takes no STORE argument and opens nothing. */
+  KVA_BUILTIN_FLAG_NO_STORE = 1 << 1,
+} KvaBuiltinFlags;
+
+struct _KvaInvocation
+{
+  const KvaCommand *command;
+  /* Set when the failure is the caller's fault (bad option, missing or extra
+   * argument): main() then exits 2 instead of 1. */
+  gboolean bad_usage;
+  KvaBuiltinFlags flags;
+  /* The STORE argument and the common options, filled by kva_option_context_parse(). */
+  const char *store_path;
+  gboolean json;
+  char *options_json;
+};
+
+/* Exit codes, as SPEC §7 fixes them. */
+enum
+{
+  KVA_EXIT_OK = 0,
+  KVA_EXIT_FAILED = 1,
+  KVA_EXIT_USAGE = 2,
+};
+
+/**
+ * kva_option_context_parse:
+ * @context: the command's option context (its parameter string set)
+ * @entries: (nullable): the command's own options
+ * @argc: (inout): argument count; on return only the command's own
+ *   positional arguments remain after argv[0]
+ * @argv: (inout): arguments; argv[0] is the program name
+ * @invocation: the running command; receives STORE and the common options
+ * @flags: what the command does
+ *
+ * Adds the common options (`--json`, `--options`), parses, and takes the
+ * STORE argument off the front of @argv. It opens nothing: a command checks
+ * its own arguments first, so that bad usage is reported as such (exit 2)
+ * even when the store would not open, then calls kva_invocation_open_store().
+ */
+gboolean kva_option_context_parse (GOptionContext *context, const GOptionEntry *entries,
+                                   int *argc, char ***argv, KvaInvocation *invocation,
+                                   KvaBuiltinFlags flags, GError **error);
+
+/* Opens invocation->store_path with the common options applied: read-only
+ * unless the command's flags say it writes. */
+KvStore *kva_invocation_open_store (KvaInvocation *invocation, GError **error);
+
+/* Fails with a usage error (exit 2) whose message is built from @format. */
+gboolean kva_usage_error (KvaInvocation *invocation, GError **error, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+
+/* Usage error unless exactly @n_expected positional arguments remain after
+ * argv[0]; @names lists them for the message ("KEY"). */
+gboolean kva_expect_args (KvaInvocation *invocation, int argc, char **argv, int n_expected,
+                          const char *names, GError **error);
+
+/* Output. */
+
+/* Prints @node as one line of canonical JSON on stdout. */
+void kva_print_json_node (JsonNode *node);
+/* Prints JSON text that is already canonical (as libkv returns it) on one line. */
+void kva_print_json_text (const char *json);
+/* Prints an object as `key: value` lines, nested members as `a.b: value`. */
+void kva_print_json_human (JsonNode *node);
+/* Parses JSON text that libkv produced; a failure means libkv broke its word. */
+JsonNode *kva_parse_store_json (const char *json, GError **error);
+
+/* Writes @bytes to stdout as they are, then a newline unless they end with one. */
+gboolean kva_print_raw (GBytes *bytes, GError **error);
+
+/* Errors. */
+
+/* The one-line message for @error, without the program and command prefix:
+ * `message (JsErrorName)` for libkv errors, the bare message for others. */
+char *kva_format_error (const GError *error);
+
+/* Exit code for a failed @invocation. */
+int kva_exit_code_for_error (const KvaInvocation *invocation, const GError *error);
+
+G_END_DECLS
