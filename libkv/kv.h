@@ -15,5 +15,6 @@
 #include <libkv/kv-claim.h>
 #include <libkv/kv-jsonl.h>
 #include <libkv/kv-snapshot.h>
+#include <libkv/kv-csv.h>
 
 #undef __LIBKV_H_INSIDE__

@@ -1,0 +1,80 @@
+/* kv-csv.h — CSV export, import and validation for stores of flat records.
+ *
+ * A CSV row is a flat object of scalars. Export writes one row per entry
+ * whose value is such an object; import makes one object per row, keyed by
+ * one of its columns. Quoting follows RFC 4180 (fields with the delimiter, a
+ * quote or a line break are quoted, quotes doubled); cells come back as
+ * strings, since CSV does not carry types.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(__LIBKV_H_INSIDE__) && !defined(KV_COMPILATION)
+#error "Only <libkv/kv.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+#include <libkv/kv-version-macros.h>
+#include <libkv/kv-jsonl.h>
+#include <libkv/kv-store.h>
+
+G_BEGIN_DECLS
+
+/**
+ * kv_store_export_csv:
+ * @columns: (array length=n_columns): the value members to write, in order (non-empty, distinct)
+ * @prefix: (nullable): only keys with this prefix
+ * @limit: at most this many rows (0 or less: all; up to %KV_JSONL_LIMIT_MAX)
+ * @delimiter: one character, not CR, LF or `"` (0 means `,`)
+ * @include_key: write the key as a first column named `key`
+ *
+ * Every exported value must be a JSON object whose members are strings,
+ * numbers, booleans or null (else %KV_ERROR_UNSUPPORTED_VALUE_TYPE naming the
+ * key); missing members and null become empty cells. The file is replaced
+ * atomically, like every export.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv (KvStore *store, const char *file_name,
+                                                        const char *const *columns,
+                                                        gsize n_columns, const char *prefix,
+                                                        gint64 limit, char delimiter,
+                                                        gboolean include_key,
+                                                        KvTransferSummary *out_summary,
+                                                        GError **error);
+
+/**
+ * kv_store_import_csv:
+ * @key_column: the column holding each row's key; with @has_header a header
+ *   name, without one a 1-based column number ("1", "2", …)
+ * @delimiter: as for kv_store_export_csv()
+ * @has_header: the first row names the columns
+ * @limit: at most this many rows (0 or less: all)
+ * @batch_size: rows per setMany batch (0 or less: %KV_JSONL_BATCH_DEFAULT)
+ * @out_summary: (out) (optional): what was committed — also on failure
+ *
+ * Stores each row as an object of its other columns (strings). Batch-atomic
+ * like kv_store_import_jsonl(); errors name the row (the header is row 1).
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_csv (KvStore *store, const char *file_name,
+                                                        const char *key_column, char delimiter,
+                                                        gboolean has_header, gint64 limit,
+                                                        gint64 batch_size,
+                                                        KvTransferSummary *out_summary,
+                                                        GError **error);
+
+/**
+ * kv_csv_validate:
+ * @key_column: (nullable): when given, every row must have a non-empty key there
+ *
+ * Checks a file the way kv_store_import_csv() reads it; content problems are
+ * reported in @out (error_at is the row), not as errors.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_csv_validate (const char *file_name, const char *key_column,
+                                                    char delimiter, gboolean has_header,
+                                                    gint64 limit, KvValidation *out,
+                                                    GError **error);
+
+G_END_DECLS
