@@ -28,6 +28,9 @@
  *   scan:     u64 cursor_len, cursor, then keys or entries; flag0 = done
  *   claimKeys: claims (claimed), keys (busy), keys (missing)
  *   allocationStats: u64 total, u64 claimable, u64 claimed_live, u64 claimed_expired
+ *   backup:   u64 path_len, path (the file libkv used), i64 warning_len or -1, warning
+ *   restore:  u64 path_len, path
+ *   validateJSONL: nothing when valid; else u64 line, u64 KvError code, u64 msg_len, msg
  */
 #pragma once
 
@@ -134,3 +137,24 @@ void kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, gui
 void kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
                      const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms, KvbOut *out);
 void kvb_allocation_stats (KvStore *store, const char *prefix, KvbOut *out);
+
+/* Snapshots (kv-snapshot.h). @file_name NULL or "" means the default: the
+ * store's path (memory backend: the shared ./.k6.kv; disk backend: the live
+ * file, a no-op). num1 = entries, num2 = bytes (the snapshot file's size),
+ * flag0 = best effort (backup), flag1 = no-op; the payload names the file. */
+void kvb_backup (KvStore *store, const char *file_name, int allow_concurrent_writes,
+                 gint64 max_entries, gint64 max_bytes, KvbOut *out);
+void kvb_restore (KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
+                  KvbOut *out);
+
+/* JSON Lines (kv-jsonl.h). num1 = records, num2 = bytes written / consumed.
+ * @prefix may be NULL or "" for every key. */
+void kvb_export_jsonl (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
+                       KvbOut *out);
+void kvb_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint64 batch_size,
+                       KvbOut *out);
+/* Checks a file without touching the store (a closed @store still rejects with
+ * StoreClosedError, like every method of a closed handle). flag0 = valid,
+ * flag1 = checked all, num1 = records, num2 = bytes read; the payload
+ * describes the first problem. An error only when the file cannot be read. */
+void kvb_validate_jsonl (KvStore *store, const char *file_name, gint64 limit, KvbOut *out);

@@ -374,6 +374,38 @@ func (s *slot) allocationStats(st cStore, prefix string) result {
 	return s.collect()
 }
 
+// Snapshots and JSON Lines. An empty fileName is libkv's default file (backup, restore).
+
+func (s *slot) backup(st cStore, fileName string, allowConcurrentWrites bool, maxEntries, maxBytes int64) result {
+	f := cstr(fileName)
+	C.kvb_backup(st, ptr(f), cbool(allowConcurrentWrites), C.gint64(maxEntries), C.gint64(maxBytes), s.out)
+	return s.collect()
+}
+
+func (s *slot) restore(st cStore, fileName string, maxEntries, maxBytes int64) result {
+	f := cstr(fileName)
+	C.kvb_restore(st, ptr(f), C.gint64(maxEntries), C.gint64(maxBytes), s.out)
+	return s.collect()
+}
+
+func (s *slot) exportJSONL(st cStore, fileName, prefix string, limit int64) result {
+	f, p := cstr(fileName), cstr(prefix)
+	C.kvb_export_jsonl(st, ptr(f), ptr(p), C.gint64(limit), s.out)
+	return s.collect()
+}
+
+func (s *slot) importJSONL(st cStore, fileName string, limit, batchSize int64) result {
+	f := cstr(fileName)
+	C.kvb_import_jsonl(st, ptr(f), C.gint64(limit), C.gint64(batchSize), s.out)
+	return s.collect()
+}
+
+func (s *slot) validateJSONL(st cStore, fileName string, limit int64) result {
+	f := cstr(fileName)
+	C.kvb_validate_jsonl(st, ptr(f), C.gint64(limit), s.out)
+	return s.collect()
+}
+
 // optCstr is cstr for an optional string; nil stays nil.
 func optCstr(s *string) []byte {
 	if s == nil {

@@ -186,6 +186,8 @@ func TestOperationMetricsEmitted(t *testing.T) {
 		require.NoError(t, err, string(out))
 		return
 	}
+	// backup() and restore() without options use ./.k6.kv: keep it out of the source tree.
+	t.Chdir(t.TempDir())
 
 	r := newTestVU(t)
 	registry := r.VU.InitEnvField.Registry

@@ -130,6 +130,12 @@ func (h *handle) methods() []method {
 		{"renewClaims", h.renewClaims},
 		{"allocationStats", h.allocationStats},
 
+		{"backup", h.backup},
+		{"restore", h.restore},
+		{"exportJSONL", h.exportJSONL},
+		{"importJSONL", h.importJSONL},
+		{"validateJSONL", h.validateJSONL},
+
 		{"stats", h.stats},
 		{"reportStats", h.reportStats},
 	}

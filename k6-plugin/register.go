@@ -2,11 +2,11 @@
 
 // Package kv is the k6 extension "k6/x/kv": the JavaScript API of xk6-kv
 // served by libkv. Each file holds one job: register.go wires the module into
-// k6, open.go is openKv() and the handle, options.go, options_ops.go and
-// args.go convert arguments, values.go converts values, errors.go maps
-// errors, pool.go bounds the threads in C, async.go settles promises,
-// metrics.go emits the xk6_kv_* metrics, ops_*.go are the methods, and
-// libkv.go (with kvbridge.c) is the only code that talks to C.
+// k6, open.go is openKv() and the handle, options.go, options_ops.go,
+// options_snapshot.go and args.go convert arguments, values.go converts
+// values, errors.go maps errors, pool.go bounds the threads in C, async.go
+// settles promises, metrics.go emits the xk6_kv_* metrics, ops_*.go are the
+// methods, and libkv.go (with kvbridge.c) is the only code that talks to C.
 package kv
 
 import (

@@ -264,7 +264,8 @@ lmdb_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **va
 static gboolean
 key_has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
 {
-  return k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0;
+  /* No memcmp with a NULL prefix, even for 0 bytes: that is undefined behaviour. */
+  return prefix_len == 0 || (k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0);
 }
 
 /* Positions @cursor on the first key of the scan window; MDB_NOTFOUND at the end. */

@@ -11,15 +11,20 @@ import { check } from "k6";
 import {
   openKv,
   AllocationStats,
+  BackupSummary,
   Claim,
   ClaimKeysResult,
   CompleteClaimsResult,
   Entry,
+  ExportJSONLResult,
+  ImportJSONLResult,
+  JSONLValidation,
   KV,
   KVStats,
   KvError,
   ReleaseClaimsResult,
   RenewClaimsResult,
+  RestoreSummary,
   ScanKeysResult,
   ScanResult,
 } from "k6/x/kv";
@@ -46,6 +51,10 @@ export default async function (): Promise<void> {
   const jobs: Record<string, Job> = {};
   for (let i = 0; i < 10; i++) jobs[`job:${i}`] = { id: i, name: `job ${i}` };
   const written: { written: number } = await kv.setMany(jobs);
+  // Snapshot and JSON Lines files go to the working directory.
+  const backup: BackupSummary = await kv.backup({ fileName: "./api-check.kv", maxEntries: 100 });
+  const exported: ExportJSONLResult = await kv.exportJSONL({ fileName: "./api-check.jsonl", prefix: "job:" });
+  const validation: JSONLValidation = await kv.validateJSONL({ fileName: "./api-check.jsonl", limit: 0 });
 
   const entries: Array<Entry<Job>> = await kv.list<Job>({ prefix: "job:", limit: 3 });
   const keys: string[] = await kv.listKeys({ prefix: "job:" });
@@ -77,6 +86,9 @@ export default async function (): Promise<void> {
   const deleted = await kv.deleteByPrefix({ prefix: "job:", limit: 100 });
   const stats: KVStats = await kv.stats();
   await kv.reportStats();
+  const restored: RestoreSummary = await kv.restore({ fileName: backup.fileName });
+  await kv.clear();
+  const imported: ImportJSONLResult = await kv.importJSONL({ fileName: exported.fileName, batchSize: 4 });
 
   let cursorError = "";
   try {
@@ -100,6 +112,11 @@ export default async function (): Promise<void> {
     "deleteByPrefix": () => deleted.done && deleted.deleted === 10 - 1 - 2 - 2 - 1,
     "stats": () => stats.count === 0 && stats.index !== null && stats.index !== undefined && stats.index.consistent,
     "typed error": () => cursorError === "InvalidCursorError",
+    "backup": () => backup.totalEntries === 10 && backup.bytesWritten > 0 && !backup.bestEffort && !backup.noOp,
+    "exportJSONL and validateJSONL": () =>
+      exported.exported === 10 && validation.valid && validation.records === 10 && validation.firstError === undefined,
+    "restore": () => restored.totalEntries === 10 && restored.fileName === "./api-check.kv" && !restored.noOp,
+    "importJSONL": () => imported.imported === 10 && imported.bytesRead === exported.bytesWritten,
   });
 
 }
@@ -119,6 +136,13 @@ export async function misuse(): Promise<void> {
   const notNull: null = await kv.randomKey();
   // @ts-expect-error claimKeys takes an array of keys
   await kv.claimKeys("job:1");
+  // @ts-expect-error exportJSONL needs a fileName
+  await kv.exportJSONL({ prefix: "job:" });
+  // @ts-expect-error backup options are an object, not a file name
+  await kv.backup("./snapshot.kv");
+  // @ts-expect-error validateJSONL's firstError is optional
+  const line: number = (await kv.validateJSONL({ fileName: "x.jsonl" })).firstError.line;
+  void line;
   void notNull;
 }
 

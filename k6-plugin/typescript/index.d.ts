@@ -3,8 +3,8 @@
 //
 // The JavaScript API is xk6-kv's; these declarations cover what this release
 // implements: openKv(), close(), the basic, batch and atomic operations,
-// ordered reads and paging, random sampling, pops and claims, stats and
-// metrics. (Snapshots, JSONL and CSV are not implemented yet.)
+// ordered reads and paging, random sampling, pops and claims, snapshots
+// (backup/restore), JSON Lines, stats and metrics. (CSV is not implemented yet.)
 
 declare module "k6/x/kv" {
   /** Storage backend: `"memory"` (sharded hash tables, gone at process exit) or `"disk"` (LMDB file). */
@@ -356,6 +356,140 @@ declare module "k6/x/kv" {
     trackKeys: boolean;
   }
 
+  /**
+   * backup() options. A snapshot is a store file (LMDB, the disk backend's
+   * format) holding every key and value but no claims: a later run can
+   * restore() it, or open it directly with `openKv({backend: "disk", path})`.
+   */
+  export interface BackupOptions {
+    /**
+     * The snapshot file to write (atomically: a temporary file in the same
+     * directory, fsynced, renamed into place). Omitted or `""`: the store's
+     * `path`. On the memory backend that is `./.k6.kv` unless openKv() set
+     * another path — the file a later run with `backend: "disk"` opens by
+     * default (the "shared .k6.kv" workflow). On the disk backend it is the
+     * live store file itself: nothing is written and the summary has `noOp: true`.
+     */
+    fileName?: string;
+    /**
+     * Memory backend: do not pause writers while the snapshot is taken. The
+     * snapshot may then mix moments (`bestEffort: true` and a `warning` in the
+     * summary). The disk backend always takes a consistent snapshot without
+     * pausing writers, so there it is accepted and changes nothing.
+     * @default false
+     */
+    allowConcurrentWrites?: boolean;
+    /**
+     * Reject with `SnapshotBudgetExceededError`, writing nothing, when the store
+     * holds more entries. An integer; 0 or omitted: no limit; negative: `InvalidOptionsError`.
+     */
+    maxEntries?: number;
+    /** As `maxEntries`, for the bytes of keys and values. */
+    maxBytes?: number;
+  }
+
+  /** What backup() resolves to. `totalEntries`, `bytesWritten`, `bestEffort` and `warning` are xk6-kv's fields. */
+  export interface BackupSummary {
+    /** The file written (the default file when no fileName was given). */
+    fileName: string;
+    /** Entries in the snapshot. */
+    totalEntries: number;
+    /** Size of the snapshot file in bytes (for a no-op, the live file's size). */
+    bytesWritten: number;
+    /** true for a memory backup with `allowConcurrentWrites`: writers were not paused. */
+    bestEffort: boolean;
+    /** Present only when `bestEffort` is true: what a best-effort snapshot may contain. */
+    warning?: string;
+    /** The file named is the disk store's live file: nothing was written. */
+    noOp: boolean;
+  }
+
+  export interface RestoreOptions {
+    /**
+     * The snapshot to restore (a file written by backup(), by `kv-admin backup`,
+     * or a closed disk store file). Omitted or `""`: the store's `path`, as for
+     * backup(); on the disk backend that is the live file and restore() is a no-op.
+     */
+    fileName?: string;
+    /**
+     * Refuse snapshots with more entries (`SnapshotBudgetExceededError`; the store
+     * is not changed). An integer; 0 or omitted: no limit; negative: `InvalidOptionsError`.
+     */
+    maxEntries?: number;
+    /** As `maxEntries`, for the bytes of keys and values. */
+    maxBytes?: number;
+  }
+
+  /** What restore() resolves to. `totalEntries` is xk6-kv's field. */
+  export interface RestoreSummary {
+    fileName: string;
+    /** Entries now in the store. */
+    totalEntries: number;
+    /** Size of the snapshot file in bytes (0 for a no-op). */
+    bytesRead: number;
+    /** The file named is the disk store's live file: nothing changed. */
+    noOp: boolean;
+  }
+
+  export interface ExportJSONLOptions {
+    /** Required, non-empty: the file to write, atomically (temporary file, fsync, rename). */
+    fileName: string;
+    /** Only keys with this prefix. @default "" (every key) */
+    prefix?: string;
+    /** At most this many records; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+  }
+
+  export interface ExportJSONLResult {
+    /** Records written, one `{"key":…,"value":…}` line each, in key order. */
+    exported: number;
+    fileName: string;
+    bytesWritten: number;
+  }
+
+  export interface ImportJSONLOptions {
+    /** Required, non-empty: a file of `{"key": <non-empty string>, "value": <any JSON>}` lines. */
+    fileName: string;
+    /** Import at most this many records; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+    /** Records per batch; `<= 0` or omitted: 1000. Above 10000 rejects with `InvalidOptionsError`. */
+    batchSize?: number;
+  }
+
+  export interface ImportJSONLResult {
+    /** Records imported (existing keys are overwritten). */
+    imported: number;
+    fileName: string;
+    /** Bytes of the file consumed. */
+    bytesRead: number;
+  }
+
+  export interface ValidateJSONLOptions {
+    /** Required, non-empty. */
+    fileName: string;
+    /** Check at most this many records; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+  }
+
+  /** What validateJSONL() resolves to. */
+  export interface JSONLValidation {
+    /** Every record checked is one importJSONL() accepts. */
+    valid: boolean;
+    /** Well-formed records before the first problem (or before the limit). */
+    records: number;
+    bytesRead: number;
+    /** The whole file was checked: false when a problem or the limit stopped the check. */
+    checkedAll: boolean;
+    /** The first problem, when `valid` is false. */
+    firstError?: {
+      /** 1-based line number. */
+      line: number;
+      /** The error importJSONL() would reject with (e.g. `ValueParseError`). */
+      name: KvErrorName;
+      message: string;
+    };
+  }
+
   /** A diagnostic snapshot of the store. */
   export interface KVStats {
     backend: Backend;
@@ -507,6 +641,41 @@ declare module "k6/x/kv" {
     completeClaims(claims: ClaimRef[], options?: CompleteClaimOptions): Promise<CompleteClaimsResult>;
     /** How many matching keys are claimable, live-claimed and expired-claimed. */
     allocationStats(options?: PrefixOptions): Promise<AllocationStats>;
+
+    /**
+     * Writes a snapshot of the store (see {@link BackupOptions}). Rejects with
+     * `BackupInProgressError` while another backup of the store runs,
+     * `RestoreInProgressError` during a restore, `SnapshotBudgetExceededError`
+     * over budget, `SnapshotExportError` / `SnapshotPermissionError` /
+     * `SnapshotIOError` when the file cannot be written (an existing file is then
+     * left as it was).
+     */
+    backup(options?: BackupOptions): Promise<BackupSummary>;
+    /**
+     * Replaces every key of the store with the snapshot's, and drops every claim,
+     * at once for other callers. The snapshot is checked completely first; a
+     * missing (`SnapshotNotFoundError`), unreadable (`SnapshotPermissionError`),
+     * empty, foreign or corrupt (`SnapshotReadError`) or over-budget
+     * (`SnapshotBudgetExceededError`) file leaves the store untouched. A
+     * read-only store rejects with `StoreReadOnlyError`.
+     */
+    restore(options?: RestoreOptions): Promise<RestoreSummary>;
+    /** Writes matching entries as JSON Lines, in key order; the format xk6-kv reads and writes. */
+    exportJSONL(options: ExportJSONLOptions): Promise<ExportJSONLResult>;
+    /**
+     * Reads JSON Lines and writes them in batches (as setMany()). Batch-atomic,
+     * not file-atomic: on a bad line (`ValueParseError`, or the error of the
+     * batch's write) the batches before it stay imported and the one holding it
+     * is not written; the message names the line and the records committed.
+     * A missing file rejects with `SnapshotNotFoundError`.
+     */
+    importJSONL(options: ImportJSONLOptions): Promise<ImportJSONLResult>;
+    /**
+     * Checks a JSON Lines file as importJSONL() would read it, without writing.
+     * Problems in the content resolve with `valid: false` and `firstError`; only a
+     * file that cannot be read rejects (`SnapshotNotFoundError`, `SnapshotReadError`, ...).
+     */
+    validateJSONL(options: ValidateJSONLOptions): Promise<JSONLValidation>;
 
     /** A diagnostic snapshot of the store. */
     stats(): Promise<KVStats>;
