@@ -9,7 +9,7 @@ import (
 // Options of the snapshot and JSON Lines methods, read on the event loop.
 // As in options_ops.go only the shape is checked here (an object, field
 // types, integers, strings without NUL, a required fileName); ranges are
-// libkv's: negative budgets, limits above 1000000 and batch sizes above 10000
+// libkv's: limits above 1000000 and batch sizes above 10000
 // reject there with the same InvalidOptionsError, so kv-admin and k6 agree.
 
 // backupOptions: backup({fileName?, allowConcurrentWrites? = false, maxEntries?, maxBytes?}).
@@ -57,7 +57,7 @@ func parseRestoreOptions(v sobek.Value) (restoreOptions, *kvError) {
 	return o, kerr
 }
 
-// budgets reads maxEntries and maxBytes: integers (libkv rejects negatives).
+// budgets reads maxEntries and maxBytes: integers; as in xk6-kv, <= 0 means no budget.
 func (r optionReader) budgets() (int64, int64, *kvError) {
 	entries, _, kerr := r.integer("maxEntries")
 	if kerr != nil {

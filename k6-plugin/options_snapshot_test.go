@@ -21,7 +21,7 @@ func TestParseBackupOptions(t *testing.T) {
 		`{fileName: null}`:               {},
 		`{unknown: 1}`:                   {}, // unknown fields are ignored, as in openKv()
 		`{maxEntries: 10.0}`:             {maxEntries: 10},
-		`{maxEntries: -1}`:               {maxEntries: -1}, // a range: libkv rejects it
+		`{maxEntries: -1}`:               {maxEntries: -1}, // <= 0: no budget (libkv)
 		`{allowConcurrentWrites: false}`: {},
 		`{fileName: "s.kv", allowConcurrentWrites: true, maxEntries: 5, maxBytes: 1048576}`: {
 			fileName: "s.kv", allowConcurrentWrites: true, maxEntries: 5, maxBytes: 1 << 20,

@@ -5,10 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "kv-file-private.h"
 #include "kv-json-private.h"
@@ -29,6 +32,90 @@ static MDB_val
 val_of (const void *data, gsize len)
 {
   return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
+}
+
+/* ---- The checksum trailer ------------------------------------------------------------------ */
+
+/* LMDB does not checksum its pages: a damaged file can crash the reader
+ * inside liblmdb. So a snapshot ends with a trailer LMDB never reads (it only
+ * looks at the pages its meta page counts): a magic, the length of the LMDB
+ * part and its SHA-256, all checked with plain reads before LMDB opens the
+ * file. A store file that is not a snapshot has no trailer and is read as is. */
+#define TRAILER_MAGIC "LIBKVSNP"
+#define TRAILER_SIZE 64
+
+typedef enum
+{
+  TRAILER_NONE,
+  TRAILER_OK,
+  TRAILER_BAD,
+} TrailerState;
+
+static gboolean
+hash_prefix (int fd, guint64 len, guint8 digest[32])
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+  gsize digest_len = 32;
+  guint64 done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = pread (fd, buf, (size_t) MIN ((guint64) (1 << 20), len - done), (off_t) done);
+      if (n <= 0)
+        return FALSE;
+      g_checksum_update (sum, buf, n);
+      done += (guint64) n;
+    }
+  g_checksum_get_digest (sum, digest, &digest_len);
+  return TRUE;
+}
+
+static TrailerState
+check_trailer (const char *path, guint64 file_size)
+{
+  guint8 trailer[TRAILER_SIZE], digest[32];
+  guint64 be, data_len;
+  int fd;
+  TrailerState state = TRAILER_NONE;
+
+  if (file_size < TRAILER_SIZE || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return TRAILER_NONE;
+  if (pread (fd, trailer, TRAILER_SIZE, (off_t) (file_size - TRAILER_SIZE)) == TRAILER_SIZE &&
+      memcmp (trailer, TRAILER_MAGIC, 8) == 0)
+    {
+      memcpy (&be, trailer + 8, 8);
+      data_len = GUINT64_FROM_BE (be);
+      state = data_len == file_size - TRAILER_SIZE && hash_prefix (fd, data_len, digest) &&
+                  memcmp (digest, trailer + 16, 32) == 0
+                ? TRAILER_OK
+                : TRAILER_BAD;
+    }
+  close (fd);
+  return state;
+}
+
+/* Appends the trailer to the file open at @fd (positioned at its end). */
+static gboolean
+append_trailer (KvAtomicFile *file, GError **error)
+{
+  guint8 trailer[TRAILER_SIZE] = { 0 };
+  off_t end = lseek (file->fd, 0, SEEK_END);
+  int rfd = open (file->tmp_path, O_RDONLY | O_CLOEXEC);
+  guint64 be = GUINT64_TO_BE ((guint64) end);
+  gboolean ok;
+
+  memcpy (trailer, TRAILER_MAGIC, 8);
+  memcpy (trailer + 8, &be, 8);
+  ok = end >= 0 && rfd >= 0 && hash_prefix (rfd, (guint64) end, trailer + 16);
+  if (rfd >= 0)
+    close (rfd);
+  if (!ok)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot checksum", file->path);
+      return FALSE;
+    }
+  return _kv_atomic_file_write (file, trailer, sizeof trailer, error);
 }
 
 /* ---- Reading a snapshot ------------------------------------------------------------------- */
@@ -76,6 +163,12 @@ reader_open (SnapshotReader *r, const char *path, GError **error)
       return FALSE;
     }
   r->file_size = (guint64) st.st_size;
+  if (check_trailer (path, r->file_size) == TRAILER_BAD)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "snapshot %s is damaged: its checksum does not match its contents", path);
+      return FALSE;
+    }
   /* NOLOCK: a snapshot file has no lock file, and nobody else writes it. */
   rc = mdb_env_create (&r->env);
   if (rc == 0)
@@ -175,8 +268,9 @@ reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError
       if (problem)
         {
           mdb_cursor_close (cursor);
+          g_autofree char *shown = g_strescape (key, NULL);
           g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s: entry \"%.100s\": %s",
-                       path, key, problem);
+                       path, shown, problem);
           return FALSE;
         }
       info->entries++;
@@ -297,6 +391,7 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
                  GError **error)
 {
   KvAtomicFile file = { .fd = -1 };
+  g_autofree char *scratch = NULL;
   SnapshotWriter w = { 0 };
   KvBackupSummary sum = { 0 };
   g_autofree char *lock_path = NULL;
@@ -307,12 +402,9 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
   struct stat st;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  if (max_entries < 0 || max_bytes < 0)
-    {
-      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                           "maxEntries and maxBytes must be non-negative integers");
-      return FALSE;
-    }
+  /* As in xk6-kv, a budget <= 0 is no budget. */
+  max_entries = MAX (max_entries, 0);
+  max_bytes = MAX (max_bytes, 0);
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
@@ -338,8 +430,12 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
     w.rc = mdb_env_set_maxdbs (w.env, 4);
   if (w.rc == 0)
     w.rc = mdb_env_set_mapsize (w.env, SNAPSHOT_MAP_SIZE);
+  /* LMDB writes a scratch file; the published file is its compacted copy (no
+   * free pages, so a disk store that later opens it grows it, overwriting
+   * the trailer, rather than leaving a stale one). */
+  scratch = g_strconcat (file.tmp_path, "-scratch", NULL);
   if (w.rc == 0)
-    w.rc = mdb_env_open (w.env, file.tmp_path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS, 0644);
+    w.rc = mdb_env_open (w.env, scratch, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS, 0644);
   if (w.rc == 0)
     w.rc = mdb_txn_begin (w.env, NULL, 0, &w.txn);
   if (w.rc == 0)
@@ -368,12 +464,13 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
         w.rc = mdb_txn_commit (w.txn);
       w.txn = NULL;
       if (w.rc == 0)
-        w.rc = mdb_env_sync (w.env, 1);
+        w.rc = mdb_env_copyfd2 (w.env, file.fd, MDB_CP_COMPACT);
     }
   if (w.txn)
     mdb_txn_abort (w.txn);
   if (w.env)
     mdb_env_close (w.env);
+  g_unlink (scratch);
   if (w.error)
     {
       g_propagate_error (error, w.error);
@@ -386,7 +483,7 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
                    w.rc == -1 ? "reading the store failed" : mdb_strerror (w.rc));
       goto out_file;
     }
-  if (!_kv_atomic_file_commit (&file, error))
+  if (!append_trailer (&file, error) || !_kv_atomic_file_commit (&file, error))
     goto out_file;
   sum.entries = w.entries;
   sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
@@ -466,19 +563,17 @@ kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gin
   KvCore *core;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  if (max_entries < 0 || max_bytes < 0)
-    {
-      g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                           "maxEntries and maxBytes must be non-negative integers");
-      return FALSE;
-    }
+  max_entries = MAX (max_entries, 0);
+  max_bytes = MAX (max_bytes, 0);
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
   path = resolve_path (core, file_name);
   if (core->backend->vtable->is_file (core->backend, path))
     {
+      struct stat st;
       sum.no_op = TRUE;
+      sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
       ok = core->backend->vtable->count (core->backend, &sum.entries, error);
       goto out_release;
     }

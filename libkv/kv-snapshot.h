@@ -2,7 +2,9 @@
  *
  * A snapshot is a file in the disk backend's own format (an LMDB file with
  * the "k6" and "meta" databases) plus snapshot metadata: entry count and
- * creation time. It holds keys and values, not claims. Because it is a
+ * creation time, and a trailer with the SHA-256 of the LMDB part, checked
+ * before LMDB reads the file (LMDB itself does not checksum pages). It holds
+ * keys and values, not claims. Because it is a
  * store file, a snapshot of a memory store taken to ./.k6.kv is what a later
  * run with backend "disk" opens by default.
  *
@@ -41,13 +43,14 @@ typedef struct
 
 /**
  * kv_store_backup:
- * @file_name: (nullable): where to write; %NULL or "" means %KV_DEFAULT_PATH
- *   on the memory backend and the live file (a no-op) on the disk backend
+ * @file_name: (nullable): where to write; %NULL or "" means the store's path
+ *   option (%KV_DEFAULT_PATH unless set): on the memory backend the file a
+ *   later disk run opens by default, on the disk backend the live file (a no-op)
  * @allow_concurrent_writes: memory backend: do not pause writers (best
  *   effort). The disk backend always takes a consistent snapshot without
  *   pausing writers.
- * @max_entries: fail with %KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED beyond this many entries (0: no limit)
- * @max_bytes: ... or beyond this many bytes of keys and values (0: no limit)
+ * @max_entries: fail with %KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED beyond this many entries (0 or less: no limit)
+ * @max_bytes: ... or beyond this many bytes of keys and values (0 or less: no limit)
  *
  * Writes a snapshot atomically (temporary file, fsync, rename, directory
  * fsync). A second backup on the same store while one runs fails with
@@ -77,8 +80,8 @@ typedef struct
 /**
  * kv_store_restore:
  * @file_name: (nullable): as for kv_store_backup()
- * @max_entries: refuse snapshots with more entries (0: no limit)
- * @max_bytes: refuse snapshots with more bytes of keys and values (0: no limit)
+ * @max_entries: refuse snapshots with more entries (0 or less: no limit)
+ * @max_bytes: refuse snapshots with more bytes of keys and values (0 or less: no limit)
  *
  * Replaces every key of the store (and drops every claim) with the
  * snapshot's contents, atomically for other callers. The snapshot is

@@ -133,6 +133,7 @@ test_budgets (StoreFixture *f, gconstpointer data)
   g_clear_error (&error);
 
   g_assert_true (kv_store_backup (f->store, snap, FALSE, 10, 0, NULL, &error));
+  g_assert_true (kv_store_backup (f->store, snap, FALSE, -1, -1, NULL, &error)); /* <= 0: no budget */
   fill (f->store, "new", 1);
   g_assert_false (kv_store_restore (f->store, snap, 5, 0, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED);
@@ -204,6 +205,34 @@ test_bad_snapshots (StoreFixture *f, gconstpointer data)
   assert_restore_fails (f, other_format, KV_ERROR_SNAPSHOT_READ);
   assert_restore_fails (f, truncated, KV_ERROR_SNAPSHOT_READ);
   assert_restore_fails (f, f->dir, KV_ERROR_SNAPSHOT_READ);
+}
+
+/* LMDB does not checksum pages, and damaged pages can crash it; the trailer
+ * must catch damage anywhere before LMDB reads the file. */
+static void
+test_damage_anywhere (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *good = in_dir (f, "good.kv");
+  g_autofree char *bad = in_dir (f, "damaged.kv");
+  g_autofree char *contents = NULL;
+  gsize len;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  fill (f->store, "d:", 2000);
+  g_assert_true (kv_store_backup (f->store, good, FALSE, 0, 0, NULL, NULL));
+  g_assert_true (g_file_get_contents (good, &contents, &len, NULL));
+  for (gsize offset = 0; offset + 64 <= len; offset += len / 40)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *copy = g_memdup2 (contents, len);
+      for (int i = 0; i < 64; i++)
+        copy[offset + i] ^= (char) (1 + g_rand_int_range (rand, 0, 255));
+      g_assert_true (g_file_set_contents (bad, copy, (gssize) len, NULL));
+      g_assert_false (kv_store_restore (f->store, bad, 0, 0, NULL, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ);
+    }
+  g_rand_free (rand);
+  g_assert_cmpuint (count (f->store, "d:"), ==, 2000);
 }
 
 static void
@@ -297,6 +326,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("snapshot/default-and-live-file", test_default_file_and_live_file);
   STORE_TEST_ADD ("snapshot/budgets", test_budgets);
   STORE_TEST_ADD ("snapshot/bad-files", test_bad_snapshots);
+  STORE_TEST_ADD ("snapshot/damage-anywhere", test_damage_anywhere);
   STORE_TEST_ADD ("snapshot/best-effort", test_best_effort);
   STRESS_TEST_ADD ("snapshot/in-progress", test_backup_in_progress);
   return g_test_run ();

@@ -381,7 +381,7 @@ declare module "k6/x/kv" {
     allowConcurrentWrites?: boolean;
     /**
      * Reject with `SnapshotBudgetExceededError`, writing nothing, when the store
-     * holds more entries. An integer; 0 or omitted: no limit; negative: `InvalidOptionsError`.
+     * holds more entries. An integer; 0, negative or omitted: no limit (as in xk6-kv).
      */
     maxEntries?: number;
     /** As `maxEntries`, for the bytes of keys and values. */
@@ -413,7 +413,7 @@ declare module "k6/x/kv" {
     fileName?: string;
     /**
      * Refuse snapshots with more entries (`SnapshotBudgetExceededError`; the store
-     * is not changed). An integer; 0 or omitted: no limit; negative: `InvalidOptionsError`.
+     * is not changed). An integer; 0, negative or omitted: no limit (as in xk6-kv).
      */
     maxEntries?: number;
     /** As `maxEntries`, for the bytes of keys and values. */
