@@ -30,7 +30,8 @@
  *   allocationStats: u64 total, u64 claimable, u64 claimed_live, u64 claimed_expired
  *   backup:   u64 path_len, path (the file libkv used), i64 warning_len or -1, warning
  *   restore:  u64 path_len, path
- *   validateJSONL: nothing when valid; else u64 line, u64 KvError code, u64 msg_len, msg
+ *   validateJSONL, validateCSV: nothing when valid; else u64 line (JSONL) or row (CSV),
+ *             u64 KvError code, u64 msg_len, msg
  */
 #pragma once
 
@@ -158,3 +159,15 @@ void kvb_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
  * flag1 = checked all, num1 = records, num2 = bytes read; the payload
  * describes the first problem. An error only when the file cannot be read. */
 void kvb_validate_jsonl (KvStore *store, const char *file_name, gint64 limit, KvbOut *out);
+
+/* CSV (kv-csv.h). num1 = rows, num2 = bytes written / consumed. @columns are
+ * packed like batch keys; @prefix may be NULL or "" for every key; @delimiter
+ * is one byte (0 means ','). @key_column of validate may be NULL (no key
+ * check). validate_csv fills @out like validate_jsonl (num1 = rows). */
+void kvb_export_csv (KvStore *store, const char *file_name, const char *columns, gsize n_columns,
+                     const char *prefix, gint64 limit, char delimiter, int include_key,
+                     KvbOut *out);
+void kvb_import_csv (KvStore *store, const char *file_name, const char *key_column, char delimiter,
+                     int has_header, gint64 limit, gint64 batch_size, KvbOut *out);
+void kvb_validate_csv (KvStore *store, const char *file_name, const char *key_column,
+                       char delimiter, int has_header, gint64 limit, KvbOut *out);

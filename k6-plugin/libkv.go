@@ -406,6 +406,32 @@ func (s *slot) validateJSONL(st cStore, fileName string, limit int64) result {
 	return s.collect()
 }
 
+// CSV. The delimiter is one byte; keyColumn "" (validateCSV) means none.
+
+func (s *slot) exportCSV(st cStore, o csvExportOptions) result {
+	f, p, cols := cstr(o.fileName), cstr(o.prefix), packKeys(o.columns)
+	C.kvb_export_csv(st, ptr(f), ptr(cols.buf), C.gsize(cols.n), ptr(p), C.gint64(o.limit),
+		C.char(o.delimiter), cbool(o.includeKey), s.out)
+	return s.collect()
+}
+
+func (s *slot) importCSV(st cStore, o csvReadOptions) result {
+	f, k := cstr(o.fileName), cstr(o.keyColumn)
+	C.kvb_import_csv(st, ptr(f), ptr(k), C.char(o.delimiter), cbool(o.hasHeader), C.gint64(o.limit),
+		C.gint64(o.batchSize), s.out)
+	return s.collect()
+}
+
+func (s *slot) validateCSV(st cStore, o csvReadOptions) result {
+	f := cstr(o.fileName)
+	var k []byte
+	if o.keyColumn != "" {
+		k = cstr(o.keyColumn)
+	}
+	C.kvb_validate_csv(st, ptr(f), optPtr(k), C.char(o.delimiter), cbool(o.hasHeader), C.gint64(o.limit), s.out)
+	return s.collect()
+}
+
 // optCstr is cstr for an optional string; nil stays nil.
 func optCstr(s *string) []byte {
 	if s == nil {

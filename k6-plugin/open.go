@@ -135,6 +135,9 @@ func (h *handle) methods() []method {
 		{"exportJSONL", h.exportJSONL},
 		{"importJSONL", h.importJSONL},
 		{"validateJSONL", h.validateJSONL},
+		{"exportCSV", h.exportCSV},
+		{"importCSV", h.importCSV},
+		{"validateCSV", h.validateCSV},
 
 		{"stats", h.stats},
 		{"reportStats", h.reportStats},

@@ -118,36 +118,42 @@ func (h *handle) importJSONL(call sobek.FunctionCall) sobek.Value {
 func (h *handle) validateJSONL(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseJSONLOptions("validateJSONL", call.Argument(0), false, false)
 	return h.async("validate_jsonl", kerr, func(s *slot) outcome {
-		r := s.validateJSONL(h.store, o.fileName, o.limit)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		valid, checkedAll, records, bytes := r.flag0, r.flag1, r.num1, r.num2
-		var line uint64
-		var name, message string
-		p := payloadReader{b: r.value}
+		return validation("validateJSONL", "records", "line", s.validateJSONL(h.store, o.fileName, o.limit))
+	})
+}
+
+// validation builds the result of validateJSONL and validateCSV: {valid,
+// <count>, bytesRead, checkedAll, firstError?: {<position>, name, message}},
+// where count is "records" or "rows" and position "line" or "row".
+func validation(method, count, position string, r result) outcome {
+	if r.err != nil {
+		return fail(r.err)
+	}
+	valid, checkedAll, n, bytes := r.flag0, r.flag1, r.num1, r.num2
+	var at uint64
+	var name, message string
+	p := payloadReader{b: r.value}
+	if !valid {
+		at = p.u64()
+		name = errorName(int(p.u64()))
+		message = p.str()
+	}
+	if !p.done() {
+		return malformed(method)
+	}
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		obj := rt.NewObject()
+		mustSet(obj, "valid", valid)
+		mustSet(obj, count, n)
+		mustSet(obj, "bytesRead", bytes)
+		mustSet(obj, "checkedAll", checkedAll)
 		if !valid {
-			line = p.u64()
-			name = errorName(int(p.u64()))
-			message = p.str()
+			e := rt.NewObject()
+			mustSet(e, position, at)
+			mustSet(e, "name", name)
+			mustSet(e, "message", message)
+			mustSet(obj, "firstError", e)
 		}
-		if !p.done() {
-			return malformed("validateJSONL")
-		}
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "valid", valid)
-			mustSet(obj, "records", records)
-			mustSet(obj, "bytesRead", bytes)
-			mustSet(obj, "checkedAll", checkedAll)
-			if !valid {
-				e := rt.NewObject()
-				mustSet(e, "line", line)
-				mustSet(e, "name", name)
-				mustSet(e, "message", message)
-				mustSet(obj, "firstError", e)
-			}
-			return obj
-		})
+		return obj
 	})
 }

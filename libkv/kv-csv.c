@@ -21,10 +21,12 @@ check_delimiter (char *delimiter, GError **error)
 {
   if (*delimiter == '\0')
     *delimiter = ',';
-  if (*delimiter == '\r' || *delimiter == '\n' || *delimiter == '"')
+  /* One ASCII byte: a byte of a multi-byte UTF-8 character would split characters. */
+  if (*delimiter == '\r' || *delimiter == '\n' || *delimiter == '"' ||
+      (unsigned char) *delimiter >= 0x80)
     {
       g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                           "delimiter must be one character other than CR, LF and '\"'");
+                           "delimiter must be one ASCII character other than CR, LF and '\"'");
       return FALSE;
     }
   return TRUE;
@@ -149,11 +151,14 @@ kv_store_export_csv (KvStore *store, const char *file_name, const char *const *c
                            "exportCSV needs a fileName and at least one column");
       return FALSE;
     }
+  if (include_key)
+    g_hash_table_add (seen, (gpointer) "key"); /* the key column's header name */
   for (gsize c = 0; c < n_columns; c++)
     if (columns[c] == NULL || *columns[c] == '\0' || !g_hash_table_add (seen, (gpointer) columns[c]))
       {
         g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                     "column %" G_GSIZE_FORMAT " is empty or repeated; columns are distinct names",
+                     "column %" G_GSIZE_FORMAT " is empty or repeated (with includeKey, \"key\" "
+                     "is taken); columns are distinct names",
                      c + 1);
         return FALSE;
       }
@@ -247,8 +252,9 @@ read_row (RowReader *r, GError **error)
       r->bytes++;
       if (++row_bytes > MAX_ROW)
         {
+          r->row++; /* the failing row counts, so error_at and the message agree */
           g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                       "row %" G_GUINT64_FORMAT " is longer than %u bytes", r->row + 1, MAX_ROW);
+                       "row %" G_GUINT64_FORMAT " is longer than %u bytes", r->row, MAX_ROW);
           g_string_free (field, TRUE);
           return FALSE;
         }
@@ -277,7 +283,7 @@ read_row (RowReader *r, GError **error)
           quoted = TRUE;
           continue;
         }
-      if (c == r->delimiter)
+      if (c == (unsigned char) r->delimiter)
         {
           g_ptr_array_add (r->fields, g_string_free (g_steal_pointer (&field), FALSE));
           field = g_string_new (NULL);
@@ -298,8 +304,9 @@ read_row (RowReader *r, GError **error)
         }
       if (after_quote)
         {
+          r->row++;
           g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                       "row %" G_GUINT64_FORMAT ": text after a closing quote", r->row + 1);
+                       "row %" G_GUINT64_FORMAT ": text after a closing quote", r->row);
           g_string_free (field, TRUE);
           return FALSE;
         }
@@ -307,8 +314,9 @@ read_row (RowReader *r, GError **error)
     }
   if (quoted)
     {
+      r->row++;
       g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                   "row %" G_GUINT64_FORMAT ": a quoted field is not closed", r->row + 1);
+                   "row %" G_GUINT64_FORMAT ": a quoted field is not closed", r->row);
       g_string_free (field, TRUE);
       return FALSE;
     }
@@ -365,8 +373,18 @@ csv_input_open (CsvInput *in, const char *file_name, const char *key_column, cha
       return TRUE;
     }
   for (guint i = 0; i < in->r.fields->len; i++)
-    g_ptr_array_add (in->names, has_header ? g_strdup (in->r.fields->pdata[i])
-                                           : g_strdup_printf ("%u", i + 1));
+    {
+      const char *name = in->r.fields->pdata[i];
+      /* A repeated column name would make one cell silently replace another. */
+      for (guint j = 0; has_header && j < i; j++)
+        if (g_str_equal (in->names->pdata[j], name))
+          {
+            g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                         "row 1: column \"%s\" appears more than once in the header", name);
+            return TRUE;
+          }
+      g_ptr_array_add (in->names, has_header ? g_strdup (name) : g_strdup_printf ("%u", i + 1));
+    }
   in->pending = !has_header;
   if (key_column)
     {
@@ -427,6 +445,11 @@ kv_store_import_csv (KvStore *store, const char *file_name, const char *key_colu
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   if (out_summary)
     *out_summary = committed;
+  if (kv_store_is_closed (store))
+    {
+      g_set_error_literal (error, KV_ERROR, KV_ERROR_STORE_CLOSED, "the store handle is closed");
+      return FALSE;
+    }
   if (file_name == NULL || *file_name == '\0' || key_column == NULL || *key_column == '\0')
     {
       g_set_error_literal (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,

@@ -276,6 +276,12 @@ kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
   gboolean ok = TRUE;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  /* Said up front: an empty file would otherwise "import" into a closed store. */
+  if (kv_store_is_closed (store))
+    {
+      g_set_error_literal (error, KV_ERROR, KV_ERROR_STORE_CLOSED, "the store handle is closed");
+      goto out_early;
+    }
   if (!check_file_name (file_name, error) ||
       !check_count (limit, KV_JSONL_LIMIT_MAX, "importJSONL limit", &max, error) ||
       !check_count (batch_size, KV_JSONL_BATCH_MAX, "importJSONL batchSize", &batch, error))

@@ -83,6 +83,15 @@ test_export_rejects (StoreFixture *f, gconstpointer data)
   g_assert_false (kv_store_export_csv (f->store, path, columns, 1, NULL, 0, '"', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   g_clear_error (&error);
+  g_assert_false (kv_store_export_csv (f->store, path, columns, 1, NULL, 0, (char) 0xa7, TRUE, NULL, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS); /* not one ASCII byte */
+  g_clear_error (&error);
+  {
+    const char *key_col[] = { "key" };
+    g_assert_false (kv_store_export_csv (f->store, path, key_col, 1, NULL, 0, ',', TRUE, NULL, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS); /* "key" twice in the header */
+    g_clear_error (&error);
+  }
   g_assert_false (kv_store_export_csv (f->store, path, columns, 0, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
 }
@@ -130,6 +139,7 @@ test_import_errors (StoreFixture *f, gconstpointer data)
     { "key,a\nk1,\"open\n", "not closed" },
     { "key,a\n,1\n", "row 2" },
     { "key,a\nk1,\"x\"y\n", "after a closing quote" },
+    { "key,a,a\nk1,1,2\n", "more than once" },
   };
   g_autofree char *missing = file_with (f, "missing.csv", NULL);
 
@@ -145,6 +155,11 @@ test_import_errors (StoreFixture *f, gconstpointer data)
       g_assert_true (kv_csv_validate (path, "key", ',', TRUE, 0, &v, NULL));
       g_assert_false (v.valid);
       g_assert_cmpint (v.error_code, ==, KV_ERROR_VALUE_PARSE);
+      {
+        /* error_at names the same row as the message */
+        g_autofree char *row = g_strdup_printf ("row %" G_GUINT64_FORMAT, v.error_at);
+        g_assert_nonnull (strstr (v.error_message, row));
+      }
       kv_validation_clear (&v);
     }
   {

@@ -457,6 +457,10 @@ test_closed_store (StoreFixture *f, gconstpointer data)
   ASSERT_CLOSED (kv_store_delete_if_exists (f->store, "a", &b, &error));
   ASSERT_CLOSED (kv_store_compare_and_delete (f->store, "a", "1", 1, &b, NULL, NULL, &error));
   ASSERT_CLOSED (kv_store_dup_stats_json (f->store, &error) != NULL);
+  ASSERT_CLOSED (kv_store_import_jsonl (f->store, "/nonexistent.jsonl", 0, 0, NULL, &error));
+  ASSERT_CLOSED (kv_store_import_csv (f->store, "/nonexistent.csv", "key", ',', TRUE, 0, 0, NULL, &error));
+  ASSERT_CLOSED (kv_store_backup (f->store, "/nonexistent/x.kv", FALSE, 0, 0, NULL, &error));
+  ASSERT_CLOSED (kv_store_restore (f->store, "/nonexistent/x.kv", 0, 0, NULL, &error));
 #undef ASSERT_CLOSED
 }
 

@@ -15,8 +15,11 @@ import {
   Claim,
   ClaimKeysResult,
   CompleteClaimsResult,
+  CSVValidation,
   Entry,
+  ExportCSVResult,
   ExportJSONLResult,
+  ImportCSVResult,
   ImportJSONLResult,
   JSONLValidation,
   KV,
@@ -31,6 +34,12 @@ import {
 
 interface Job {
   id: number;
+  name: string;
+}
+
+// What importCSV() stores for a job: CSV carries no types, every cell is a string.
+interface JobRow {
+  id: string;
   name: string;
 }
 
@@ -51,10 +60,18 @@ export default async function (): Promise<void> {
   const jobs: Record<string, Job> = {};
   for (let i = 0; i < 10; i++) jobs[`job:${i}`] = { id: i, name: `job ${i}` };
   const written: { written: number } = await kv.setMany(jobs);
-  // Snapshot and JSON Lines files go to the working directory.
+  // Snapshot, JSON Lines and CSV files go to the working directory.
   const backup: BackupSummary = await kv.backup({ fileName: "./api-check.kv", maxEntries: 100 });
   const exported: ExportJSONLResult = await kv.exportJSONL({ fileName: "./api-check.jsonl", prefix: "job:" });
   const validation: JSONLValidation = await kv.validateJSONL({ fileName: "./api-check.jsonl", limit: 0 });
+  const csv: ExportCSVResult = await kv.exportCSV({
+    fileName: "./api-check.csv",
+    columns: ["id", "name"],
+    prefix: "job:",
+    delimiter: ";",
+    includeKey: true,
+  });
+  const csvValidation: CSVValidation = await kv.validateCSV({ fileName: csv.fileName, keyColumn: "key", delimiter: ";" });
 
   const entries: Array<Entry<Job>> = await kv.list<Job>({ prefix: "job:", limit: 3 });
   const keys: string[] = await kv.listKeys({ prefix: "job:" });
@@ -89,6 +106,15 @@ export default async function (): Promise<void> {
   const restored: RestoreSummary = await kv.restore({ fileName: backup.fileName });
   await kv.clear();
   const imported: ImportJSONLResult = await kv.importJSONL({ fileName: exported.fileName, batchSize: 4 });
+  await kv.clear();
+  const csvImported: ImportCSVResult = await kv.importCSV({
+    fileName: csv.fileName,
+    keyColumn: "key",
+    delimiter: ";",
+    hasHeader: true,
+    batchSize: 4,
+  });
+  const row: JobRow = await kv.get<JobRow>("job:7");
 
   let cursorError = "";
   try {
@@ -117,6 +143,11 @@ export default async function (): Promise<void> {
       exported.exported === 10 && validation.valid && validation.records === 10 && validation.firstError === undefined,
     "restore": () => restored.totalEntries === 10 && restored.fileName === "./api-check.kv" && !restored.noOp,
     "importJSONL": () => imported.imported === 10 && imported.bytesRead === exported.bytesWritten,
+    "exportCSV and validateCSV": () =>
+      csv.exported === 10 && csv.bytesWritten > 0 && csvValidation.valid && csvValidation.rows === 10 &&
+      csvValidation.checkedAll && csvValidation.firstError === undefined,
+    "importCSV: strings": () => csvImported.imported === 10 && csvImported.bytesRead === csv.bytesWritten &&
+      row.id === "7" && row.name === "job 7",
   });
 
 }
@@ -143,6 +174,18 @@ export async function misuse(): Promise<void> {
   // @ts-expect-error validateJSONL's firstError is optional
   const line: number = (await kv.validateJSONL({ fileName: "x.jsonl" })).firstError.line;
   void line;
+  // @ts-expect-error exportCSV needs columns
+  await kv.exportCSV({ fileName: "x.csv" });
+  // @ts-expect-error columns are names
+  await kv.exportCSV({ fileName: "x.csv", columns: [1, 2] });
+  // @ts-expect-error importCSV needs a keyColumn
+  await kv.importCSV({ fileName: "x.csv", hasHeader: false });
+  // @ts-expect-error validateCSV counts rows, not records
+  const records: number = (await kv.validateCSV({ fileName: "x.csv" })).records;
+  void records;
+  // @ts-expect-error validateCSV's firstError is optional
+  const row: number = (await kv.validateCSV({ fileName: "x.csv" })).firstError.row;
+  void row;
   void notNull;
 }
 

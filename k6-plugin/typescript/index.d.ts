@@ -4,7 +4,7 @@
 // The JavaScript API is xk6-kv's; these declarations cover what this release
 // implements: openKv(), close(), the basic, batch and atomic operations,
 // ordered reads and paging, random sampling, pops and claims, snapshots
-// (backup/restore), JSON Lines, stats and metrics. (CSV is not implemented yet.)
+// (backup/restore), JSON Lines, CSV, stats and metrics.
 
 declare module "k6/x/kv" {
   /** Storage backend: `"memory"` (sharded hash tables, gone at process exit) or `"disk"` (LMDB file). */
@@ -490,6 +490,98 @@ declare module "k6/x/kv" {
     };
   }
 
+  /**
+   * The delimiter of a CSV file: one ASCII character (libkv reads and writes it
+   * as one byte), not CR, LF, `"` or NUL. A longer string, or a character that
+   * takes more than one byte in UTF-8 (`"é"`, `"§"`), rejects with `InvalidOptionsError`.
+   * @default ","
+   */
+  export type CSVDelimiter = string;
+
+  export interface ExportCSVOptions {
+    /** Required, non-empty: the file to write, atomically (temporary file, fsync, rename). */
+    fileName: string;
+    /**
+     * Required: the value members to write, in this order, as the header and one
+     * cell each; a non-empty array of distinct, non-empty names.
+     */
+    columns: string[];
+    /** Only keys with this prefix. @default "" (every key) */
+    prefix?: string;
+    /** At most this many rows; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+    delimiter?: CSVDelimiter;
+    /** Write each entry's key as a first column named `key`. @default true */
+    includeKey?: boolean;
+  }
+
+  export interface ExportCSVResult {
+    /** Rows written (besides the header), one per entry, in key order. */
+    exported: number;
+    fileName: string;
+    bytesWritten: number;
+  }
+
+  export interface ImportCSVOptions {
+    /** Required, non-empty: an RFC 4180 file (quoted fields, CRLF or LF line ends). */
+    fileName: string;
+    /**
+     * Required, non-empty: the column holding each row's key (non-empty in every
+     * row). With a header its name; with `hasHeader: false` its 1-based number,
+     * as a string (`"1"`). Not in the header: `InvalidOptionsError`.
+     */
+    keyColumn: string;
+    delimiter?: CSVDelimiter;
+    /** The first row names the columns; without one they are named `"1"`, `"2"`, … @default true */
+    hasHeader?: boolean;
+    /** Import at most this many rows; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+    /** Rows per batch; `<= 0` or omitted: 1000. Above 10000 rejects with `InvalidOptionsError`. */
+    batchSize?: number;
+  }
+
+  export interface ImportCSVResult {
+    /** Rows imported (existing keys are overwritten). */
+    imported: number;
+    fileName: string;
+    /** Bytes of the file consumed. */
+    bytesRead: number;
+  }
+
+  export interface ValidateCSVOptions {
+    /** Required, non-empty. */
+    fileName: string;
+    /** When given (non-empty), the column must exist and every row must have a non-empty key in it. */
+    keyColumn?: string;
+    delimiter?: CSVDelimiter;
+    /** @default true */
+    hasHeader?: boolean;
+    /** Check at most this many rows; `<= 0` or omitted: all. Above 1000000 rejects with `InvalidOptionsError`. */
+    limit?: number;
+  }
+
+  /** What validateCSV() resolves to. */
+  export interface CSVValidation {
+    /** Every row checked is one importCSV() accepts. */
+    valid: boolean;
+    /** Well-formed data rows (the header not counted) before the first problem (or before the limit). */
+    rows: number;
+    bytesRead: number;
+    /** The whole file was checked: false when a problem or the limit stopped the check. */
+    checkedAll: boolean;
+    /** The first problem, when `valid` is false. */
+    firstError?: {
+      /** 1-based row number; the header is row 1. */
+      row: number;
+      /**
+       * The error importCSV() would reject with: `ValueParseError` (a ragged or
+       * badly quoted row, a missing key), `InvalidOptionsError` (keyColumn not in the header).
+       */
+      name: KvErrorName;
+      message: string;
+    };
+  }
+
   /** A diagnostic snapshot of the store. */
   export interface KVStats {
     backend: Backend;
@@ -676,6 +768,30 @@ declare module "k6/x/kv" {
      * file that cannot be read rejects (`SnapshotNotFoundError`, `SnapshotReadError`, ...).
      */
     validateJSONL(options: ValidateJSONLOptions): Promise<JSONLValidation>;
+    /**
+     * Writes matching entries as CSV rows, in key order: the header, then one row
+     * per entry with `key` (unless `includeKey: false`) and the `columns` of its
+     * value. Every matching value must be an object whose members are strings,
+     * numbers, booleans or null, else `UnsupportedValueTypeError` naming the key
+     * (and no file is written); missing members and null become empty cells.
+     * A store with `serialization: "string"` rejects with `UnsupportedValueTypeError`.
+     */
+    exportCSV(options: ExportCSVOptions): Promise<ExportCSVResult>;
+    /**
+     * Reads CSV rows and stores each as an object of its other columns, keyed by
+     * `keyColumn`. CSV carries no types: every cell is stored as a string (`"30"`,
+     * `"true"`, `"00123"`, `""` for an empty cell). Batch-atomic like importJSONL():
+     * on a bad row (`ValueParseError`) the batches before it stay imported; the
+     * message names the row (the header is row 1) and the rows committed. A
+     * missing file rejects with `SnapshotNotFoundError`.
+     */
+    importCSV(options: ImportCSVOptions): Promise<ImportCSVResult>;
+    /**
+     * Checks a CSV file as importCSV() would read it, without writing. Problems in
+     * the content resolve with `valid: false` and `firstError`; only a file that
+     * cannot be read rejects (`SnapshotNotFoundError`, `SnapshotReadError`, ...).
+     */
+    validateCSV(options: ValidateCSVOptions): Promise<CSVValidation>;
 
     /** A diagnostic snapshot of the store. */
     stats(): Promise<KVStats>;
