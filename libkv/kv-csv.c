@@ -32,20 +32,6 @@ check_delimiter (char *delimiter, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_limit (gint64 value, gint64 cap, const char *what, guint64 *out, GError **error)
-{
-  if (value > cap)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what,
-                   value, cap);
-      return FALSE;
-    }
-  *out = value > 0 ? (guint64) value : 0;
-  return TRUE;
-}
-
 /* ---- Export ------------------------------------------------------------------------------- */
 
 static void
@@ -169,7 +155,7 @@ kv_store_export_csv (KvStore *store, const char *file_name, const char *const *c
       return FALSE;
     }
   if (!check_delimiter (&delimiter, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
-      !check_limit (limit, KV_JSONL_LIMIT_MAX, "exportCSV limit", &max, error) ||
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportCSV limit", &max, error) ||
       !_kv_atomic_file_begin (&file, file_name, error))
     return FALSE;
 
@@ -457,8 +443,8 @@ kv_store_import_csv (KvStore *store, const char *file_name, const char *key_colu
       return FALSE;
     }
   if (!check_delimiter (&delimiter, error) ||
-      !check_limit (limit, KV_JSONL_LIMIT_MAX, "importCSV limit", &max, error) ||
-      !check_limit (batch_size, KV_JSONL_BATCH_MAX, "importCSV batchSize", &batch, error))
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "importCSV limit", &max, error) ||
+      !_kv_limit_validate (batch_size, KV_JSONL_BATCH_MAX, "importCSV batchSize", &batch, error))
     return FALSE;
   if (batch == 0)
     batch = KV_JSONL_BATCH_DEFAULT;
@@ -544,7 +530,7 @@ kv_csv_validate (const char *file_name, const char *key_column, char delimiter,
       return FALSE;
     }
   if (!check_delimiter (&delimiter, error) ||
-      !check_limit (limit, KV_JSONL_LIMIT_MAX, "validateCSV limit", &max, error))
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "validateCSV limit", &max, error))
     return FALSE;
   if (!csv_input_open (&in, file_name, key_column && *key_column ? key_column : NULL, delimiter,
                        has_header, &problem, error))

@@ -15,20 +15,6 @@
 #define FLUSH_AT (1u << 20)
 
 static gboolean
-check_count (gint64 value, gint64 cap, const char *what, guint64 *out, GError **error)
-{
-  if (value > cap)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what,
-                   value, cap);
-      return FALSE;
-    }
-  *out = value > 0 ? (guint64) value : 0;
-  return TRUE;
-}
-
-static gboolean
 check_file_name (const char *file_name, GError **error)
 {
   if (file_name && *file_name)
@@ -81,7 +67,7 @@ kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   if (!check_file_name (file_name, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
-      !check_count (limit, KV_JSONL_LIMIT_MAX, "exportJSONL limit", &max, error))
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportJSONL limit", &max, error))
     return FALSE;
   mode = kv_options_get_serialization (kv_store_get_options (store));
   if (!_kv_atomic_file_begin (&file, file_name, error))
@@ -283,8 +269,8 @@ kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
       goto out_early;
     }
   if (!check_file_name (file_name, error) ||
-      !check_count (limit, KV_JSONL_LIMIT_MAX, "importJSONL limit", &max, error) ||
-      !check_count (batch_size, KV_JSONL_BATCH_MAX, "importJSONL batchSize", &batch, error))
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "importJSONL limit", &max, error) ||
+      !_kv_limit_validate (batch_size, KV_JSONL_BATCH_MAX, "importJSONL batchSize", &batch, error))
     goto out_early;
   if (batch == 0)
     batch = KV_JSONL_BATCH_DEFAULT;
@@ -365,7 +351,7 @@ kv_jsonl_validate (const char *file_name, gint64 limit, KvValidation *out, GErro
   g_return_val_if_fail (out != NULL, FALSE);
   memset (out, 0, sizeof *out);
   if (!check_file_name (file_name, error) ||
-      !check_count (limit, KV_JSONL_LIMIT_MAX, "validateJSONL limit", &max, error))
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "validateJSONL limit", &max, error))
     return FALSE;
   r.f = _kv_file_open_read (file_name, error);
   if (r.f == NULL)

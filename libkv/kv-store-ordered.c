@@ -12,22 +12,6 @@
 
 /* ---- Order, paging, sampling -------------------------------------------------------------- */
 
-/* limit <= 0 means "no limit" (0); a positive limit above @cap is an error. */
-static gboolean
-check_limit (gint64 limit, gint64 cap, const char *what, guint64 *out, GError **error)
-{
-  if (limit > cap)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "%s limit %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT
-                   "; page through the keys instead",
-                   what, limit, cap);
-      return FALSE;
-    }
-  *out = limit > 0 ? (guint64) limit : 0;
-  return TRUE;
-}
-
 static GPtrArray *
 list_common (KvStore *store, const char *prefix, gint64 limit, gboolean keys_only, GError **error)
 {
@@ -38,7 +22,7 @@ list_common (KvStore *store, const char *prefix, gint64 limit, gboolean keys_onl
 
   g_return_val_if_fail (KV_IS_STORE (store), NULL);
   if (!_kv_prefix_validate (prefix, FALSE, error) ||
-      !check_limit (limit, KV_LIST_LIMIT_MAX, keys_only ? "listKeys" : "list", &max, error))
+      !_kv_limit_validate (limit, KV_LIST_LIMIT_MAX, keys_only ? "listKeys" : "list", &max, error))
     return NULL;
   core = _kv_core_acquire (store, error);
   if (core == NULL)
@@ -77,7 +61,7 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   g_return_val_if_fail (out_items != NULL && out_cursor != NULL && out_done != NULL, FALSE);
   if (!_kv_prefix_validate (prefix, FALSE, error) ||
-      !check_limit (limit, KV_SCAN_LIMIT_MAX, keys_only ? "scanKeys" : "scan", &max, error) ||
+      !_kv_limit_validate (limit, KV_SCAN_LIMIT_MAX, keys_only ? "scanKeys" : "scan", &max, error) ||
       !_kv_cursor_decode (cursor, prefix, &after, error))
     return FALSE;
   core = _kv_core_acquire (store, error);
@@ -160,7 +144,7 @@ kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit,
                            "deleteByPrefix limit is required and must be a positive integer");
       return FALSE;
     }
-  if (!check_limit (limit, KV_DELETE_BY_PREFIX_LIMIT_MAX, "deleteByPrefix", &max, error))
+  if (!_kv_limit_validate (limit, KV_DELETE_BY_PREFIX_LIMIT_MAX, "deleteByPrefix", &max, error))
     return FALSE;
   core = _kv_core_acquire (store, error);
   if (core == NULL)

@@ -15,6 +15,11 @@ gboolean _kv_key_validate (const char *key, GError **error);
  * start with. @required: NULL and "" are KV_ERROR_INVALID_OPTIONS too. */
 gboolean _kv_prefix_validate (const char *prefix, gboolean required, GError **error);
 
+/* A limit or count argument: <= 0 means none (0), above @cap is
+ * KV_ERROR_INVALID_OPTIONS naming @what. */
+gboolean _kv_limit_validate (gint64 value, gint64 cap, const char *what, guint64 *out,
+                             GError **error);
+
 /* Why a key is invalid, or NULL if it is fine; static strings. */
 const char *_kv_key_problem (const char *key);
 

@@ -59,6 +59,20 @@ _kv_prefix_validate (const char *prefix, gboolean required, GError **error)
   return TRUE;
 }
 
+gboolean
+_kv_limit_validate (gint64 value, gint64 cap, const char *what, guint64 *out, GError **error)
+{
+  if (value > cap)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what,
+                   value, cap);
+      return FALSE;
+    }
+  *out = value > 0 ? (guint64) value : 0;
+  return TRUE;
+}
+
 GBytes *
 _kv_bytes_new (const char *data, gsize len)
 {
