@@ -1,7 +1,8 @@
 /* kv-backend-lmdb.c — the disk backend: one LMDB environment, opened MDB_NOSUBDIR.
  *
- * This file opens the environment and serves reads; kv-lmdb-writer.c does
- * every write through group commit. User data lives in the "k6" database,
+ * This file serves reads and keeps the trackKeys index; kv-lmdb-open.c opens
+ * and closes the environment and kv-lmdb-writer.c does every write through
+ * group commit. User data lives in the "k6" database,
  * claim records in "claims", and library metadata (format, serialization,
  * claim tokens) in "meta", so user keys never collide with ours.
  *
@@ -22,13 +23,7 @@
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
-#define DEFAULT_MAP_SIZE (64u << 20)
-#define DEFAULT_MAX_READERS 126
 
-/* LMDB forbids opening one environment twice in a process (its locks are
- * per process); this remembers which files are open, by device and inode. */
-static GMutex open_files_lock;
-static GHashTable *open_files; /* "dev:ino" strings */
 
 void
 _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
@@ -54,8 +49,8 @@ val_of (const char *data, gsize len)
   return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
 }
 
-static void
-try_mlock (LmdbBackend *self)
+void
+_kv_lmdb_try_mlock (LmdbBackend *self)
 {
   MDB_envinfo info;
 
@@ -81,7 +76,7 @@ _kv_lmdb_grow_map (LmdbBackend *self, gsize needed)
       g_debug ("grew the map of %s to %zu bytes: %s", self->path, size, mdb_strerror (rc));
     }
   if (rc == 0)
-    try_mlock (self);
+    _kv_lmdb_try_mlock (self);
   g_rw_lock_writer_unlock (&self->resize_lock);
   return rc;
 }
@@ -106,7 +101,7 @@ _kv_lmdb_read_begin (LmdbBackend *self, MDB_txn **txn, GError **error)
       /* Another process grew the map: adopt the new size (no transaction of ours is open). */
       g_rw_lock_writer_lock (&self->resize_lock);
       mdb_env_set_mapsize (self->env, 0);
-      try_mlock (self);
+      _kv_lmdb_try_mlock (self);
       g_rw_lock_writer_unlock (&self->resize_lock);
     }
 }
@@ -148,8 +143,8 @@ _kv_lmdb_index_note (LmdbBackend *self, const char *key, gboolean present)
 }
 
 /* Rebuilds the index from a snapshot; index_lock held for writing. */
-static gboolean
-index_rebuild_locked (LmdbBackend *self, GError **error)
+gboolean
+_kv_lmdb_index_rebuild_locked (LmdbBackend *self, GError **error)
 {
   MDB_txn *txn;
   MDB_cursor *cursor;
@@ -199,7 +194,7 @@ index_read_lock (LmdbBackend *self, GError **error)
 
       g_rw_lock_writer_lock (&self->index_lock);
       if (mdb_env_info (self->env, &info) != 0 || self->index_txnid != info.me_last_txnid)
-        if (!index_rebuild_locked (self, error))
+        if (!_kv_lmdb_index_rebuild_locked (self, error))
           {
             g_rw_lock_writer_unlock (&self->index_lock);
             return FALSE;
@@ -472,7 +467,7 @@ lmdb_rebuild_index (KvBackend *backend, GError **error)
   if (!self->track_keys)
     return TRUE;
   g_rw_lock_writer_lock (&self->index_lock);
-  ok = index_rebuild_locked (self, error);
+  ok = _kv_lmdb_index_rebuild_locked (self, error);
   g_rw_lock_writer_unlock (&self->index_lock);
   return ok;
 }
@@ -594,32 +589,8 @@ lmdb_add_stats (KvBackend *backend, JsonBuilder *b)
   json_builder_end_object (b);
 }
 
-/* ---- Open and close ----------------------------------------------------------------------- */
+/* ---- Snapshots ---------------------------------------------------------------------------- */
 
-static void
-lmdb_free (KvBackend *backend)
-{
-  LmdbBackend *self = (LmdbBackend *) backend;
-
-  _kv_lmdb_writer_stop (self);
-  if (self->env)
-    mdb_env_close (self->env);
-  if (self->dev || self->ino)
-    {
-      g_autofree char *id = g_strdup_printf ("%ju:%ju", (uintmax_t) self->dev, (uintmax_t) self->ino);
-      g_mutex_lock (&open_files_lock);
-      g_hash_table_remove (open_files, id);
-      g_mutex_unlock (&open_files_lock);
-    }
-  if (self->index_pos)
-    g_hash_table_unref (self->index_pos);
-  _kv_key_index_free (self->index);
-  g_rw_lock_clear (&self->resize_lock);
-  g_rw_lock_clear (&self->index_lock);
-  g_free (self->path);
-  g_strfreev (self->ignored);
-  g_free (self);
-}
 
 typedef struct
 {
@@ -656,9 +627,9 @@ lmdb_is_file (KvBackend *backend, const char *path)
   return stat (path, &st) == 0 && st.st_dev == self->dev && st.st_ino == self->ino;
 }
 
-static const KvBackendVTable lmdb_vtable = {
+const KvBackendVTable _kv_lmdb_vtable = {
   .name = "disk",
-  .free = lmdb_free,
+  .free = _kv_lmdb_free,
   .get = lmdb_get,
   .get_many = lmdb_get_many,
   .put = _kv_lmdb_put,
@@ -681,237 +652,3 @@ static const KvBackendVTable lmdb_vtable = {
   .add_index_stats = lmdb_add_index_stats,
   .add_stats = lmdb_add_stats,
 };
-
-/* Where the path itself is wrong, say so before LMDB says something vaguer. */
-static gboolean
-check_path (const char *path, gboolean read_only, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  struct stat st;
-
-  if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
-                   "cannot open store %s: directory %s does not exist", path, dir);
-      return FALSE;
-    }
-  if (stat (path, &st) == 0)
-    {
-      if (S_ISDIR (st.st_mode))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
-                       "cannot open store %s: it is a directory, not a store file", path);
-          return FALSE;
-        }
-    }
-  else if (read_only)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
-                   "cannot open store %s read-only: it does not exist", path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Opens (creating unless read-only) the three databases and checks the format. */
-static gboolean
-open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
-{
-  unsigned int create = self->read_only ? 0 : MDB_CREATE;
-  MDB_txn *txn;
-  MDB_val k, v;
-  int rc;
-
-  rc = mdb_txn_begin (self->env, NULL, self->read_only ? MDB_RDONLY : 0, &txn);
-  if (rc != 0)
-    {
-      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
-      return FALSE;
-    }
-  rc = mdb_dbi_open (txn, "k6", create, &self->dbi_data);
-  if (rc == MDB_NOTFOUND)
-    {
-      mdb_txn_abort (txn);
-      g_set_error (error, KV_ERROR, KV_ERROR_BUCKET_NOT_FOUND,
-                   "store %s has no \"k6\" database (not a libkv store, or never written to)",
-                   self->path);
-      return FALSE;
-    }
-  if (rc == 0)
-    {
-      int c = mdb_dbi_open (txn, "claims", create, &self->dbi_claims);
-      self->has_claims_db = c == 0;
-      rc = c == MDB_NOTFOUND ? 0 : c;
-    }
-  if (rc == 0)
-    {
-      int m = mdb_dbi_open (txn, "meta", create, &self->dbi_meta);
-      rc = m == MDB_NOTFOUND ? 0 : m;
-      k = val_of ("format", 6);
-      if (m == 0 && mdb_get (txn, self->dbi_meta, &k, &v) == 0)
-        {
-          if (v.mv_size != strlen (KV_LMDB_FORMAT) || memcmp (v.mv_data, KV_LMDB_FORMAT, v.mv_size))
-            {
-              mdb_txn_abort (txn);
-              g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
-                           "store %s has format \"%.*s\"; this libkv reads \"%s\"", self->path,
-                           (int) v.mv_size, (const char *) v.mv_data, KV_LMDB_FORMAT);
-              return FALSE;
-            }
-        }
-      else if (m == 0 && !self->read_only)
-        {
-          const char *ser = mode == KV_SERIALIZATION_JSON ? "json" : "string";
-          v = val_of (KV_LMDB_FORMAT, strlen (KV_LMDB_FORMAT));
-          rc = mdb_put (txn, self->dbi_meta, &k, &v, 0);
-          k = val_of ("serialization", 13);
-          v = val_of (ser, strlen (ser));
-          if (rc == 0)
-            rc = mdb_put (txn, self->dbi_meta, &k, &v, MDB_NOOVERWRITE);
-          if (rc == MDB_KEYEXIST)
-            rc = 0;
-        }
-    }
-  if (rc != 0)
-    {
-      mdb_txn_abort (txn);
-      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
-      return FALSE;
-    }
-  /* Committed even when read-only: handles opened in an aborted transaction are discarded. */
-  rc = mdb_txn_commit (txn);
-  if (rc != 0)
-    {
-      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot initialise the store");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-KvBackend *
-_kv_backend_lmdb_new (const KvOptions *options, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  LmdbBackend *self;
-  const char *path = kv_options_get_path (options);
-  gboolean read_only = kv_options_get_disk_read_only (options);
-  /* An explicit mapSize is taken as given (the map still grows on demand);
-   * otherwise the larger of initialMmapSize and our default. */
-  guint64 map_size = kv_options_get_disk_map_size (options)
-                       ? kv_options_get_disk_map_size (options)
-                       : MAX (kv_options_get_disk_initial_mmap_size (options), DEFAULT_MAP_SIZE);
-  guint max_readers = kv_options_get_disk_max_readers (options);
-  gint64 deadline = g_get_monotonic_time () +
-                    (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
-  unsigned int flags = MDB_NOSUBDIR | MDB_NOTLS;
-  struct stat st;
-  int rc, dead;
-  char *id;
-
-  if (!check_path (path, read_only, error))
-    return NULL;
-  if (stat (path, &st) == 0)
-    {
-      g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
-      gboolean busy;
-      g_mutex_lock (&open_files_lock);
-      busy = open_files && g_hash_table_contains (open_files, key);
-      g_mutex_unlock (&open_files_lock);
-      if (busy)
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
-                       "store %s is already open in this process; share that handle "
-                       "(kv_store_open_shared) instead of opening the file twice",
-                       path);
-          return NULL;
-        }
-    }
-
-  self = g_new0 (LmdbBackend, 1);
-  self->parent.vtable = &lmdb_vtable;
-  self->path = g_strdup (path);
-  self->read_only = read_only;
-  self->mlock = kv_options_get_disk_mlock (options);
-  self->track_keys = kv_options_get_track_keys (options);
-  self->nested_txns = !kv_options_get_disk_write_map (options);
-  self->ignored = kv_options_get_disk_ignored (options);
-  g_rw_lock_init (&self->resize_lock);
-  g_rw_lock_init (&self->index_lock);
-
-  if (kv_options_get_disk_no_sync (options))
-    flags |= MDB_NOSYNC;
-  if (kv_options_get_disk_no_grow_sync (options))
-    flags |= MDB_NOMETASYNC;
-  if (read_only)
-    flags |= MDB_RDONLY;
-  if (kv_options_get_disk_write_map (options))
-    flags |= MDB_WRITEMAP;
-  if (kv_options_get_disk_no_read_ahead (options))
-    flags |= MDB_NORDAHEAD;
-
-  rc = mdb_env_create (&self->env);
-  if (rc == 0)
-    rc = mdb_env_set_maxdbs (self->env, 4);
-  if (rc == 0)
-    rc = mdb_env_set_maxreaders (self->env, max_readers ? max_readers : DEFAULT_MAX_READERS);
-  if (rc == 0)
-    rc = mdb_env_set_mapsize (self->env, map_size);
-  /* disk.timeout: a lock file another process is setting up can make the
-   * open fail with EAGAIN/EBUSY for a moment; retry until the deadline. */
-  while (rc == 0 && (rc = mdb_env_open (self->env, path, flags, 0644)) != 0 &&
-         (rc == EAGAIN || rc == EBUSY) && g_get_monotonic_time () < deadline)
-    g_usleep (10 * 1000);
-  if (rc != 0)
-    {
-      if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
-        g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
-                     "cannot open store %s: it is not an LMDB store file (%s)", path,
-                     mdb_strerror (rc));
-      else if (rc == EACCES || rc == EPERM)
-        g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH, "cannot open store %s: %s", path,
-                     mdb_strerror (rc));
-      else
-        _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
-      lmdb_free (&self->parent);
-      return NULL;
-    }
-  /* Reader slots left behind by processes that died (a killed k6 run). */
-  mdb_reader_check (self->env, &dead);
-  try_mlock (self);
-
-  if (!open_databases (self, kv_options_get_serialization (options), error))
-    {
-      lmdb_free (&self->parent);
-      return NULL;
-    }
-
-  if (stat (path, &st) == 0)
-    {
-      self->dev = st.st_dev;
-      self->ino = st.st_ino;
-      id = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
-      g_mutex_lock (&open_files_lock);
-      if (open_files == NULL)
-        open_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_add (open_files, id);
-      g_mutex_unlock (&open_files_lock);
-    }
-
-  if (self->track_keys)
-    {
-      self->index = _kv_key_index_new (g_free);
-      self->index_pos = g_hash_table_new (g_str_hash, g_str_equal);
-      g_rw_lock_writer_lock (&self->index_lock);
-      if (!index_rebuild_locked (self, &local))
-        {
-          g_rw_lock_writer_unlock (&self->index_lock);
-          g_propagate_error (error, g_steal_pointer (&local));
-          lmdb_free (&self->parent);
-          return NULL;
-        }
-      g_rw_lock_writer_unlock (&self->index_lock);
-    }
-  if (!read_only)
-    _kv_lmdb_writer_start (self);
-  return &self->parent;
-}

@@ -62,6 +62,16 @@ typedef struct
   guint64 index_txnid;   /* 0: stale, rebuild before use */
 } LmdbBackend;
 
+extern const KvBackendVTable _kv_lmdb_vtable;
+
+/* kv-lmdb-open.c */
+void _kv_lmdb_free (KvBackend *backend);
+
+/* Locks the map in RAM when disk.mlock asks for it and the OS allows it. */
+void _kv_lmdb_try_mlock (LmdbBackend *self);
+/* Rebuilds the trackKeys index from a snapshot; index_lock held for writing. */
+gboolean _kv_lmdb_index_rebuild_locked (LmdbBackend *self, GError **error);
+
 /* Error helpers: an LMDB or errno code as a KV_ERROR. */
 void _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what);
 
