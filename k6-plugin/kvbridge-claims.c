@@ -1,0 +1,222 @@
+/* kvbridge-claims.c — claims, pops and allocation statistics (see kvbridge.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "kvbridge-private.h"
+
+/* ---- Claims --------------------------------------------------------------------------------- */
+
+void
+kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvEntry) entry = NULL;
+
+  kvb_out_reset (out);
+  entry = kv_store_pop_random (store, prefix, &error);
+  if (error != NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_u64 (out, entry != NULL ? 1 : 0);
+  if (entry != NULL)
+    {
+      kvb_out_put_str (out, kv_entry_get_key (entry));
+      kvb_out_put_bytes (out, kv_entry_get_value (entry));
+    }
+}
+
+void
+kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  kvb_out_reset (out);
+  entries = kv_store_pop_random_many (store, prefix, count, &error);
+  if (entries == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_put_entries (out, entries);
+}
+
+void
+kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                  KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+
+  kvb_out_reset (out);
+  claim = kv_store_claim_random (store, prefix, owner, ttl_ms, &error);
+  if (error != NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
+  if (claim != NULL)
+    kvb_out_put_claim (out, claim);
+}
+
+void
+kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                       gint64 ttl_ms, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) claims = NULL;
+
+  kvb_out_reset (out);
+  claims = kv_store_claim_random_many (store, prefix, count, owner, ttl_ms, &error);
+  if (claims == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_put_claims (out, claims);
+}
+
+void
+kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+
+  kvb_out_reset (out);
+  claim = kv_store_claim_key (store, key, owner, ttl_ms, &error);
+  if (error != NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
+  if (claim != NULL)
+    kvb_out_put_claim (out, claim);
+}
+
+void
+kvb_claim_keys (KvStore *store, const char *packed_keys, gsize n, const char *owner,
+                gint64 ttl_ms, int all_or_nothing, KvbOut *out)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (GPtrArray) busy = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
+
+  kvb_out_reset (out);
+  g_autoptr (GPtrArray) items = NULL;
+
+  if (!kv_store_claim_keys (store, keys, n, owner, ttl_ms, all_or_nothing, &claimed, &busy,
+                            &missing, &items, &error))
+    {
+      kvb_out_error (out, error, items);
+      return;
+    }
+  kvb_out_put_claims (out, claimed);
+  kvb_out_put_keys (out, busy);
+  kvb_out_put_keys (out, missing);
+}
+
+static KvClaimRef *
+split_refs (const char *ids, const char *keys, const guint64 *tokens, gsize n)
+{
+  KvClaimRef *refs = g_new0 (KvClaimRef, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      refs[i].id = ids;
+      refs[i].key = keys;
+      refs[i].token = tokens[i];
+      ids += strlen (ids) + 1;
+      keys += strlen (keys) + 1;
+    }
+  return refs;
+}
+
+void
+kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 token,
+               int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  KvClaimRef ref = { id, key, token };
+  GError *error = NULL;
+  gboolean done = FALSE;
+  gboolean ok;
+
+  kvb_out_reset (out);
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      ok = kv_store_release_claim (store, &ref, &done, &error);
+      break;
+    case KVB_REF_COMPLETE:
+      ok = kv_store_complete_claim (store, &ref, delete_key, &done, &error);
+      break;
+    case KVB_REF_RENEW:
+      ok = kv_store_renew_claim (store, &ref, ttl_ms, &done, &error);
+      break;
+    default:
+      g_set_error (&error, KV_ERROR, KV_ERROR_UNKNOWN, "unknown claim operation %d", op);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = done;
+}
+
+void
+kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
+                gsize n, int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  g_autofree KvClaimRef *refs = split_refs (ids, keys, tokens, n);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  guint64 done = 0;
+  gboolean ok;
+
+  kvb_out_reset (out);
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      ok = kv_store_release_claims (store, refs, n, &done, &failed, &error);
+      break;
+    case KVB_REF_COMPLETE:
+      ok = kv_store_complete_claims (store, refs, n, delete_key, &done, &failed, &error);
+      break;
+    case KVB_REF_RENEW:
+      ok = kv_store_renew_claims (store, refs, n, ttl_ms, &done, &failed, &error);
+      break;
+    default:
+      g_set_error (&error, KV_ERROR, KV_ERROR_UNKNOWN, "unknown claim operation %d", op);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->num1 = done;
+  kvb_out_put_items (out, failed);
+}
+
+void
+kvb_allocation_stats (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  KvAllocationStats stats = { 0 };
+
+  kvb_out_reset (out);
+  if (!kv_store_allocation_stats (store, prefix, &stats, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_u64 (out, stats.total);
+  kvb_out_put_u64 (out, stats.claimable);
+  kvb_out_put_u64 (out, stats.claimed_live);
+  kvb_out_put_u64 (out, stats.claimed_expired);
+}

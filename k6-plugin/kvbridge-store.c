@@ -1,0 +1,463 @@
+/* kvbridge-store.c — opening, plain, atomic and ordered store calls (see kvbridge.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "kvbridge-private.h"
+
+KvStore *
+kvb_open_shared (const char *options_json, KvbOut *out)
+{
+  g_autoptr (KvOptions) options = NULL;
+  GError *error = NULL;
+  KvStore *store;
+  const KvOptions *effective;
+
+  kvb_out_reset (out);
+  options = kv_options_new_from_json (options_json, &error);
+  if (options == NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return NULL;
+    }
+  store = kv_store_open_shared (options, &error);
+  if (store == NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return NULL;
+    }
+  effective = kv_store_get_options (store);
+  out->flag0 = kv_options_get_serialization (effective) == KV_SERIALIZATION_STRING;
+  out->flag1 = kv_options_get_backend (effective) == KV_BACKEND_MEMORY;
+  out->num1 = kv_options_get_metrics_operations (effective) ? 1 : 0;
+  out->num2 = kv_options_get_track_keys (effective) ? 1 : 0;
+  return store;
+}
+
+void
+kvb_close (KvStore *store)
+{
+  kv_store_close (store);
+}
+
+void
+kvb_unref (KvStore *store)
+{
+  g_object_unref (store);
+}
+
+void
+kvb_get (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  GBytes *value;
+
+  kvb_out_reset (out);
+  value = kv_store_get (store, key, &error);
+  if (value == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_take_value (out, value);
+}
+
+void
+kvb_set (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  GError *error = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_set (store, key, value, value_len, &error))
+    kvb_out_error (out, error, NULL);
+}
+
+void
+kvb_delete (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_delete (store, key, &error))
+    kvb_out_error (out, error, NULL);
+}
+
+void
+kvb_exists (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean exists = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_exists (store, key, &exists, &error))
+    kvb_out_error (out, error, NULL);
+  out->flag0 = exists;
+}
+
+void
+kvb_clear (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_clear (store, &error))
+    kvb_out_error (out, error, NULL);
+}
+
+void
+kvb_size (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 size = 0;
+
+  kvb_out_reset (out);
+  if (!kv_store_size (store, &size, &error))
+    kvb_out_error (out, error, NULL);
+  out->num1 = size;
+}
+
+void
+kvb_get_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+  GPtrArray *values;
+
+  kvb_out_reset (out);
+  values = kv_store_get_many (store, keys, n, &item_errors, &error);
+  if (values == NULL)
+    {
+      kvb_out_error (out, error, item_errors);
+      return;
+    }
+  g_clear_pointer (&item_errors, g_ptr_array_unref);
+  for (guint i = 0; i < values->len; i++)
+    {
+      GBytes *value = g_ptr_array_index (values, i);
+      gsize size = 0;
+      const void *data;
+
+      if (value == NULL)
+        {
+          kvb_out_put_i64 (out, -1);
+          continue;
+        }
+      data = g_bytes_get_data (value, &size);
+      kvb_out_put_i64 (out, (gint64) size);
+      kvb_out_put (out, data, size);
+    }
+  out->num1 = values->len;
+  g_ptr_array_unref (values);
+}
+
+void
+kvb_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
+              const gsize *value_lens, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+  g_autofree const char **values = g_new (const char *, MAX (n, 1));
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+
+  kvb_out_reset (out);
+  values[0] = packed_values;
+  for (gsize i = 0; i < n; i++)
+    {
+      values[i] = packed_values;
+      packed_values += value_lens[i];
+    }
+  if (!kv_store_set_many (store, keys, values, value_lens, n, &item_errors, &error))
+    kvb_out_error (out, error, item_errors);
+  else
+    g_clear_pointer (&item_errors, g_ptr_array_unref);
+}
+
+void
+kvb_delete_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+  GPtrArray *item_errors = NULL;
+  GError *error = NULL;
+  guint64 deleted = 0, missing = 0;
+
+  kvb_out_reset (out);
+  if (!kv_store_delete_many (store, keys, n, &deleted, &missing, &item_errors, &error))
+    {
+      kvb_out_error (out, error, item_errors);
+      return;
+    }
+  g_clear_pointer (&item_errors, g_ptr_array_unref);
+  out->num1 = deleted;
+  out->num2 = missing;
+}
+
+void
+kvb_increment_by (KvStore *store, const char *key, gint64 delta, KvbOut *out)
+{
+  GError *error = NULL;
+  gint64 value = 0;
+
+  kvb_out_reset (out);
+  if (!kv_store_increment_by (store, key, delta, &value, &error))
+    kvb_out_error (out, error, NULL);
+  out->num0 = value;
+}
+
+void
+kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean loaded = FALSE;
+  GBytes *result;
+
+  kvb_out_reset (out);
+  result = kv_store_get_or_set (store, key, value, value_len, &loaded, &error);
+  if (result == NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = loaded;
+  kvb_out_take_value (out, result);
+}
+
+void
+kvb_swap (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  GError *error = NULL;
+  GBytes *previous = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_swap (store, key, value, value_len, &previous, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = previous != NULL;
+  kvb_out_take_value (out, previous);
+}
+
+void
+kvb_compare_and_swap (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                      int expect_absent, const char *value, gsize value_len, int want_current,
+                      KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean swapped = FALSE, existed = FALSE;
+  GBytes *current = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_compare_and_swap (store, key, expect_absent ? NULL : expected,
+                                  expect_absent ? 0 : expected_len, value, value_len, &swapped,
+                                  &existed, want_current ? &current : NULL, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = swapped;
+  out->flag1 = existed;
+  kvb_out_take_value (out, current);
+}
+
+void
+kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
+                   KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean set = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_set_if_absent (store, key, value, value_len, &set, &error))
+    kvb_out_error (out, error, NULL);
+  out->flag0 = set;
+}
+
+void
+kvb_delete_if_exists (KvStore *store, const char *key, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean deleted = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_delete_if_exists (store, key, &deleted, &error))
+    kvb_out_error (out, error, NULL);
+  out->flag0 = deleted;
+}
+
+void
+kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                        int want_current, KvbOut *out)
+{
+  GError *error = NULL;
+  gboolean deleted = FALSE, existed = FALSE;
+  GBytes *current = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_compare_and_delete (store, key, expected, expected_len, &deleted, &existed,
+                                    want_current ? &current : NULL, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->flag0 = deleted;
+  out->flag1 = existed;
+  kvb_out_take_value (out, current);
+}
+
+/* ---- Order, paging, sampling ---------------------------------------------------------------- */
+
+void
+kvb_list (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  kvb_out_reset (out);
+  entries = kv_store_list (store, prefix, limit, &error);
+  if (entries == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_put_entries (out, entries);
+}
+
+void
+kvb_list_keys (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+
+  kvb_out_reset (out);
+  keys = kv_store_list_keys (store, prefix, limit, &error);
+  if (keys == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_put_keys (out, keys);
+}
+
+void
+kvb_scan (KvStore *store, const char *prefix, const char *cursor, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autofree char *next = NULL;
+  gboolean done = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_scan (store, prefix, cursor, limit, &entries, &next, &done, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_str (out, next);
+  kvb_out_put_entries (out, entries);
+  out->flag0 = done;
+}
+
+void
+kvb_scan_keys (KvStore *store, const char *prefix, const char *cursor, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autofree char *next = NULL;
+  gboolean done = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_scan_keys (store, prefix, cursor, limit, &keys, &next, &done, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_str (out, next);
+  kvb_out_put_keys (out, keys);
+  out->flag0 = done;
+}
+
+void
+kvb_count (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 count = 0;
+
+  kvb_out_reset (out);
+  if (!kv_store_count (store, prefix, &count, &error))
+    kvb_out_error (out, error, NULL);
+  out->num1 = count;
+}
+
+void
+kvb_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit, KvbOut *out)
+{
+  GError *error = NULL;
+  guint64 deleted = 0;
+  gboolean done = FALSE;
+
+  kvb_out_reset (out);
+  if (!kv_store_delete_by_prefix (store, prefix, limit, &deleted, &done, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->num1 = deleted;
+  out->flag0 = done;
+}
+
+void
+kvb_random_key (KvStore *store, const char *prefix, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autofree char *key = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_random_key (store, prefix, &key, &error))
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  if (key != NULL)
+    {
+      out->has_value = 1;
+      kvb_out_put (out, key, strlen (key));
+    }
+}
+
+void
+kvb_random_keys (KvStore *store, const char *prefix, gint64 count, int unique, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+
+  kvb_out_reset (out);
+  keys = kv_store_random_keys (store, prefix, count, unique, &error);
+  if (keys == NULL)
+    kvb_out_error (out, error, NULL);
+  else
+    kvb_out_put_keys (out, keys);
+}
+
+void
+kvb_rebuild_key_list (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+
+  kvb_out_reset (out);
+  if (!kv_store_rebuild_key_list (store, &error))
+    kvb_out_error (out, error, NULL);
+}
+
+void
+kvb_stats (KvStore *store, KvbOut *out)
+{
+  GError *error = NULL;
+  g_autofree char *json = NULL;
+
+  kvb_out_reset (out);
+  json = kv_store_dup_stats_json (store, &error);
+  if (json == NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  out->has_value = 1;
+  kvb_out_put (out, json, strlen (json));
+}
