@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "kv-claim-private.h"
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
@@ -510,6 +511,35 @@ lmdb_claim_scan (KvBackend *backend, const char *prefix, gint64 now_ms, GPtrArra
   return TRUE;
 }
 
+typedef struct
+{
+  LmdbBackend *self;
+  GPtrArray *out;
+} ClaimList;
+
+static gboolean
+list_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
+{
+  ClaimList *l = data;
+  KvClaimRecord *claim = _kv_lmdb_get_claim (l->self, txn, k);
+
+  if (claim)
+    {
+      g_autofree char *key = g_strndup (k->mv_data, k->mv_size);
+      g_ptr_array_add (l->out, _kv_claim_new (key, claim, NULL));
+      _kv_claim_record_free (claim);
+    }
+  return TRUE;
+}
+
+static gboolean
+lmdb_list_claims (KvBackend *backend, const char *prefix, GPtrArray *out, GError **error)
+{
+  ClaimList l = { (LmdbBackend *) backend, out };
+
+  return walk_prefix (l.self, prefix, NULL, list_one, &l, KV_ERROR_DISK_STORE_SCAN, error);
+}
+
 /* ---- Stats -------------------------------------------------------------------------------- */
 
 static void
@@ -646,6 +676,7 @@ const KvBackendVTable _kv_lmdb_vtable = {
   .rebuild_index = lmdb_rebuild_index,
   .next_claim_token = _kv_lmdb_next_claim_token,
   .claim_scan = lmdb_claim_scan,
+  .list_claims = lmdb_list_claims,
   .dump = lmdb_dump,
   .replace_all = _kv_lmdb_replace_all,
   .is_file = lmdb_is_file,

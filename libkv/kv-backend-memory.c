@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kv-backend-private.h"
+#include "kv-claim-private.h"
 #include "kv-key-index-private.h"
 
 typedef struct
@@ -316,6 +317,27 @@ mem_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateF
   for (gsize i = 0; i < n; i++)
     update_clear (&updates[i]);
   return ok;
+}
+
+static gboolean
+mem_list_claims (KvBackend *backend, const char *prefix, GPtrArray *out, GError **error)
+{
+  MemBackend *self = (MemBackend *) backend;
+  gsize prefix_len = prefix ? strlen (prefix) : 0;
+
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_rw_lock_reader_lock (&self->shards[i].lock);
+      g_hash_table_iter_init (&it, self->shards[i].table);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        if (((MemEntry *) value)->claim && (prefix_len == 0 || strncmp (key, prefix, prefix_len) == 0))
+          g_ptr_array_add (out, _kv_claim_new (key, ((MemEntry *) value)->claim, NULL));
+      g_rw_lock_reader_unlock (&self->shards[i].lock);
+    }
+  return TRUE;
 }
 
 static guint64
@@ -765,6 +787,7 @@ static const KvBackendVTable memory_vtable = {
   .rebuild_index = mem_rebuild_index,
   .next_claim_token = mem_next_claim_token,
   .claim_scan = mem_claim_scan,
+  .list_claims = mem_list_claims,
   .dump = mem_dump,
   .replace_all = mem_replace_all,
   .is_file = mem_is_file,

@@ -127,6 +127,8 @@ typedef struct
    * not NULL it receives (char *) every key without a live claim. */
   gboolean (*claim_scan) (KvBackend *self, const char *prefix, gint64 now_ms,
                           GPtrArray *claimable, KvClaimCounts *out_counts, GError **error);
+  /* Every claim record of a key with @prefix, as KvClaim (no value), in any order. */
+  gboolean (*list_claims) (KvBackend *self, const char *prefix, GPtrArray *out, GError **error);
   /* Calls @each for every entry (in any order) until it returns FALSE. With
    * @consistent, one point-in-time view (memory: writers wait meanwhile;
    * disk: always, from one read transaction, without blocking writers). */

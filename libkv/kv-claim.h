@@ -57,7 +57,7 @@ const char *kv_claim_get_owner (const KvClaim *claim);
 /** kv_claim_get_expires_at: Returns: expiry in milliseconds since the Unix epoch */
 KV_AVAILABLE_IN_1_0
 gint64 kv_claim_get_expires_at (const KvClaim *claim);
-/** kv_claim_get_value: Returns: (transfer none): the key's value when it was claimed */
+/** kv_claim_get_value: Returns: (transfer none) (nullable): the key's value when it was claimed; %NULL for listed claims */
 KV_AVAILABLE_IN_1_0
 GBytes *kv_claim_get_value (const KvClaim *claim);
 
@@ -196,6 +196,20 @@ KvEntry *kv_store_pop_random (KvStore *store, const char *prefix, GError **error
 KV_AVAILABLE_IN_1_0
 GPtrArray *kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count,
                                      GError **error);
+
+/**
+ * kv_store_list_claims:
+ * @prefix: (nullable): only keys with this prefix
+ * @include_expired: also list claim records whose lease has expired
+ *
+ * The claim records of the store, for inspection (kv-admin claims). The
+ * listed claims carry no value: kv_claim_get_value() returns %NULL for them.
+ *
+ * Returns: (transfer full) (element-type KvClaim) (nullable): claims in key order
+ */
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expired,
+                                 GError **error);
 
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_allocation_stats (KvStore *store, const char *prefix,

@@ -675,3 +675,37 @@ kv_store_allocation_stats (KvStore *store, const char *prefix, KvAllocationStats
   out_stats->claimable = counts.total - counts.live;
   return TRUE;
 }
+
+static gint
+compare_claim_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp (kv_claim_get_key (*(KvClaim *const *) a), kv_claim_get_key (*(KvClaim *const *) b));
+}
+
+GPtrArray *
+kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expired,
+                      GError **error)
+{
+  GPtrArray *out;
+  gint64 now = now_ms ();
+  KvCore *core;
+
+  g_return_val_if_fail (KV_IS_STORE (store), NULL);
+  if (!_kv_prefix_validate (prefix, FALSE, error))
+    return NULL;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  if (!core->backend->vtable->list_claims (core->backend, prefix, out, error))
+    g_clear_pointer (&out, g_ptr_array_unref);
+  _kv_core_release (core);
+  if (out == NULL)
+    return NULL;
+  if (!include_expired)
+    for (guint i = out->len; i-- > 0;)
+      if (kv_claim_get_expires_at (out->pdata[i]) <= now)
+        g_ptr_array_remove_index (out, i);
+  g_ptr_array_sort (out, compare_claim_keys);
+  return out;
+}

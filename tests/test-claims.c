@@ -412,6 +412,34 @@ test_delete_drops_claim (StoreFixture *f, gconstpointer data)
   g_assert_nonnull (b); /* the claim died with the key */
 }
 
+static void
+test_list_claims (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (KvClaim) a = NULL;
+  g_autoptr (KvClaim) b = NULL;
+  g_autoptr (KvClaim) c = NULL;
+  g_autoptr (GPtrArray) live = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fill (f->store, "l:", 4);
+  b = kv_store_claim_key (f->store, "l:002", "w2", 60000, NULL);
+  a = kv_store_claim_key (f->store, "l:000", "w0", 60000, NULL);
+  c = kv_store_claim_key (f->store, "l:003", NULL, 1, NULL);
+  g_usleep (20 * 1000); /* c expires */
+  live = kv_store_list_claims (f->store, "l:", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (live->len, ==, 2);
+  g_assert_cmpstr (kv_claim_get_key (live->pdata[0]), ==, "l:000"); /* key order */
+  g_assert_cmpstr (kv_claim_get_owner (live->pdata[0]), ==, "w0");
+  g_assert_cmpstr (kv_claim_get_id (live->pdata[1]), ==, kv_claim_get_id (b));
+  g_assert_cmpuint (kv_claim_get_token (live->pdata[1]), ==, kv_claim_get_token (b));
+  g_assert_null (kv_claim_get_value (live->pdata[0]));
+  all = kv_store_list_claims (f->store, NULL, TRUE, &error);
+  g_assert_cmpuint (all->len, ==, 3);
+  g_assert_cmpstr (kv_claim_get_key (all->pdata[2]), ==, "l:003");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -428,5 +456,6 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("claims/validation", test_validation);
   STORE_TEST_ADD ("claims/pop", test_pop);
   STORE_TEST_ADD ("claims/delete-drops-claim", test_delete_drops_claim);
+  STORE_TEST_ADD ("claims/list-claims", test_list_claims);
   return g_test_run ();
 }
