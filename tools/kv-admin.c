@@ -15,9 +15,18 @@
 
 /* Sorted by name: the order `kv-admin --help` lists them in. */
 static const KvaCommand commands[] = {
+  { "backup", kva_builtin_backup, "Write a snapshot of a store to a file" },
+  { "claims", kva_builtin_claims, "List the claims held on a store's keys" },
+  { "compact", kva_builtin_compact, "Write a compacted copy of a store (a backup)" },
   { "count", kva_builtin_count, "Print the number of keys in a store" },
+  { "export", kva_builtin_export, "Write entries to a JSONL or CSV file" },
   { "get", kva_builtin_get, "Print the value stored under a key" },
+  { "import", kva_builtin_import, "Read entries from a JSONL or CSV file into a store" },
+  { "list", kva_builtin_list, "List entries or keys in key order" },
+  { "restore", kva_builtin_restore, "Replace a store's contents with a snapshot" },
+  { "scan", kva_builtin_scan, "Print one page of entries and the cursor of the next" },
   { "stats", kva_builtin_stats, "Show a store's statistics" },
+  { "verify", kva_builtin_verify, "Check a snapshot or a closed store file" },
   { NULL, NULL, NULL },
 };
 
@@ -108,6 +117,7 @@ main (int argc, char **argv)
   else
     {
       g_assert (error != NULL);
+      kva_progress_end (&invocation);
       message = kva_format_error (error);
       fprintf (stderr, "kv-admin: %s: %s\n", invocation.command->name, message);
       exit_code = kva_exit_code_for_error (&invocation, error);

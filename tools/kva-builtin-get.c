@@ -4,56 +4,18 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "kva-builtins.h"
 
 /* --json prints `{"key":…,"value":…}`, the shape of a JSONL line, so the
- * output of get feeds the same tools as export will. */
+ * output of get feeds the same tools as export does. */
 static gboolean
 print_entry_json (KvStore *store, const char *key, GBytes *value, GError **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr (JsonNode) entry = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (value, &size);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, key);
-  json_builder_set_member_name (builder, "value");
-
-  if (kv_options_get_serialization (kv_store_get_options (store)) == KV_SERIALIZATION_JSON)
-    {
-      g_autoptr (JsonNode) parsed = kva_parse_store_json (data, NULL);
-
-      if (parsed == NULL)
-        {
-          /* The store does not enforce the mode it was created with, so the
-           * likely cause is a string store read as json: say how to fix it. */
-          g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
-                       "value of key \"%s\" is not JSON; if the store was created with "
-                       "serialization \"string\", add --options='{\"serialization\":\"string\"}'",
-                       key);
-          return FALSE;
-        }
-      json_builder_add_value (builder, g_steal_pointer (&parsed));
-    }
-  else
-    {
-      /* String mode stores bytes; JSON can only carry them as a string. */
-      if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, (gssize) size, NULL))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
-                       "value of key \"%s\" is not UTF-8 text and cannot be printed as JSON; "
-                       "run without --json for the raw bytes",
-                       key);
-          return FALSE;
-        }
-      json_builder_add_string_value (builder, data);
-    }
-
-  json_builder_end_object (builder);
+  if (!kva_builder_add_entry (builder, store, key, value, error))
+    return FALSE;
   entry = json_builder_get_root (builder);
   kva_print_json_node (entry);
   return TRUE;

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kva-common.h"
 
@@ -100,7 +101,8 @@ kva_option_context_parse (GOptionContext *context, const GOptionEntry *entries, 
   g_option_context_add_main_entries (context, common_entries, NULL);
   if (invocation->command != NULL && invocation->command->summary != NULL)
     g_option_context_set_summary (context, invocation->command->summary);
-  if (!(flags & KVA_BUILTIN_FLAG_NO_STORE))
+  /* A command that describes itself says what it needs to (compact, verify). */
+  if (!(flags & KVA_BUILTIN_FLAG_NO_STORE) && g_option_context_get_description (context) == NULL)
     g_option_context_set_description (context, KVA_COMMON_DESCRIPTION);
 
   if (!g_option_context_parse (context, argc, argv, &local_error))
@@ -240,4 +242,133 @@ kva_exit_code_for_error (const KvaInvocation *invocation, const GError *error)
   if (invocation->bad_usage || error->domain == G_OPTION_ERROR)
     return KVA_EXIT_USAGE;
   return KVA_EXIT_FAILED;
+}
+
+gboolean
+kva_stdout_error (GError **error)
+{
+  int saved_errno = errno;
+
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "cannot write to standard output: %s", g_strerror (saved_errno));
+  return FALSE;
+}
+
+JsonNode *
+kva_value_to_json (KvStore *store, const char *key, GBytes *value, GError **error)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (value, &size);
+
+  if (kv_options_get_serialization (kv_store_get_options (store)) == KV_SERIALIZATION_JSON)
+    {
+      JsonNode *parsed = kva_parse_store_json (data, NULL);
+
+      if (parsed == NULL)
+        {
+          /* The store does not enforce the mode it was created with, so the
+           * likely cause is a string store read as json: say how to fix it. */
+          g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
+                       "value of key \"%s\" is not JSON; if the store was created with "
+                       "serialization \"string\", add --options='{\"serialization\":\"string\"}'",
+                       key);
+          return NULL;
+        }
+      return parsed;
+    }
+
+  /* String mode stores bytes; JSON can only carry them as a string. */
+  if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, (gssize) size, NULL))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
+                   "value of key \"%s\" is not UTF-8 text and cannot be printed as JSON; "
+                   "run without --json for the raw bytes",
+                   key);
+      return NULL;
+    }
+  return json_node_init_string (json_node_alloc (), data);
+}
+
+gboolean
+kva_builder_add_entry (JsonBuilder *builder, KvStore *store, const char *key, GBytes *value,
+                       GError **error)
+{
+  JsonNode *node = kva_value_to_json (store, key, value, error);
+
+  if (node == NULL)
+    return FALSE;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_value (builder, node);
+  json_builder_end_object (builder);
+  return TRUE;
+}
+
+gboolean
+kva_print_entry_line (const char *key, GBytes *value, GError **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (value, &size);
+
+  if (fputs (key, stdout) == EOF || fputc ('\t', stdout) == EOF
+      || (size > 0 && fwrite (data, 1, size, stdout) != size) || fputc ('\n', stdout) == EOF)
+    return kva_stdout_error (error);
+  return TRUE;
+}
+
+gboolean
+kva_check_limit (KvaInvocation *invocation, const char *option, gint64 value, gint64 max,
+                 GError **error)
+{
+  if (value < 0 || value > max)
+    return kva_usage_error (invocation, error,
+                            "%s must be between 0 (no limit) and %" G_GINT64_FORMAT
+                            ", not %" G_GINT64_FORMAT,
+                            option, max, value);
+  return TRUE;
+}
+
+gboolean
+kva_parse_delimiter (KvaInvocation *invocation, const char *text, char *out, GError **error)
+{
+  *out = 0;
+  if (text == NULL)
+    return TRUE;
+  if (strcmp (text, "\\t") == 0 || strcmp (text, "tab") == 0)
+    {
+      *out = '\t';
+      return TRUE;
+    }
+  if (strlen (text) != 1 || (guchar) text[0] >= 0x80 || text[0] == '"' || text[0] == '\r'
+      || text[0] == '\n')
+    return kva_usage_error (invocation, error,
+                            "--delimiter must be one ASCII character other than '\"', CR and LF "
+                            "(or 'tab'), not '%s'",
+                            text);
+  *out = text[0];
+  return TRUE;
+}
+
+void
+kva_progress_begin (KvaInvocation *invocation, const char *what)
+{
+  if (invocation->json || !isatty (STDOUT_FILENO) || !isatty (STDERR_FILENO))
+    return;
+  /* libkv reports no progress of its own, so say what is running; the line
+   * is erased when the work ends, leaving the terminal as the output left it. */
+  fprintf (stderr, "%s…", what);
+  fflush (stderr);
+  invocation->progress_shown = TRUE;
+}
+
+void
+kva_progress_end (KvaInvocation *invocation)
+{
+  if (!invocation->progress_shown)
+    return;
+  fputs ("\r\033[K", stderr);
+  fflush (stderr);
+  invocation->progress_shown = FALSE;
 }

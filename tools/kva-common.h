@@ -47,6 +47,8 @@ struct _KvaInvocation
   const char *store_path;
   gboolean json;
   char *options_json;
+  /* Set while a progress line is on the terminal. */
+  gboolean progress_shown;
 };
 
 /* Exit codes, as SPEC §7 fixes them. */
@@ -102,6 +104,36 @@ JsonNode *kva_parse_store_json (const char *json, GError **error);
 
 /* Writes @bytes to stdout as they are, then a newline unless they end with one. */
 gboolean kva_print_raw (GBytes *bytes, GError **error);
+
+/* Builds the JSON form of a stored value: the parsed JSON in json mode, a
+ * JSON string in string mode (which must then be UTF-8 text). Fails with
+ * UnexpectedStoreOutputError naming @key otherwise. */
+JsonNode *kva_value_to_json (KvStore *store, const char *key, GBytes *value, GError **error);
+
+/* Adds `{"key":…,"value":…}` (the shape of a JSONL line) to @builder. */
+gboolean kva_builder_add_entry (JsonBuilder *builder, KvStore *store, const char *key,
+                                GBytes *value, GError **error);
+
+/* Prints `KEY<TAB>VALUE` and a newline; the value as stored (canonical JSON
+ * text in json mode, the bytes in string mode). */
+gboolean kva_print_entry_line (const char *key, GBytes *value, GError **error);
+
+/* Fails with the error for a failed write to standard output. */
+gboolean kva_stdout_error (GError **error);
+
+/* Option checks, all usage errors (exit 2). */
+
+/* @value must be 0 (no limit) up to @max. */
+gboolean kva_check_limit (KvaInvocation *invocation, const char *option, gint64 value, gint64 max,
+                          GError **error);
+/* Parses a one-character delimiter option into *@out (NULL leaves it 0). */
+gboolean kva_parse_delimiter (KvaInvocation *invocation, const char *text, char *out,
+                              GError **error);
+
+/* Progress on a terminal: shown only when stdout and stderr are terminals and
+ * --json is not given; never when output is piped or redirected. */
+void kva_progress_begin (KvaInvocation *invocation, const char *what);
+void kva_progress_end (KvaInvocation *invocation);
 
 /* Errors. */
 
