@@ -19,10 +19,14 @@
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
-/* The snapshot's map is only address space (the file grows as written). */
-#define SNAPSHOT_MAP_SIZE (G_GUINT64_CONSTANT (1) << 38)
-/* Entries per write transaction while writing a snapshot. */
+/* The scratch map starts small and grows between chunks, so a backup never
+ * reserves more address space than the data needs (ulimit -v, valgrind). */
+#define SNAPSHOT_MAP_INITIAL (G_GUINT64_CONSTANT (256) << 20)
+/* A chunk (one write transaction) ends after this many entries or bytes; the
+ * map then keeps room for a full chunk plus one largest value. */
 #define SNAPSHOT_CHUNK 10000
+#define SNAPSHOT_CHUNK_BYTES (G_GUINT64_CONSTANT (64) << 20)
+#define SNAPSHOT_HEADROOM (4 * SNAPSHOT_CHUNK_BYTES)
 
 static const char best_effort_warning[] =
   "allowConcurrentWrites: writers kept running during the backup, so the snapshot may mix "
@@ -341,7 +345,7 @@ typedef struct
   MDB_env *env;
   MDB_txn *txn;
   MDB_dbi data;
-  guint64 entries, bytes, max_entries, max_bytes, in_txn;
+  guint64 entries, bytes, max_entries, max_bytes, in_txn, txn_bytes;
   int rc;
   GError *error;
 } SnapshotWriter;
@@ -362,16 +366,27 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
                    w->max_entries, w->max_bytes);
       return FALSE;
     }
-  if (w->in_txn == SNAPSHOT_CHUNK)
+  if (w->in_txn == SNAPSHOT_CHUNK || w->txn_bytes + key_len + value_len > SNAPSHOT_CHUNK_BYTES)
     {
       /* Chunked commits keep the snapshot's transactions small; the file is
-       * not published until it is complete, so this costs no atomicity. */
+       * not published until it is complete, so this costs no atomicity.
+       * Between chunks no transaction is open: the map may grow. */
+      MDB_envinfo info;
+      MDB_stat st;
       w->rc = mdb_txn_commit (w->txn);
       w->txn = NULL;
+      if (w->rc == 0 && mdb_env_info (w->env, &info) == 0 && mdb_env_stat (w->env, &st) == 0)
+        {
+          guint64 used = (guint64) (info.me_last_pgno + 1) * st.ms_psize;
+          if (used + SNAPSHOT_HEADROOM > info.me_mapsize)
+            w->rc = mdb_env_set_mapsize (w->env, MAX (info.me_mapsize * 2, used + SNAPSHOT_HEADROOM));
+        }
       if (w->rc == 0)
         w->rc = mdb_txn_begin (w->env, NULL, 0, &w->txn);
       w->in_txn = 0;
+      w->txn_bytes = 0;
     }
+  w->txn_bytes += key_len + value_len;
   if (w->rc == 0)
     w->rc = mdb_put (w->txn, w->data, &k, &v, 0);
   w->in_txn++;
@@ -429,7 +444,7 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
   if (w.rc == 0)
     w.rc = mdb_env_set_maxdbs (w.env, 4);
   if (w.rc == 0)
-    w.rc = mdb_env_set_mapsize (w.env, SNAPSHOT_MAP_SIZE);
+    w.rc = mdb_env_set_mapsize (w.env, SNAPSHOT_MAP_INITIAL);
   /* LMDB writes a scratch file; the published file is its compacted copy (no
    * free pages, so a disk store that later opens it grows it, overwriting
    * the trailer, rather than leaving a stale one). */
