@@ -3,6 +3,9 @@
 
 #include <lmdb.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "store-fixture.h"
 
@@ -317,6 +320,60 @@ test_backup_in_progress (StoreFixture *f, gconstpointer data)
   g_assert_true (seen_restore);
 }
 
+/* Permission denied: a snapshot, and a directory to export into, that the
+ * caller may not read or write. As root (CI) the check runs in a subprocess
+ * that drops to uid/gid 65534, since root ignores file modes. */
+static void
+test_permission_denied (void)
+{
+  const char *dir = g_getenv ("KV_TEST_PRIVATE_DIR");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *snap = g_build_filename (dir, "private.kv", NULL);
+      g_autofree char *out = g_build_filename (dir, "out.jsonl", NULL);
+      g_autoptr (KvOptions) o = kv_options_new_from_json ("{\"backend\":\"memory\"}", NULL);
+      g_autoptr (KvStore) kv = NULL;
+      g_autoptr (GError) error = NULL;
+      KvSnapshotInfo info;
+
+      if (geteuid () == 0)
+        g_assert_true (setgid (65534) == 0 && setuid (65534) == 0);
+      kv = kv_store_open (o, NULL);
+      g_assert_true (kv_store_set (kv, "k", "1", 1, NULL));
+      g_assert_false (kv_store_restore (kv, snap, 0, 0, NULL, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_PERMISSION);
+      g_clear_error (&error);
+      g_assert_false (kv_snapshot_verify (snap, &info, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_PERMISSION);
+      g_clear_error (&error);
+      g_assert_false (kv_store_export_jsonl (kv, out, NULL, 0, NULL, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_PERMISSION);
+      g_clear_error (&error);
+      g_assert_false (kv_store_backup (kv, out, FALSE, 0, 0, NULL, &error));
+      g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_PERMISSION);
+      return;
+    }
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("kv-private-XXXXXX", NULL);
+    g_autofree char *snap = g_build_filename (tmp, "private.kv", NULL);
+    g_autoptr (KvOptions) o = kv_options_new_from_json ("{\"backend\":\"memory\"}", NULL);
+    g_autoptr (KvStore) kv = kv_store_open (o, NULL);
+
+    g_assert_true (kv_store_set (kv, "k", "1", 1, NULL));
+    g_assert_true (kv_store_backup (kv, snap, FALSE, 0, 0, NULL, NULL));
+    /* Root-owned 0700 directory for the subprocess as uid 65534; modes 0 otherwise. */
+    g_assert_cmpint (g_chmod (snap, geteuid () == 0 ? 0600 : 0), ==, 0);
+    g_assert_cmpint (g_chmod (tmp, geteuid () == 0 ? 0711 : 0500), ==, 0);
+    g_setenv ("KV_TEST_PRIVATE_DIR", tmp, TRUE);
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_chmod (tmp, 0700);
+    g_remove (snap);
+    g_rmdir (tmp);
+    g_test_trap_assert_passed ();
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,5 +386,6 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("snapshot/damage-anywhere", test_damage_anywhere);
   STORE_TEST_ADD ("snapshot/best-effort", test_best_effort);
   STRESS_TEST_ADD ("snapshot/in-progress", test_backup_in_progress);
+  g_test_add_func ("/kv/snapshot/permission-denied", test_permission_denied);
   return g_test_run ();
 }
