@@ -11,8 +11,6 @@
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
-#define PAGE 1000
-#define FLUSH_AT (1u << 20)
 /* A row (a record, possibly over several lines) longer than this is refused. */
 #define MAX_ROW (64u * 1024u * 1024u)
 
@@ -117,17 +115,29 @@ append_row (GString *out, KvEntry *entry, const char *const *columns, gsize n_co
   return TRUE;
 }
 
+typedef struct
+{
+  const char *const *columns;
+  gsize n_columns;
+  char delimiter;
+  gboolean include_key;
+} RowFormat;
+
+static gboolean
+format_row (GString *out, KvEntry *entry, gpointer data, GError **error)
+{
+  RowFormat *f = data;
+  return append_row (out, entry, f->columns, f->n_columns, f->delimiter, f->include_key, error);
+}
+
 gboolean
 kv_store_export_csv (KvStore *store, const char *file_name, const char *const *columns,
                      gsize n_columns, const char *prefix, gint64 limit, char delimiter,
                      gboolean include_key, KvTransferSummary *out_summary, GError **error)
 {
-  KvAtomicFile file = { .fd = -1 };
-  g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
+  g_autoptr (GString) header = g_string_new (NULL);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *cursor = NULL;
-  KvTransferSummary sum = { 0 };
-  gboolean done = FALSE;
+  RowFormat format = { columns, n_columns, delimiter, include_key };
   guint64 max;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
@@ -154,60 +164,24 @@ kv_store_export_csv (KvStore *store, const char *file_name, const char *const *c
                            "exportCSV needs a store with serialization \"json\" (rows are objects)");
       return FALSE;
     }
-  if (!check_delimiter (&delimiter, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
-      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportCSV limit", &max, error) ||
-      !_kv_atomic_file_begin (&file, file_name, error))
+  if (!check_delimiter (&format.delimiter, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
+      !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportCSV limit", &max, error))
     return FALSE;
 
   if (include_key)
     {
-      append_field (buf, "key", 3, delimiter);
-      g_string_append_c (buf, delimiter);
+      append_field (header, "key", 3, format.delimiter);
+      g_string_append_c (header, format.delimiter);
     }
   for (gsize c = 0; c < n_columns; c++)
     {
       if (c)
-        g_string_append_c (buf, delimiter);
-      append_field (buf, columns[c], strlen (columns[c]), delimiter);
+        g_string_append_c (header, format.delimiter);
+      append_field (header, columns[c], strlen (columns[c]), format.delimiter);
     }
-  g_string_append (buf, "\r\n");
-
-  while (!done && (max == 0 || sum.records < max))
-    {
-      g_autoptr (GPtrArray) page = NULL;
-      char *next = NULL;
-      gint64 want = max ? (gint64) MIN (PAGE, max - sum.records) : PAGE;
-
-      if (!kv_store_scan (store, prefix, cursor, want, &page, &next, &done, error))
-        goto fail;
-      g_free (cursor);
-      cursor = next;
-      for (guint i = 0; i < page->len; i++)
-        {
-          if (!append_row (buf, page->pdata[i], columns, n_columns, delimiter, include_key, error))
-            goto fail;
-          sum.records++;
-          if (buf->len >= FLUSH_AT)
-            {
-              if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
-                goto fail;
-              sum.bytes += buf->len;
-              g_string_truncate (buf, 0);
-            }
-        }
-    }
-  if (!_kv_atomic_file_write (&file, buf->str, buf->len, error) ||
-      !_kv_atomic_file_commit (&file, error))
-    goto fail;
-  sum.bytes += buf->len;
-  _kv_atomic_file_abort (&file);
-  if (out_summary)
-    *out_summary = sum;
-  return TRUE;
-
-fail:
-  _kv_atomic_file_abort (&file);
-  return FALSE;
+  g_string_append (header, "\r\n");
+  return _kv_export_entries (store, file_name, prefix, max, header->str, format_row, &format,
+                             out_summary, error);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------ */

@@ -142,3 +142,60 @@ _kv_file_open_read (const char *path, GError **error)
     _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot open", path);
   return f;
 }
+
+#define EXPORT_PAGE 1000
+#define FLUSH_AT (1u << 20)
+
+gboolean
+_kv_export_entries (KvStore *store, const char *file_name, const char *prefix, guint64 max,
+                    const char *header, KvEntryFormatter format, gpointer data,
+                    KvTransferSummary *out_summary, GError **error)
+{
+  KvAtomicFile file = { .fd = -1 };
+  g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
+  g_autofree char *cursor = NULL;
+  KvTransferSummary sum = { 0 };
+  gboolean done = FALSE;
+
+  if (!_kv_atomic_file_begin (&file, file_name, error))
+    return FALSE;
+  if (header)
+    g_string_append (buf, header);
+  while (!done && (max == 0 || sum.records < max))
+    {
+      g_autoptr (GPtrArray) page = NULL;
+      char *next = NULL;
+      gint64 want = max ? (gint64) MIN (EXPORT_PAGE, max - sum.records) : EXPORT_PAGE;
+
+      if (!kv_store_scan (store, prefix, cursor, want, &page, &next, &done, error))
+        goto fail;
+      g_free (cursor);
+      cursor = next;
+      for (guint i = 0; i < page->len; i++)
+        {
+          if (!format (buf, page->pdata[i], data, error))
+            goto fail;
+          sum.records++;
+          if (buf->len >= FLUSH_AT)
+            {
+              if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
+                goto fail;
+              sum.bytes += buf->len;
+              g_string_truncate (buf, 0);
+            }
+        }
+    }
+  if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
+    goto fail;
+  sum.bytes += buf->len;
+  if (!_kv_atomic_file_commit (&file, error))
+    goto fail;
+  _kv_atomic_file_abort (&file);
+  if (out_summary)
+    *out_summary = sum;
+  return TRUE;
+
+fail:
+  _kv_atomic_file_abort (&file);
+  return FALSE;
+}

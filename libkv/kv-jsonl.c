@@ -11,8 +11,6 @@
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
-#define EXPORT_PAGE 1000
-#define FLUSH_AT (1u << 20)
 
 static gboolean
 check_file_name (const char *file_name, GError **error)
@@ -53,65 +51,27 @@ append_record (GString *out, KvSerialization mode, const char *key, GBytes *valu
   return TRUE;
 }
 
+static gboolean
+format_record (GString *out, KvEntry *entry, gpointer data, GError **error)
+{
+  return append_record (out, GPOINTER_TO_INT (data), kv_entry_get_key (entry),
+                        kv_entry_get_value (entry), error);
+}
+
 gboolean
 kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
                        KvTransferSummary *out_summary, GError **error)
 {
-  KvAtomicFile file = { .fd = -1 };
-  g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
-  g_autofree char *cursor = NULL;
-  KvSerialization mode;
-  KvTransferSummary sum = { 0 };
   guint64 max;
-  gboolean done = FALSE;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   if (!check_file_name (file_name, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
       !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportJSONL limit", &max, error))
     return FALSE;
-  mode = kv_options_get_serialization (kv_store_get_options (store));
-  if (!_kv_atomic_file_begin (&file, file_name, error))
-    return FALSE;
-
-  /* Page by page: memory stays bounded whatever the store holds. */
-  while (!done && (max == 0 || sum.records < max))
-    {
-      g_autoptr (GPtrArray) page = NULL;
-      char *next = NULL;
-      gint64 want = max ? (gint64) MIN (EXPORT_PAGE, max - sum.records) : EXPORT_PAGE;
-
-      if (!kv_store_scan (store, prefix, cursor, want, &page, &next, &done, error))
-        goto fail;
-      g_free (cursor);
-      cursor = next;
-      for (guint i = 0; i < page->len; i++)
-        {
-          if (!append_record (buf, mode, kv_entry_get_key (page->pdata[i]),
-                              kv_entry_get_value (page->pdata[i]), error))
-            goto fail;
-          sum.records++;
-          if (buf->len >= FLUSH_AT)
-            {
-              if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
-                goto fail;
-              sum.bytes += buf->len;
-              g_string_truncate (buf, 0);
-            }
-        }
-    }
-  if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
-    goto fail;
-  sum.bytes += buf->len;
-  if (!_kv_atomic_file_commit (&file, error))
-    goto fail;
-  _kv_atomic_file_abort (&file);
-  if (out_summary)
-    *out_summary = sum;
-  return TRUE;
-
-fail:
-  _kv_atomic_file_abort (&file);
-  return FALSE;
+  return _kv_export_entries (
+    store, file_name, prefix, max, NULL, format_record,
+    GINT_TO_POINTER (kv_options_get_serialization (kv_store_get_options (store))), out_summary,
+    error);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------ */
