@@ -19,18 +19,7 @@ import (
 func (h *handle) exportCSV(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseCSVExportOptions(call.Argument(0))
 	return h.async("export_csv", kerr, func(s *slot) outcome {
-		r := s.exportCSV(h.store, o)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		rows, bytes := r.num1, r.num2
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "exported", rows)
-			mustSet(obj, "fileName", o.fileName)
-			mustSet(obj, "bytesWritten", bytes)
-			return obj
-		})
+		return transferred(s.exportCSV(h.store, o), o.fileName, "exported", "bytesWritten")
 	})
 }
 
@@ -41,18 +30,7 @@ func (h *handle) exportCSV(call sobek.FunctionCall) sobek.Value {
 func (h *handle) importCSV(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseCSVReadOptions("importCSV", call.Argument(0), true)
 	return h.async("import_csv", kerr, func(s *slot) outcome {
-		r := s.importCSV(h.store, o)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		rows, bytes := r.num1, r.num2
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "imported", rows)
-			mustSet(obj, "fileName", o.fileName)
-			mustSet(obj, "bytesRead", bytes)
-			return obj
-		})
+		return transferred(s.importCSV(h.store, o), o.fileName, "imported", "bytesRead")
 	})
 }
 

@@ -76,18 +76,7 @@ func (h *handle) restore(call sobek.FunctionCall) sobek.Value {
 func (h *handle) exportJSONL(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseJSONLOptions("exportJSONL", call.Argument(0), true, false)
 	return h.async("export_jsonl", kerr, func(s *slot) outcome {
-		r := s.exportJSONL(h.store, o.fileName, o.prefix, o.limit)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		records, bytes := r.num1, r.num2
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "exported", records)
-			mustSet(obj, "fileName", o.fileName)
-			mustSet(obj, "bytesWritten", bytes)
-			return obj
-		})
+		return transferred(s.exportJSONL(h.store, o.fileName, o.prefix, o.limit), o.fileName, "exported", "bytesWritten")
 	})
 }
 
@@ -97,18 +86,7 @@ func (h *handle) exportJSONL(call sobek.FunctionCall) sobek.Value {
 func (h *handle) importJSONL(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseJSONLOptions("importJSONL", call.Argument(0), false, true)
 	return h.async("import_jsonl", kerr, func(s *slot) outcome {
-		r := s.importJSONL(h.store, o.fileName, o.limit, o.batchSize)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		records, bytes := r.num1, r.num2
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "imported", records)
-			mustSet(obj, "fileName", o.fileName)
-			mustSet(obj, "bytesRead", bytes)
-			return obj
-		})
+		return transferred(s.importJSONL(h.store, o.fileName, o.limit, o.batchSize), o.fileName, "imported", "bytesRead")
 	})
 }
 
@@ -119,6 +97,22 @@ func (h *handle) validateJSONL(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseJSONLOptions("validateJSONL", call.Argument(0), false, false)
 	return h.async("validate_jsonl", kerr, func(s *slot) outcome {
 		return validation("validateJSONL", "records", "line", s.validateJSONL(h.store, o.fileName, o.limit))
+	})
+}
+
+// transferred resolves an export or import with xk6-kv's summary shape:
+// {<countKey>, fileName, <bytesKey>}.
+func transferred(r result, fileName, countKey, bytesKey string) outcome {
+	if r.err != nil {
+		return fail(r.err)
+	}
+	count, bytes := r.num1, r.num2
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		obj := rt.NewObject()
+		mustSet(obj, countKey, count)
+		mustSet(obj, "fileName", fileName)
+		mustSet(obj, bytesKey, bytes)
+		return obj
 	})
 }
 
