@@ -43,6 +43,20 @@ kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *o
     kvb_out_put_entries (out, entries);
 }
 
+/* A claim call that may find nothing: an error, or a flag then the claim. */
+static void
+put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error)
+{
+  if (error != NULL)
+    {
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
+  if (claim != NULL)
+    kvb_out_put_claim (out, claim);
+}
+
 void
 kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
                   KvbOut *out)
@@ -52,14 +66,7 @@ kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 
 
   kvb_out_reset (out);
   claim = kv_store_claim_random (store, prefix, owner, ttl_ms, &error);
-  if (error != NULL)
-    {
-      kvb_out_error (out, error, NULL);
-      return;
-    }
-  kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
-  if (claim != NULL)
-    kvb_out_put_claim (out, claim);
+  put_optional_claim (out, claim, error);
 }
 
 void
@@ -85,14 +92,7 @@ kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms
 
   kvb_out_reset (out);
   claim = kv_store_claim_key (store, key, owner, ttl_ms, &error);
-  if (error != NULL)
-    {
-      kvb_out_error (out, error, NULL);
-      return;
-    }
-  kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
-  if (claim != NULL)
-    kvb_out_put_claim (out, claim);
+  put_optional_claim (out, claim, error);
 }
 
 void
