@@ -95,13 +95,9 @@ kva_builtin_backup (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (!kva_option_context_parse (context, backup_entries, &argc, &argv, invocation,
                                  KVA_BUILTIN_FLAG_NONE, error))
     return FALSE;
-  if (!kva_expect_args (invocation, argc, argv, 1, "FILE", error)
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
       || !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
     return FALSE;
-  file = argv[1];
-  /* libkv reads "" as "the store's own path"; on the command line that is a typo. */
-  if (*file == '\0')
-    return kva_usage_error (invocation, error, "FILE must not be empty");
 
   store = kva_invocation_open_store (invocation, error);
   if (store == NULL)

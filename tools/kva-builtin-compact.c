@@ -31,11 +31,8 @@ kva_builtin_compact (int argc, char **argv, KvaInvocation *invocation, GError **
   if (!kva_option_context_parse (context, NULL, &argc, &argv, invocation, KVA_BUILTIN_FLAG_NONE,
                                  error))
     return FALSE;
-  if (!kva_expect_args (invocation, argc, argv, 1, "OUTPUT", error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "OUTPUT", &output, error))
     return FALSE;
-  output = argv[1];
-  if (*output == '\0')
-    return kva_usage_error (invocation, error, "OUTPUT must not be empty");
   /* A copy onto the store itself would be libkv's no-op backup: say so instead. */
   store_file = g_file_new_for_path (invocation->store_path);
   output_file = g_file_new_for_path (output);

@@ -101,14 +101,11 @@ kva_builtin_export (int argc, char **argv, KvaInvocation *invocation, GError **e
   limit = opt_limit;
   include_key = !opt_no_key;
 
-  if (!kva_expect_args (invocation, argc, argv, 1, "FILE", error)
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
       || !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error)
       || !kva_parse_format (invocation, format, &csv, error)
       || !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
     return FALSE;
-  file = argv[1];
-  if (*file == '\0')
-    return kva_usage_error (invocation, error, "FILE must not be empty");
 
   if (!csv && (columns_text != NULL || delimiter_text != NULL || opt_no_key))
     return kva_usage_error (invocation, error,

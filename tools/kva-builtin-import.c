@@ -56,15 +56,12 @@ kva_builtin_import (int argc, char **argv, KvaInvocation *invocation, GError **e
   limit = opt_limit;
   batch_size = opt_batch_size;
 
-  if (!kva_expect_args (invocation, argc, argv, 1, "FILE", error)
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
       || !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error)
       || !kva_check_limit (invocation, "--batch-size", batch_size, KV_JSONL_BATCH_MAX, error)
       || !kva_parse_format (invocation, format, &csv, error)
       || !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
     return FALSE;
-  file = argv[1];
-  if (*file == '\0')
-    return kva_usage_error (invocation, error, "FILE must not be empty");
   if (!csv && (key_column != NULL || delimiter_text != NULL || !has_header))
     return kva_usage_error (invocation, error,
                             "--key-column, --delimiter and --no-header need --format=csv");

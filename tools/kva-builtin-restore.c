@@ -33,12 +33,9 @@ kva_builtin_restore (int argc, char **argv, KvaInvocation *invocation, GError **
   if (!kva_option_context_parse (context, restore_entries, &argc, &argv, invocation,
                                  KVA_BUILTIN_FLAG_WRITES, error))
     return FALSE;
-  if (!kva_expect_args (invocation, argc, argv, 1, "FILE", error)
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
       || !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
     return FALSE;
-  file = argv[1];
-  if (*file == '\0')
-    return kva_usage_error (invocation, error, "FILE must not be empty");
 
   store = kva_invocation_open_store (invocation, error);
   if (store == NULL)

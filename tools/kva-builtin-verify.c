@@ -29,11 +29,8 @@ kva_builtin_verify (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (!kva_option_context_parse (context, NULL, &argc, &argv, invocation,
                                  KVA_BUILTIN_FLAG_NO_STORE, error))
     return FALSE;
-  if (!kva_expect_args (invocation, argc, argv, 1, "FILE", error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error))
     return FALSE;
-  file = argv[1];
-  if (*file == '\0')
-    return kva_usage_error (invocation, error, "FILE must not be empty");
   if (invocation->options_json != NULL)
     return kva_usage_error (invocation, error, "verify opens no store and takes no --options");
 

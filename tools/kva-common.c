@@ -48,6 +48,18 @@ kva_expect_args (KvaInvocation *invocation, int argc, char **argv, int n_expecte
   return TRUE;
 }
 
+gboolean
+kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv, const char *name,
+                     const char **out_path, GError **error)
+{
+  if (!kva_expect_args (invocation, argc, argv, 1, name, error))
+    return FALSE;
+  if (*argv[1] == '\0')
+    return kva_usage_error (invocation, error, "%s must not be empty", name);
+  *out_path = argv[1];
+  return TRUE;
+}
+
 KvStore *
 kva_invocation_open_store (KvaInvocation *invocation, GError **error)
 {

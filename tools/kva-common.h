@@ -90,6 +90,11 @@ gboolean kva_usage_error (KvaInvocation *invocation, GError **error, const char 
  * argv[0]; @names lists them for the message ("KEY"). */
 gboolean kva_expect_args (KvaInvocation *invocation, int argc, char **argv, int n_expected,
                           const char *names, GError **error);
+/* Exactly one positional argument after STORE (or none for FILE-only commands), a
+ * non-empty path named @name (libkv reads "" as "the store's own path"; on the
+ * command line that is a typo). */
+gboolean kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv,
+                              const char *name, const char **out_path, GError **error);
 
 /* Output. */
 
