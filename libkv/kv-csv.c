@@ -135,6 +135,17 @@ kv_store_export_csv (KvStore *store, const char *file_name, const char *const *c
                      gsize n_columns, const char *prefix, gint64 limit, char delimiter,
                      gboolean include_key, KvTransferSummary *out_summary, GError **error)
 {
+  return kv_store_export_csv_full (store, file_name, columns, n_columns, prefix, limit, delimiter,
+                                   include_key, NULL, NULL, out_summary, error);
+}
+
+gboolean
+kv_store_export_csv_full (KvStore *store, const char *file_name, const char *const *columns,
+                          gsize n_columns, const char *prefix, gint64 limit, char delimiter,
+                          gboolean include_key, KvProgressFunc progress, gpointer progress_data,
+                          KvTransferSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "exportCSV");
   g_autoptr (GString) header = g_string_new (NULL);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   RowFormat format = { columns, n_columns, delimiter, include_key };
@@ -181,7 +192,7 @@ kv_store_export_csv (KvStore *store, const char *file_name, const char *const *c
     }
   g_string_append (header, "\r\n");
   return _kv_export_entries (store, file_name, prefix, max, header->str, format_row, &format,
-                             out_summary, error);
+                             &reporter, out_summary, error);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------ */
@@ -393,6 +404,18 @@ kv_store_import_csv (KvStore *store, const char *file_name, const char *key_colu
                      char delimiter, gboolean has_header, gint64 limit, gint64 batch_size,
                      KvTransferSummary *out_summary, GError **error)
 {
+  return kv_store_import_csv_full (store, file_name, key_column, delimiter, has_header, limit,
+                                   batch_size, NULL, NULL, out_summary, error);
+}
+
+gboolean
+kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key_column,
+                          char delimiter, gboolean has_header, gint64 limit, gint64 batch_size,
+                          KvProgressFunc progress, gpointer progress_data,
+                          KvTransferSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "importCSV");
+  guint64 bytes_reported = 0;
   CsvInput in;
   g_autoptr (GError) problem = NULL;
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -427,10 +450,17 @@ kv_store_import_csv (KvStore *store, const char *file_name, const char *key_colu
       csv_input_close (&in);
       return FALSE;
     }
+  if (problem == NULL)
+    _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, 0, _kv_file_size (in.r.f), &problem);
   for (;;)
     {
       gboolean have = problem == NULL && (max == 0 || committed.records + keys->len < max) &&
                       csv_next (&in, &problem);
+      if (problem == NULL)
+        {
+          _kv_progress_add (&reporter, have, in.r.bytes - bytes_reported, &problem);
+          bytes_reported = in.r.bytes;
+        }
       if (problem)
         {
           ok = FALSE;
@@ -474,7 +504,15 @@ kv_store_import_csv (KvStore *store, const char *file_name, const char *key_colu
         break;
     }
   csv_input_close (&in);
-  if (!ok)
+  if (ok)
+    (void) _kv_progress_flush (&reporter, NULL); /* all is committed: nothing left to stop */
+  if (!ok && problem->code == KV_ERROR_OPERATION_CANCELED)
+    g_set_error (error, KV_ERROR, problem->code,
+                 "importCSV %s: stopped by the caller; %" G_GUINT64_FORMAT
+                 " rows (%" G_GUINT64_FORMAT " bytes, through row %" G_GUINT64_FORMAT
+                 ") were imported before, the rows after them were not",
+                 file_name, committed.records, committed.bytes, committed_row);
+  else if (!ok)
     g_set_error (error, KV_ERROR, problem->code,
                  "importCSV %s: %s; %" G_GUINT64_FORMAT " rows (%" G_GUINT64_FORMAT
                  " bytes, through row %" G_GUINT64_FORMAT

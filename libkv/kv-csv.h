@@ -44,6 +44,20 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv (KvStore *store, const ch
                                                         GError **error);
 
 /**
+ * kv_store_export_csv_full:
+ * @progress: (nullable) (scope call): as for kv_store_export_jsonl_full()
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_export_csv() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv_full (
+  KvStore *store, const char *file_name, const char *const *columns, gsize n_columns,
+  const char *prefix, gint64 limit, char delimiter, gboolean include_key,
+  KvProgressFunc progress, gpointer progress_data, KvTransferSummary *out_summary,
+  GError **error);
+
+/**
  * kv_store_import_csv:
  * @key_column: the column holding each row's key; with @has_header a header
  *   name, without one a 1-based column number ("1", "2", …)
@@ -63,6 +77,19 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_csv (KvStore *store, const ch
                                                         gint64 batch_size,
                                                         KvTransferSummary *out_summary,
                                                         GError **error);
+
+/**
+ * kv_store_import_csv_full:
+ * @progress: (nullable) (scope call): as for kv_store_import_jsonl_full()
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_import_csv() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_csv_full (
+  KvStore *store, const char *file_name, const char *key_column, char delimiter,
+  gboolean has_header, gint64 limit, gint64 batch_size, KvProgressFunc progress,
+  gpointer progress_data, KvTransferSummary *out_summary, GError **error);
 
 /**
  * kv_csv_validate:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "kv.h"
+#include "kv-progress-private.h"
 
 G_BEGIN_DECLS
 
@@ -29,16 +30,21 @@ void _kv_atomic_file_abort (KvAtomicFile *file);
 
 /* fopen for reading with typed errors: SNAPSHOT_NOT_FOUND, SNAPSHOT_PERMISSION, SNAPSHOT_READ. */
 FILE *_kv_file_open_read (const char *path, GError **error);
+/* The size of a regular file open as @f; 0 for pipes and the like (or on error). */
+guint64 _kv_file_size (FILE *f);
 
 /* Appends one entry's line(s) to @out; FALSE with @error set to abort the export. */
 typedef gboolean (*KvEntryFormatter) (GString *out, KvEntry *entry, gpointer data, GError **error);
 
 /* Exports the entries with @prefix (at most @max, 0: all) in key order to
  * @file_name, atomically: @header (nullable) first, then @format per entry.
- * Reads page by page, so memory stays bounded whatever the store holds. */
+ * Reads page by page, so memory stays bounded whatever the store holds.
+ * Reports the COPYING stage (records_total: the matching keys, counted
+ * first when @progress listens) and COMMITTING. */
 gboolean _kv_export_entries (KvStore *store, const char *file_name, const char *prefix,
                              guint64 max, const char *header, KvEntryFormatter format,
-                             gpointer data, KvTransferSummary *out_summary, GError **error);
+                             gpointer data, KvProgressReporter *progress,
+                             KvTransferSummary *out_summary, GError **error);
 
 /* Sets @error from errno for an operation on @path. */
 void _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,

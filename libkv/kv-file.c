@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -143,24 +144,47 @@ _kv_file_open_read (const char *path, GError **error)
   return f;
 }
 
+guint64
+_kv_file_size (FILE *f)
+{
+  struct stat st;
+
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
+    return 0;
+  return (guint64) st.st_size;
+}
+
 #define EXPORT_PAGE 1000
 #define FLUSH_AT (1u << 20)
 
 gboolean
 _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, guint64 max,
                     const char *header, KvEntryFormatter format, gpointer data,
-                    KvTransferSummary *out_summary, GError **error)
+                    KvProgressReporter *progress, KvTransferSummary *out_summary,
+                    GError **error)
 {
   KvAtomicFile file = { .fd = -1 };
   g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
   g_autofree char *cursor = NULL;
   KvTransferSummary sum = { 0 };
+  guint64 total = 0;
   gboolean done = FALSE;
 
+  /* Counting costs a walk of the prefix on disk: only for a listener. */
+  if (_kv_progress_wanted (progress) && !kv_store_count (store, prefix, &total, error))
+    return FALSE;
+  if (max > 0)
+    total = MIN (total, max);
   if (!_kv_atomic_file_begin (&file, file_name, error))
     return FALSE;
+  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
+    goto fail;
   if (header)
-    g_string_append (buf, header);
+    {
+      g_string_append (buf, header);
+      if (!_kv_progress_add (progress, 0, buf->len, error))
+        goto fail;
+    }
   while (!done && (max == 0 || sum.records < max))
     {
       g_autoptr (GPtrArray) page = NULL;
@@ -173,9 +197,13 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
       cursor = next;
       for (guint i = 0; i < page->len; i++)
         {
+          gsize before = buf->len;
+
           if (!format (buf, page->pdata[i], data, error))
             goto fail;
           sum.records++;
+          if (!_kv_progress_add (progress, 1, buf->len - before, error))
+            goto fail;
           if (buf->len >= FLUSH_AT)
             {
               if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
@@ -188,7 +216,9 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
   if (!_kv_atomic_file_write (&file, buf->str, buf->len, error))
     goto fail;
   sum.bytes += buf->len;
-  if (!_kv_atomic_file_commit (&file, error))
+  if (!_kv_progress_flush (progress, error) ||
+      !_kv_progress_stage (progress, KV_PROGRESS_STAGE_COMMITTING, 0, 0, error) ||
+      !_kv_atomic_file_commit (&file, error))
     goto fail;
   _kv_atomic_file_abort (&file);
   if (out_summary)

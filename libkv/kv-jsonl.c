@@ -62,6 +62,16 @@ gboolean
 kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
                        KvTransferSummary *out_summary, GError **error)
 {
+  return kv_store_export_jsonl_full (store, file_name, prefix, limit, NULL, NULL, out_summary,
+                                     error);
+}
+
+gboolean
+kv_store_export_jsonl_full (KvStore *store, const char *file_name, const char *prefix,
+                            gint64 limit, KvProgressFunc progress, gpointer progress_data,
+                            KvTransferSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "exportJSONL");
   guint64 max;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
@@ -70,8 +80,8 @@ kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix
     return FALSE;
   return _kv_export_entries (
     store, file_name, prefix, max, NULL, format_record,
-    GINT_TO_POINTER (kv_options_get_serialization (kv_store_get_options (store))), out_summary,
-    error);
+    GINT_TO_POINTER (kv_options_get_serialization (kv_store_get_options (store))), &reporter,
+    out_summary, error);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------ */
@@ -211,6 +221,16 @@ gboolean
 kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint64 batch_size,
                        KvTransferSummary *out_summary, GError **error)
 {
+  return kv_store_import_jsonl_full (store, file_name, limit, batch_size, NULL, NULL, out_summary,
+                                     error);
+}
+
+gboolean
+kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit,
+                            gint64 batch_size, KvProgressFunc progress, gpointer progress_data,
+                            KvTransferSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "importJSONL");
   g_autoptr (GString) line = g_string_new (NULL);
   LineReader r = { .path = file_name, .line = line };
   Batch b = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
@@ -238,16 +258,20 @@ kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
   r.f = _kv_file_open_read (file_name, error);
   if (r.f == NULL)
     goto out_early;
+  if (!_kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, 0, _kv_file_size (r.f), &local))
+    ok = FALSE;
 
-  for (;;)
+  while (ok)
     {
       g_autofree char *key = NULL;
       g_autoptr (JsonNode) value = NULL;
       gboolean at_end = max > 0 && committed.records + b.keys->len >= max;
+      guint64 bytes_before = r.bytes;
       gboolean have = !at_end && read_line (&r, &local);
       gsize len = 0;
 
-      if (local || (have && !parse_record (&r, &key, &value, &local)))
+      if (local || (have && !parse_record (&r, &key, &value, &local)) ||
+          !_kv_progress_add (&reporter, have, r.bytes - bytes_before, &local))
         {
           ok = FALSE;
           break;
@@ -277,7 +301,15 @@ kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
         break;
     }
   fclose (r.f);
-  if (!ok)
+  if (ok)
+    (void) _kv_progress_flush (&reporter, NULL); /* all is committed: nothing left to stop */
+  if (!ok && local->code == KV_ERROR_OPERATION_CANCELED)
+    g_set_error (error, KV_ERROR, local->code,
+                 "importJSONL %s: stopped by the caller; %" G_GUINT64_FORMAT
+                 " records (%" G_GUINT64_FORMAT " bytes, through line %" G_GUINT64_FORMAT
+                 ") were imported before, the lines after them were not",
+                 file_name, committed.records, committed.bytes, committed_line);
+  else if (!ok)
     g_set_error (error, KV_ERROR, local->code,
                  "importJSONL %s: %s; %" G_GUINT64_FORMAT " records (%" G_GUINT64_FORMAT
                  " bytes, through line %" G_GUINT64_FORMAT

@@ -14,6 +14,7 @@
 
 #include <glib-object.h>
 #include <libkv/kv-version-macros.h>
+#include <libkv/kv-progress.h>
 #include <libkv/kv-store.h>
 
 G_BEGIN_DECLS
@@ -54,6 +55,24 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_jsonl (KvStore *store, const 
                                                           GError **error);
 
 /**
+ * kv_store_export_jsonl_full:
+ * @progress: (nullable) (scope call): called as the export advances (stages
+ *   COPYING, with records_total the matching keys counted first, then
+ *   COMMITTING); %FALSE from it stops the export and no file is written
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_export_jsonl() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_jsonl_full (KvStore *store,
+                                                               const char *file_name,
+                                                               const char *prefix, gint64 limit,
+                                                               KvProgressFunc progress,
+                                                               gpointer progress_data,
+                                                               KvTransferSummary *out_summary,
+                                                               GError **error);
+
+/**
  * kv_store_import_jsonl:
  * @limit: at most this many records (0 or less: all)
  * @batch_size: records per batch (0 or less: %KV_JSONL_BATCH_DEFAULT; at most %KV_JSONL_BATCH_MAX)
@@ -69,6 +88,25 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_jsonl (KvStore *store, const 
                                                           gint64 limit, gint64 batch_size,
                                                           KvTransferSummary *out_summary,
                                                           GError **error);
+
+/**
+ * kv_store_import_jsonl_full:
+ * @progress: (nullable) (scope call): called as the import advances (stage
+ *   COPYING, bytes_total the file's size); %FALSE from it stops the import
+ *   with %KV_ERROR_OPERATION_CANCELED: the batches committed before stay,
+ *   the one being read is dropped, and @out_summary says what was committed
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_import_jsonl() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_jsonl_full (KvStore *store,
+                                                               const char *file_name,
+                                                               gint64 limit, gint64 batch_size,
+                                                               KvProgressFunc progress,
+                                                               gpointer progress_data,
+                                                               KvTransferSummary *out_summary,
+                                                               GError **error);
 
 /**
  * KvValidation:

@@ -16,6 +16,7 @@
 #include "kv-file-private.h"
 #include "kv-json-private.h"
 #include "kv-lmdb-private.h"
+#include "kv-progress-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
@@ -55,8 +56,10 @@ typedef enum
   TRAILER_BAD,
 } TrailerState;
 
+/* FALSE when reading fails, or with @error set when @progress stops it. */
 static gboolean
-hash_prefix (int fd, guint64 len, guint8 digest[32])
+hash_prefix (int fd, guint64 len, guint8 digest[32], KvProgressReporter *progress,
+             GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buf = g_malloc (1 << 20);
@@ -70,33 +73,47 @@ hash_prefix (int fd, guint64 len, guint8 digest[32])
         return FALSE;
       g_checksum_update (sum, buf, n);
       done += (guint64) n;
+      if (progress && !_kv_progress_add (progress, 0, (guint64) n, error))
+        return FALSE;
     }
   g_checksum_get_digest (sum, digest, &digest_len);
   return TRUE;
 }
 
-static TrailerState
-check_trailer (const char *path, guint64 file_size)
+/* Sets *@state; FALSE (with @error set) only when @progress stopped the check. */
+static gboolean
+check_trailer (const char *path, guint64 file_size, KvProgressReporter *progress,
+               TrailerState *state, GError **error)
 {
   guint8 trailer[TRAILER_SIZE], digest[32];
   guint64 be, data_len;
+  GError *stopped = NULL;
   int fd;
-  TrailerState state = TRAILER_NONE;
 
+  *state = TRAILER_NONE;
   if (file_size < TRAILER_SIZE || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
-    return TRAILER_NONE;
+    return TRUE;
   if (pread (fd, trailer, TRAILER_SIZE, (off_t) (file_size - TRAILER_SIZE)) == TRAILER_SIZE &&
       memcmp (trailer, TRAILER_MAGIC, 8) == 0)
     {
       memcpy (&be, trailer + 8, 8);
       data_len = GUINT64_FROM_BE (be);
-      state = data_len == file_size - TRAILER_SIZE && hash_prefix (fd, data_len, digest) &&
-                  memcmp (digest, trailer + 16, 32) == 0
-                ? TRAILER_OK
-                : TRAILER_BAD;
+      *state = data_len == file_size - TRAILER_SIZE &&
+                   _kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKSUM, 0, data_len,
+                                       &stopped) &&
+                   hash_prefix (fd, data_len, digest, progress, &stopped) &&
+                   _kv_progress_flush (progress, &stopped) &&
+                   memcmp (digest, trailer + 16, 32) == 0
+                 ? TRAILER_OK
+                 : TRAILER_BAD;
     }
   close (fd);
-  return state;
+  if (stopped)
+    {
+      g_propagate_error (error, stopped);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Appends the trailer to the file open at @fd (positioned at its end). */
@@ -111,7 +128,7 @@ append_trailer (KvAtomicFile *file, GError **error)
 
   memcpy (trailer, TRAILER_MAGIC, 8);
   memcpy (trailer + 8, &be, 8);
-  ok = end >= 0 && rfd >= 0 && hash_prefix (rfd, (guint64) end, trailer + 16);
+  ok = end >= 0 && rfd >= 0 && hash_prefix (rfd, (guint64) end, trailer + 16, NULL, NULL);
   if (rfd >= 0)
     close (rfd);
   if (!ok)
@@ -144,8 +161,9 @@ reader_close (SnapshotReader *r)
 }
 
 static gboolean
-reader_open (SnapshotReader *r, const char *path, GError **error)
+reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, GError **error)
 {
+  TrailerState trailer;
   struct stat st;
   int rc;
 
@@ -167,7 +185,9 @@ reader_open (SnapshotReader *r, const char *path, GError **error)
       return FALSE;
     }
   r->file_size = (guint64) st.st_size;
-  if (check_trailer (path, r->file_size) == TRAILER_BAD)
+  if (!check_trailer (path, r->file_size, progress, &trailer, error))
+    return FALSE;
+  if (trailer == TRAILER_BAD)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
                    "snapshot %s is damaged: its checksum does not match its contents", path);
@@ -230,8 +250,10 @@ read_meta (SnapshotReader *r, const char *name, char *buf, gsize size)
 
 /* Checks the format and every entry; fills @info. The reader stays open. */
 static gboolean
-reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError **error)
+reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress,
+               KvSnapshotInfo *info, GError **error)
 {
+  GError *stopped = NULL;
   char buf[64];
   MDB_cursor *cursor;
   MDB_val k, v;
@@ -255,6 +277,12 @@ reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError
     info->created_at = g_ascii_strtoll (buf, NULL, 10);
   if (r->has_claims && mdb_stat (r->txn, r->claims, &st) == 0)
     info->claims = st.ms_entries;
+  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKING,
+                           read_meta (r, "snapshot_entries", buf, sizeof buf)
+                             ? g_ascii_strtoull (buf, NULL, 10)
+                             : 0,
+                           0, error))
+    return FALSE;
 
   /* Every page of the data is read: a truncated or damaged file fails here. */
   rc = mdb_cursor_open (r->txn, r->data, &cursor);
@@ -279,6 +307,12 @@ reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError
         }
       info->entries++;
       info->bytes += k.mv_size + v.mv_size;
+      if (!_kv_progress_add (progress, 1, k.mv_size + v.mv_size, &stopped))
+        {
+          mdb_cursor_close (cursor);
+          g_propagate_error (error, stopped);
+          return FALSE;
+        }
     }
   if (rc == 0 || rc == MDB_NOTFOUND)
     mdb_cursor_close (cursor);
@@ -288,20 +322,28 @@ reader_verify (SnapshotReader *r, const char *path, KvSnapshotInfo *info, GError
                    mdb_strerror (rc));
       return FALSE;
     }
-  return TRUE;
+  return _kv_progress_flush (progress, error);
 }
 
 gboolean
 kv_snapshot_verify (const char *file_name, KvSnapshotInfo *out_info, GError **error)
 {
+  return kv_snapshot_verify_full (file_name, NULL, NULL, out_info, error);
+}
+
+gboolean
+kv_snapshot_verify_full (const char *file_name, KvProgressFunc progress, gpointer progress_data,
+                         KvSnapshotInfo *out_info, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "verify");
   SnapshotReader r;
   KvSnapshotInfo info;
   gboolean ok;
 
   g_return_val_if_fail (file_name != NULL, FALSE);
-  if (!reader_open (&r, file_name, error))
+  if (!reader_open (&r, file_name, &reporter, error))
     return FALSE;
-  ok = reader_verify (&r, file_name, &info, error);
+  ok = reader_verify (&r, file_name, &reporter, &info, error);
   reader_close (&r);
   if (ok && out_info)
     *out_info = info;
@@ -346,6 +388,7 @@ typedef struct
   MDB_txn *txn;
   MDB_dbi data;
   guint64 entries, bytes, max_entries, max_bytes, in_txn, txn_bytes;
+  KvProgressReporter *progress;
   int rc;
   GError *error;
 } SnapshotWriter;
@@ -390,7 +433,7 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
   if (w->rc == 0)
     w->rc = mdb_put (w->txn, w->data, &k, &v, 0);
   w->in_txn++;
-  return w->rc == 0;
+  return w->rc == 0 && _kv_progress_add (w->progress, 1, key_len + value_len, &w->error);
 }
 
 static int
@@ -405,6 +448,16 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
                  gint64 max_entries, gint64 max_bytes, KvBackupSummary *out_summary,
                  GError **error)
 {
+  return kv_store_backup_full (store, file_name, allow_concurrent_writes, max_entries, max_bytes,
+                               NULL, NULL, out_summary, error);
+}
+
+gboolean
+kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_concurrent_writes,
+                      gint64 max_entries, gint64 max_bytes, KvProgressFunc progress,
+                      gpointer progress_data, KvBackupSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "backup");
   KvAtomicFile file = { .fd = -1 };
   g_autofree char *scratch = NULL;
   SnapshotWriter w = { 0 };
@@ -440,6 +493,14 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
 
   w.max_entries = (guint64) max_entries;
   w.max_bytes = (guint64) max_bytes;
+  w.progress = &reporter;
+  {
+    guint64 total = 0;
+    /* The size now, as an estimate: writers may change it while the copy runs. */
+    if (!core->backend->vtable->count (core->backend, &total, error) ||
+        !_kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, total, 0, error))
+      goto out_file;
+  }
   w.rc = mdb_env_create (&w.env);
   if (w.rc == 0)
     w.rc = mdb_env_set_maxdbs (w.env, 4);
@@ -459,7 +520,9 @@ kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurren
       !core->backend->vtable->dump (core->backend, !(memory && allow_concurrent_writes), write_one,
                                     &w, &w.error))
     w.rc = w.rc ? w.rc : -1;
-  if (w.rc == 0 && w.error == NULL)
+  if (w.rc == 0 && w.error == NULL &&
+      _kv_progress_flush (&reporter, &w.error) &&
+      _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COMMITTING, 0, 0, NULL))
     {
       g_autofree char *entries = g_strdup_printf ("%" G_GUINT64_FORMAT, w.entries);
       g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
@@ -568,6 +631,16 @@ gboolean
 kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
                   KvRestoreSummary *out_summary, GError **error)
 {
+  return kv_store_restore_full (store, file_name, max_entries, max_bytes, NULL, NULL, out_summary,
+                                error);
+}
+
+gboolean
+kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries,
+                       gint64 max_bytes, KvProgressFunc progress, gpointer progress_data,
+                       KvRestoreSummary *out_summary, GError **error)
+{
+  KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "restore");
   SnapshotReader r = { 0 };
   SnapshotSource src = { &r };
   KvEntrySource source = { source_next, source_rewind, &src };
@@ -597,7 +670,8 @@ kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gin
     goto out_release;
 
   /* Check everything before touching the store. */
-  if (!reader_open (&r, path, error) || !reader_verify (&r, path, &info, error))
+  if (!reader_open (&r, path, &reporter, error) ||
+      !reader_verify (&r, path, &reporter, &info, error))
     goto out_maintenance;
   if ((max_entries && info.entries > (guint64) max_entries) ||
       (max_bytes && info.bytes > (guint64) max_bytes))
@@ -609,6 +683,9 @@ kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gin
                    path, info.entries, info.bytes, max_entries, max_bytes);
       goto out_maintenance;
     }
+  /* From here the restore runs to its end: a half-replaced store is no
+   * state to stop in. */
+  (void) _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COMMITTING, 0, 0, NULL);
   if (!core->backend->vtable->replace_all (core->backend, &source, error))
     goto out_maintenance;
   sum.entries = info.entries;

@@ -19,6 +19,7 @@
 #include <glib-object.h>
 #include <libkv/kv-version-macros.h>
 #include <libkv/kv-options.h>
+#include <libkv/kv-progress.h>
 #include <libkv/kv-store.h>
 
 G_BEGIN_DECLS
@@ -65,6 +66,24 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup (KvStore *store, const char *
                                                     GError **error);
 
 /**
+ * kv_store_backup_full:
+ * @progress: (nullable) (scope call): called as the backup advances (stages
+ *   COPYING, records_total the store's size when it began, then
+ *   COMMITTING); %FALSE from it during COPYING stops the backup with
+ *   %KV_ERROR_OPERATION_CANCELED and no file is written. With a consistent
+ *   memory backup it runs while writers are paused.
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_backup() with progress reports. The no-op backup of a disk store
+ * onto its own file reports nothing.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup_full (
+  KvStore *store, const char *file_name, gboolean allow_concurrent_writes, gint64 max_entries,
+  gint64 max_bytes, KvProgressFunc progress, gpointer progress_data,
+  KvBackupSummary *out_summary, GError **error);
+
+/**
  * KvRestoreSummary:
  * @entries: entries now in the store
  * @bytes: size of the snapshot file
@@ -98,6 +117,23 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore (KvStore *store, const char 
                                                      GError **error);
 
 /**
+ * kv_store_restore_full:
+ * @progress: (nullable) (scope call): called as the restore advances
+ *   (stages CHECKSUM and CHECKING while the snapshot is checked, then
+ *   COMMITTING while the store is replaced); %FALSE from it before
+ *   COMMITTING stops the restore with %KV_ERROR_OPERATION_CANCELED and the
+ *   store is untouched
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_store_restore() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore_full (
+  KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
+  KvProgressFunc progress, gpointer progress_data, KvRestoreSummary *out_summary,
+  GError **error);
+
+/**
  * KvSnapshotInfo:
  * @entries: entries in the file
  * @bytes: bytes of keys and values
@@ -126,5 +162,21 @@ KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify (const char *file_name,
                                                        KvSnapshotInfo *out_info,
                                                        GError **error);
+
+/**
+ * kv_snapshot_verify_full:
+ * @progress: (nullable) (scope call): called as the check advances (stages
+ *   CHECKSUM for a snapshot, then CHECKING); %FALSE from it stops the check
+ *   with %KV_ERROR_OPERATION_CANCELED
+ * @progress_data: (closure progress): data for @progress
+ *
+ * kv_snapshot_verify() with progress reports.
+ */
+KV_AVAILABLE_IN_1_0
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify_full (const char *file_name,
+                                                            KvProgressFunc progress,
+                                                            gpointer progress_data,
+                                                            KvSnapshotInfo *out_info,
+                                                            GError **error);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <libkv/kv-version-macros.h>
 #include <libkv/kv-error.h>
+#include <libkv/kv-progress.h>
 #include <libkv/kv-options.h>
 #include <libkv/kv-json.h>
 #include <libkv/kv-entry.h>
