@@ -46,6 +46,7 @@ print_usage (FILE *out)
          "Options of every command:\n"
          "  --json            print machine-readable JSON\n"
          "  --options=JSON    store options as openKv() takes them; STORE sets the path\n"
+         "  --no-progress     draw no progress bar, even on a terminal\n"
          "  -h, --help        show the command's help\n"
          "\n"
          "Run 'kv-admin COMMAND --help' for the options of one command.\n",
@@ -113,13 +114,24 @@ main (int argc, char **argv)
   argv[1] = prgname;
 
   if (invocation.command->fn (argc - 1, argv + 1, &invocation, &error))
-    exit_code = KVA_EXIT_OK;
+    {
+      exit_code = KVA_EXIT_OK;
+      /* The signal came during a step that cannot stop (writing a restore). */
+      if (invocation.stop_signal != 0)
+        fprintf (stderr, "kv-admin: %s: %s came too late to stop the operation: it completed\n",
+                 invocation.command->name, g_strsignal (invocation.stop_signal));
+    }
   else
     {
       g_assert (error != NULL);
       kva_progress_end (&invocation);
       message = kva_format_error (error);
-      fprintf (stderr, "kv-admin: %s: %s\n", invocation.command->name, message);
+      fprintf (stderr, "kv-admin: %s: %s%s\n", invocation.command->name,
+               invocation.stop_signal != 0
+                   && g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED)
+                 ? "interrupted: "
+                 : "",
+               message);
       exit_code = kva_exit_code_for_error (&invocation, error);
     }
 

@@ -31,8 +31,9 @@ kva_backup_to (KvaInvocation *invocation, KvStore *store, const char *file, gint
   KvBackupSummary summary = { 0 };
   gboolean ok;
 
-  kva_progress_begin (invocation, "Writing snapshot");
-  ok = kv_store_backup (store, file, FALSE, max_entries, max_bytes, &summary, error);
+  kva_progress_begin (invocation, "copying", KVA_PROGRESS_STOPPABLE);
+  ok = kv_store_backup_full (store, file, FALSE, max_entries, max_bytes, kva_progress_report,
+                             &invocation->progress, &summary, error);
   kva_progress_end (invocation);
   if (!ok)
     return FALSE;

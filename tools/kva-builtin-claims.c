@@ -60,7 +60,7 @@ kva_builtin_claims (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Listing claims");
+  kva_progress_begin (invocation, "listing claims", KVA_PROGRESS_STATUS);
   claims = kv_store_list_claims (store, prefix, include_expired, error);
   kva_progress_end (invocation);
   if (claims == NULL)

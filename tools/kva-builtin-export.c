@@ -130,13 +130,14 @@ kva_builtin_export (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Exporting");
+  kva_progress_begin (invocation, "exporting", KVA_PROGRESS_STOPPABLE);
   if (csv)
-    ok = kv_store_export_csv (store, file, (const char *const *) columns,
-                              g_strv_length (columns), prefix, limit, delimiter, include_key,
-                              &summary, error);
+    ok = kv_store_export_csv_full (store, file, (const char *const *) columns,
+                                   g_strv_length (columns), prefix, limit, delimiter, include_key,
+                                   kva_progress_report, &invocation->progress, &summary, error);
   else
-    ok = kv_store_export_jsonl (store, file, prefix, limit, &summary, error);
+    ok = kv_store_export_jsonl_full (store, file, prefix, limit, kva_progress_report,
+                                     &invocation->progress, &summary, error);
   kva_progress_end (invocation);
   if (!ok)
     return FALSE;

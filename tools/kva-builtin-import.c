@@ -74,12 +74,14 @@ kva_builtin_import (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Importing");
+  kva_progress_begin (invocation, "importing", KVA_PROGRESS_STOPPABLE);
   if (csv)
-    ok = kv_store_import_csv (store, file, key_column, delimiter, has_header, limit, batch_size,
-                              &summary, error);
+    ok = kv_store_import_csv_full (store, file, key_column, delimiter, has_header, limit,
+                                   batch_size, kva_progress_report, &invocation->progress,
+                                   &summary, error);
   else
-    ok = kv_store_import_jsonl (store, file, limit, batch_size, &summary, error);
+    ok = kv_store_import_jsonl_full (store, file, limit, batch_size, kva_progress_report,
+                                     &invocation->progress, &summary, error);
   kva_progress_end (invocation);
   /* On failure libkv's message names the bad line or row and what was
    * already committed; there is no summary to print. */

@@ -92,7 +92,7 @@ kva_builtin_list (int argc, char **argv, KvaInvocation *invocation, GError **err
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Listing");
+  kva_progress_begin (invocation, "listing", KVA_PROGRESS_STATUS);
   items = keys_only ? kv_store_list_keys (store, prefix, limit, error)
                     : kv_store_list (store, prefix, limit, error);
   kva_progress_end (invocation);

@@ -41,8 +41,9 @@ kva_builtin_restore (int argc, char **argv, KvaInvocation *invocation, GError **
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Restoring");
-  ok = kv_store_restore (store, file, opt_max_entries, opt_max_bytes, &summary, error);
+  kva_progress_begin (invocation, "restoring", KVA_PROGRESS_STOPPABLE);
+  ok = kv_store_restore_full (store, file, opt_max_entries, opt_max_bytes, kva_progress_report,
+                              &invocation->progress, &summary, error);
   kva_progress_end (invocation);
   if (!ok)
     return FALSE;

@@ -54,7 +54,7 @@ kva_builtin_scan (int argc, char **argv, KvaInvocation *invocation, GError **err
   if (store == NULL)
     return FALSE;
 
-  kva_progress_begin (invocation, "Scanning");
+  kva_progress_begin (invocation, "scanning", KVA_PROGRESS_STATUS);
   ok = keys_only ? kv_store_scan_keys (store, prefix, cursor, limit, &items, &next_cursor, &done,
                                        &local_error)
                  : kv_store_scan (store, prefix, cursor, limit, &items, &next_cursor, &done,

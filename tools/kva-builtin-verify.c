@@ -34,8 +34,8 @@ kva_builtin_verify (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (invocation->options_json != NULL)
     return kva_usage_error (invocation, error, "verify opens no store and takes no --options");
 
-  kva_progress_begin (invocation, "Verifying");
-  ok = kv_snapshot_verify (file, &info, error);
+  kva_progress_begin (invocation, "verifying", KVA_PROGRESS_STOPPABLE);
+  ok = kv_snapshot_verify_full (file, kva_progress_report, &invocation->progress, &info, error);
   kva_progress_end (invocation);
   if (!ok)
     return FALSE;

@@ -103,6 +103,8 @@ kva_option_context_parse (GOptionContext *context, const GOptionEntry *entries, 
     { "options", 0, 0, G_OPTION_ARG_STRING, &invocation->options_json,
       "Store options as openKv() takes them, e.g. '{\"backend\":\"memory\"}' (STORE sets the path)",
       "JSON" },
+    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &invocation->no_progress,
+      "Draw no progress bar, even on a terminal", NULL },
     { NULL },
   };
   g_autoptr (GError) local_error = NULL;
@@ -253,6 +255,9 @@ kva_exit_code_for_error (const KvaInvocation *invocation, const GError *error)
 {
   if (invocation->bad_usage || error->domain == G_OPTION_ERROR)
     return KVA_EXIT_USAGE;
+  /* Stopped by Ctrl-C or kill: the shell's convention, 128 + the signal. */
+  if (invocation->stop_signal != 0 && g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED))
+    return 128 + invocation->stop_signal;
   return KVA_EXIT_FAILED;
 }
 
@@ -361,26 +366,4 @@ kva_parse_delimiter (KvaInvocation *invocation, const char *text, char *out, GEr
                             text);
   *out = text[0];
   return TRUE;
-}
-
-void
-kva_progress_begin (KvaInvocation *invocation, const char *what)
-{
-  if (invocation->json || !isatty (STDOUT_FILENO) || !isatty (STDERR_FILENO))
-    return;
-  /* libkv reports no progress of its own, so say what is running; the line
-   * is erased when the work ends, leaving the terminal as the output left it. */
-  fprintf (stderr, "%s…", what);
-  fflush (stderr);
-  invocation->progress_shown = TRUE;
-}
-
-void
-kva_progress_end (KvaInvocation *invocation)
-{
-  if (!invocation->progress_shown)
-    return;
-  fputs ("\r\033[K", stderr);
-  fflush (stderr);
-  invocation->progress_shown = FALSE;
 }

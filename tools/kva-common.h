@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+#include <signal.h>
+
 typedef struct _KvaInvocation KvaInvocation;
 
 /* A builtin gets argv with argv[0] set to "kv-admin COMMAND"; it returns
@@ -36,6 +38,19 @@ typedef enum
   KVA_BUILTIN_FLAG_NO_STORE = 1 << 1,
 } KvaBuiltinFlags;
 
+/* The progress line of a running operation (kva-progress.c). */
+typedef struct
+{
+  const char *command, *verb;
+  gboolean draw;           /* standard output and error are terminals, no --json */
+  gboolean shown;          /* something is on the line now */
+  gboolean reported;       /* a report arrived */
+  gboolean signals_caught; /* SIGINT/SIGTERM ask libkv to stop */
+  KvProgressStage stage;
+  gint64 stage_started, last_draw;
+  struct sigaction old_sigint, old_sigterm;
+} KvaProgress;
+
 struct _KvaInvocation
 {
   const KvaCommand *command;
@@ -46,9 +61,11 @@ struct _KvaInvocation
   /* The STORE argument and the common options, filled by kva_option_context_parse(). */
   const char *store_path;
   gboolean json;
+  gboolean no_progress;
   char *options_json;
-  /* Set while a progress line is on the terminal. */
-  gboolean progress_shown;
+  KvaProgress progress;
+  /* The signal that interrupted the operation, 0 if none. */
+  int stop_signal;
 };
 
 /* Exit codes, as SPEC §7 fixes them. */
@@ -135,9 +152,21 @@ gboolean kva_check_limit (KvaInvocation *invocation, const char *option, gint64 
 gboolean kva_parse_delimiter (KvaInvocation *invocation, const char *text, char *out,
                               GError **error);
 
-/* Progress on a terminal: shown only when stdout and stderr are terminals and
- * --json is not given; never when output is piped or redirected. */
-void kva_progress_begin (KvaInvocation *invocation, const char *what);
+/* Progress on a terminal: shown only when stdout and stderr are terminals,
+ * without --json or --no-progress; never when output is piped or redirected. */
+typedef enum
+{
+  /* A status line only: the operation reports no progress. */
+  KVA_PROGRESS_STATUS = 0,
+  /* The operation gets kva_progress_report(): a bar, and SIGINT/SIGTERM stop it cleanly. */
+  KVA_PROGRESS_STOPPABLE = 1 << 0,
+} KvaProgressFlags;
+
+/* Starts the line for an operation; @verb names its copying stage ("exporting"). */
+void kva_progress_begin (KvaInvocation *invocation, const char *verb, KvaProgressFlags flags);
+/* The KvProgressFunc to pass libkv, with the invocation's progress as its data. */
+gboolean kva_progress_report (const KvProgress *progress, gpointer data);
+/* Erases the line and stops catching signals; records a signal that came. */
 void kva_progress_end (KvaInvocation *invocation);
 
 /* Errors. */
