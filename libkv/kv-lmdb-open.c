@@ -81,6 +81,27 @@ check_path (const char *path, gboolean read_only, GError **error)
   return TRUE;
 }
 
+/* A store keeps the serialization it was created with: values written as
+ * JSON text do not read back as strings or the other way round, so opening
+ * it the other way is refused instead of failing (or worse, succeeding) on
+ * every value. Stores from before the record was kept have none: anything goes. */
+static gboolean
+check_serialization (LmdbBackend *self, MDB_txn *txn, KvSerialization mode, GError **error)
+{
+  const char *want = mode == KV_SERIALIZATION_JSON ? "json" : "string";
+  MDB_val k = val_of ("serialization", 13), v;
+
+  if (mdb_get (txn, self->dbi_meta, &k, &v) != 0 ||
+      (v.mv_size == strlen (want) && memcmp (v.mv_data, want, v.mv_size) == 0))
+    return TRUE;
+  g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
+               "store %s was created with serialization \"%.*s\", not \"%s\"; open it with "
+               "serialization \"%.*s\"",
+               self->path, (int) MIN (v.mv_size, 16), (const char *) v.mv_data, want,
+               (int) MIN (v.mv_size, 16), (const char *) v.mv_data);
+  return FALSE;
+}
+
 /* Opens (creating unless read-only) the three databases and checks the format. */
 static gboolean
 open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
@@ -124,6 +145,11 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
               g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
                            "store %s has format \"%.*s\"; this libkv reads \"%s\"", self->path,
                            (int) v.mv_size, (const char *) v.mv_data, KV_LMDB_FORMAT);
+              return FALSE;
+            }
+          if (!check_serialization (self, txn, mode, error))
+            {
+              mdb_txn_abort (txn);
               return FALSE;
             }
         }

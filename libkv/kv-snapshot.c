@@ -673,6 +673,20 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   if (!reader_open (&r, path, &reporter, error) ||
       !reader_verify (&r, path, &reporter, &info, error))
     goto out_maintenance;
+  {
+    /* Values keep the serialization they were written with (see kv-lmdb-open.c). */
+    char recorded[16];
+    KvSerialization mode = kv_options_get_serialization (core->options);
+    if (read_meta (&r, "serialization", recorded, sizeof recorded) &&
+        !g_str_equal (recorded, mode == KV_SERIALIZATION_JSON ? "json" : "string"))
+      {
+        g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
+                     "snapshot %s holds serialization \"%s\" values, the store \"%s\"; the "
+                     "store was not changed",
+                     path, recorded, mode == KV_SERIALIZATION_JSON ? "json" : "string");
+        goto out_maintenance;
+      }
+  }
   if ((max_entries && info.entries > (guint64) max_entries) ||
       (max_bytes && info.bytes > (guint64) max_bytes))
     {

@@ -105,6 +105,43 @@ test_persists (DiskFixture *f, gconstpointer data)
   }
 }
 
+/* A store keeps the serialization it was created with; the other is refused,
+ * read-write or read-only, and so is a snapshot of the other kind on restore. */
+static void
+test_serialization_kept (DiskFixture *f, gconstpointer data)
+{
+  g_autofree char *snap = g_build_filename (f->dir, "json.snap", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "json.kv", NULL);
+  g_autoptr (GError) error = NULL;
+  KvStore *kv;
+
+  kv = open_ok (f->path, "\"serialization\":\"string\"");
+  g_assert_true (kv_store_set (kv, "greeting", "hello", 5, NULL));
+  g_object_unref (kv);
+
+  for (int read_only = 0; read_only <= 1; read_only++)
+    {
+      const char *extra = read_only ? "\"disk\":{\"readOnly\":true}" : NULL;
+      kv = open_disk (f->path, extra, &error);
+      g_assert_null (kv);
+      g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION);
+      g_assert_nonnull (strstr (error->message, "created with serialization \"string\""));
+      g_clear_error (&error);
+    }
+
+  /* A json snapshot does not restore into the string store, which keeps its data. */
+  kv = open_ok (other, NULL);
+  g_assert_true (kv_store_set (kv, "n", "1", 1, NULL));
+  g_assert_true (kv_store_backup (kv, snap, FALSE, 0, 0, NULL, NULL));
+  g_object_unref (kv);
+  kv = open_ok (f->path, "\"serialization\":\"string\"");
+  g_assert_false (kv_store_restore (kv, snap, 0, 0, NULL, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION);
+  g_clear_error (&error);
+  assert_value (kv, "greeting", "hello");
+  g_object_unref (kv);
+}
+
 static void
 test_read_only (DiskFixture *f, gconstpointer data)
 {
@@ -521,6 +558,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, DiskFixture, NULL, disk_setup, func, disk_teardown)
   ADD ("/kv/disk/persists", test_persists);
   ADD ("/kv/disk/read-only", test_read_only);
+  ADD ("/kv/disk/serialization-kept", test_serialization_kept);
   ADD ("/kv/disk/bad-paths", test_bad_paths);
   ADD ("/kv/disk/bucket-missing", test_bucket_missing);
   ADD ("/kv/disk/open-twice", test_open_twice);

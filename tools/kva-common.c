@@ -60,6 +60,16 @@ kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv, const cha
   return TRUE;
 }
 
+/* Whether the --options JSON (already parsed once by libkv) sets serialization. */
+static gboolean
+options_name_serialization (const char *options_json)
+{
+  g_autoptr (JsonNode) root = options_json ? json_from_string (options_json, NULL) : NULL;
+
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+         json_object_has_member (json_node_get_object (root), "serialization");
+}
+
 KvStore *
 kva_invocation_open_store (KvaInvocation *invocation, GError **error)
 {
@@ -85,7 +95,22 @@ kva_invocation_open_store (KvaInvocation *invocation, GError **error)
   if (!writable && kv_options_get_backend (options) == KV_BACKEND_DISK)
     kv_options_set_disk_read_only (options, TRUE);
 
-  store = kv_store_open (options, error);
+  store = kv_store_open (options, &local_error);
+  /* A disk store records its serialization; unless --options names one,
+   * read the store the way it was written rather than refuse. */
+  if (store == NULL &&
+      g_error_matches (local_error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION) &&
+      !options_name_serialization (invocation->options_json))
+    {
+      g_clear_error (&local_error);
+      kv_options_set_serialization (options,
+                                    kv_options_get_serialization (options) == KV_SERIALIZATION_JSON
+                                      ? KV_SERIALIZATION_STRING
+                                      : KV_SERIALIZATION_JSON);
+      store = kv_store_open (options, &local_error);
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   /* libkv's disk errors name the path already; say it once. */
   if (store == NULL && error != NULL && strstr ((*error)->message, path) == NULL)
     g_prefix_error (error, "cannot open %s: ", path);
@@ -283,8 +308,9 @@ kva_value_to_json (KvStore *store, const char *key, GBytes *value, GError **erro
 
       if (parsed == NULL)
         {
-          /* The store does not enforce the mode it was created with, so the
-           * likely cause is a string store read as json: say how to fix it. */
+          /* Stores record their mode and refuse the other one at open, so
+           * this is a store from before that record: likely a string store
+           * read as json. Say how to fix it. */
           g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
                        "value of key \"%s\" is not JSON; if the store was created with "
                        "serialization \"string\", add --options='{\"serialization\":\"string\"}'",

@@ -18,7 +18,11 @@ declare module "k6/x/kv" {
     backend?: Backend;
     /** Store file of the disk backend. @default "./.k6.kv" */
     path?: string;
-    /** @default "json" */
+    /**
+     * A disk store keeps the mode it was created with: opening it with the
+     * other one rejects with `InvalidSerializationError`.
+     * @default "json"
+     */
     serialization?: Serialization;
     /** Keep an in-memory key index for random key selection and prefix counts. @default false */
     trackKeys?: boolean;
