@@ -105,6 +105,59 @@ test_persists (DiskFixture *f, gconstpointer data)
   }
 }
 
+/* Permission denied is DiskPathError, whether creating a store in a directory
+ * we may not write, or opening (read-write or read-only) a file we may not
+ * read. Root ignores modes, so as root the checks run in a subprocess that
+ * drops to uid 65534 ("nobody"). */
+static void
+test_permission_denied (void)
+{
+  const char *dir = g_getenv ("KV_TEST_PRIVATE_DIR");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *existing = g_build_filename (dir, "private.kv", NULL);
+      g_autofree char *fresh = g_build_filename (dir, "new.kv", NULL);
+      const char *cases[][2] = {
+        { fresh, NULL },
+        { existing, NULL },
+        { existing, "\"disk\":{\"readOnly\":true}" },
+      };
+
+      if (geteuid () == 0)
+        g_assert_true (setgid (65534) == 0 && setuid (65534) == 0);
+      for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (KvStore) kv = open_disk (cases[i][0], cases[i][1], &error);
+          g_assert_null (kv);
+          g_assert_error (error, KV_ERROR, KV_ERROR_DISK_PATH);
+          g_assert_nonnull (strstr (error->message, "ermission denied"));
+        }
+      return;
+    }
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("kv-private-XXXXXX", NULL);
+    g_autofree char *existing = g_build_filename (tmp, "private.kv", NULL);
+    g_autofree char *lock = g_strconcat (existing, "-lock", NULL);
+
+    g_object_unref (open_ok (existing, NULL));
+    /* The directory can be entered but not written; the files are private. */
+    g_assert_cmpint (g_chmod (existing, geteuid () == 0 ? 0600 : 0), ==, 0);
+    g_assert_cmpint (g_chmod (lock, geteuid () == 0 ? 0600 : 0), ==, 0);
+    g_assert_cmpint (g_chmod (tmp, 0711), ==, 0);
+    if (geteuid () != 0)
+      g_assert_cmpint (g_chmod (tmp, 0511), ==, 0);
+    g_setenv ("KV_TEST_PRIVATE_DIR", tmp, TRUE);
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_chmod (tmp, 0700);
+    g_remove (existing);
+    g_remove (lock);
+    g_rmdir (tmp);
+    g_test_trap_assert_passed ();
+  }
+}
+
 /* A store keeps the serialization it was created with; the other is refused,
  * read-write or read-only, and so is a snapshot of the other kind on restore. */
 static void
@@ -559,6 +612,7 @@ main (int argc, char **argv)
   ADD ("/kv/disk/persists", test_persists);
   ADD ("/kv/disk/read-only", test_read_only);
   ADD ("/kv/disk/serialization-kept", test_serialization_kept);
+  g_test_add_func ("/kv/disk/permission-denied", test_permission_denied);
   ADD ("/kv/disk/bad-paths", test_bad_paths);
   ADD ("/kv/disk/bucket-missing", test_bucket_missing);
   ADD ("/kv/disk/open-twice", test_open_twice);
