@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "kv-file-private.h"
+#include "kv-store-private.h"
 
 void
 _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,
@@ -157,6 +158,96 @@ _kv_file_size (FILE *f)
 #define EXPORT_PAGE 1000
 #define FLUSH_AT (1u << 20)
 
+/* The pages an export walks, in key order. */
+typedef struct
+{
+  KvStore *store;
+  const char *prefix;
+  /* Cursor paging: what scan() gives the k6 API, cheap where the backend
+   * can seek (LMDB, a tracked memory store). */
+  char *cursor;
+  /* Key-list paging: an untracked memory store has no order to seek in, so
+   * every scan page would sort the whole store again (quadratic: minutes
+   * for a million keys). Its matching keys are sorted once instead, and
+   * values fetched a page at a time; a key deleted meanwhile is skipped. */
+  GPtrArray *keys;
+  guint next_key;
+  gboolean done;
+} ExportPages;
+
+static gboolean
+export_pages_init (ExportPages *p, KvStore *store, const char *prefix, guint64 max,
+                   GError **error)
+{
+  const KvOptions *options = kv_store_get_options (store);
+  KvCore *core;
+  gboolean more, ok;
+
+  memset (p, 0, sizeof *p);
+  p->store = store;
+  p->prefix = prefix;
+  if (kv_options_get_backend (options) != KV_BACKEND_MEMORY || kv_options_get_track_keys (options))
+    return TRUE;
+  core = _kv_core_acquire (store, error);
+  if (core == NULL)
+    return FALSE;
+  p->keys = g_ptr_array_new_with_free_func (g_free);
+  ok = core->backend->vtable->scan (core->backend, prefix, NULL, max, TRUE, p->keys, &more, error);
+  _kv_core_release (core);
+  return ok;
+}
+
+static gboolean
+export_pages_next (ExportPages *p, guint64 want, GPtrArray **out_page, GError **error)
+{
+  g_autoptr (GPtrArray) page = NULL;
+  g_autofree GBytes **values = NULL;
+  guint n;
+  KvCore *core;
+  gboolean ok;
+
+  if (p->keys == NULL)
+    {
+      char *next = NULL;
+      if (!kv_store_scan (p->store, p->prefix, p->cursor, (gint64) want, out_page, &next, &p->done,
+                          error))
+        return FALSE;
+      g_free (p->cursor);
+      p->cursor = next;
+      return TRUE;
+    }
+  n = (guint) MIN ((guint64) (p->keys->len - p->next_key), want);
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_entry_free);
+  values = g_new0 (GBytes *, MAX (n, 1));
+  core = _kv_core_acquire (p->store, error);
+  if (core == NULL)
+    return FALSE;
+  ok = core->backend->vtable->get_many (core->backend,
+                                        (const char *const *) p->keys->pdata + p->next_key, n,
+                                        values, error);
+  _kv_core_release (core);
+  for (guint i = 0; i < n; i++)
+    if (values[i])
+      {
+        if (ok)
+          g_ptr_array_add (page, kv_entry_new (p->keys->pdata[p->next_key + i], values[i]));
+        g_bytes_unref (values[i]);
+      }
+  if (!ok)
+    return FALSE;
+  p->next_key += n;
+  p->done = p->next_key >= p->keys->len;
+  *out_page = g_steal_pointer (&page);
+  return TRUE;
+}
+
+static void
+export_pages_clear (ExportPages *p)
+{
+  g_clear_pointer (&p->cursor, g_free);
+  g_clear_pointer (&p->keys, g_ptr_array_unref);
+}
+
 gboolean
 _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, guint64 max,
                     const char *header, KvEntryFormatter format, gpointer data,
@@ -165,18 +256,25 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
 {
   KvAtomicFile file = { .fd = -1 };
   g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);
-  g_autofree char *cursor = NULL;
+  ExportPages pages;
   KvTransferSummary sum = { 0 };
   guint64 total = 0;
-  gboolean done = FALSE;
 
   /* Counting costs a walk of the prefix on disk: only for a listener. */
   if (_kv_progress_wanted (progress) && !kv_store_count (store, prefix, &total, error))
     return FALSE;
   if (max > 0)
     total = MIN (total, max);
+  if (!export_pages_init (&pages, store, prefix, max, error))
+    {
+      export_pages_clear (&pages);
+      return FALSE;
+    }
   if (!_kv_atomic_file_begin (&file, file_name, error))
-    return FALSE;
+    {
+      export_pages_clear (&pages);
+      return FALSE;
+    }
   if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
     goto fail;
   if (header)
@@ -185,16 +283,13 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
       if (!_kv_progress_add (progress, 0, buf->len, error))
         goto fail;
     }
-  while (!done && (max == 0 || sum.records < max))
+  while (!pages.done && (max == 0 || sum.records < max))
     {
       g_autoptr (GPtrArray) page = NULL;
-      char *next = NULL;
-      gint64 want = max ? (gint64) MIN (EXPORT_PAGE, max - sum.records) : EXPORT_PAGE;
+      guint64 want = max ? MIN (EXPORT_PAGE, max - sum.records) : EXPORT_PAGE;
 
-      if (!kv_store_scan (store, prefix, cursor, want, &page, &next, &done, error))
+      if (!export_pages_next (&pages, want, &page, error))
         goto fail;
-      g_free (cursor);
-      cursor = next;
       for (guint i = 0; i < page->len; i++)
         {
           gsize before = buf->len;
@@ -221,11 +316,13 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
       !_kv_atomic_file_commit (&file, error))
     goto fail;
   _kv_atomic_file_abort (&file);
+  export_pages_clear (&pages);
   if (out_summary)
     *out_summary = sum;
   return TRUE;
 
 fail:
   _kv_atomic_file_abort (&file);
+  export_pages_clear (&pages);
   return FALSE;
 }
