@@ -506,18 +506,9 @@ kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key
   csv_input_close (&in);
   if (ok)
     (void) _kv_progress_flush (&reporter, NULL); /* all is committed: nothing left to stop */
-  if (!ok && problem->code == KV_ERROR_OPERATION_CANCELED)
-    g_set_error (error, KV_ERROR, problem->code,
-                 "importCSV %s: stopped by the caller; %" G_GUINT64_FORMAT
-                 " rows (%" G_GUINT64_FORMAT " bytes, through row %" G_GUINT64_FORMAT
-                 ") were imported before, the rows after them were not",
-                 file_name, committed.records, committed.bytes, committed_row);
-  else if (!ok)
-    g_set_error (error, KV_ERROR, problem->code,
-                 "importCSV %s: %s; %" G_GUINT64_FORMAT " rows (%" G_GUINT64_FORMAT
-                 " bytes, through row %" G_GUINT64_FORMAT
-                 ") were imported before it, the batch with the failing row was not",
-                 file_name, problem->message, committed.records, committed.bytes, committed_row);
+  if (!ok)
+    _kv_import_set_error (error, problem, "importCSV", file_name, "rows", "row", &committed,
+                          committed_row);
   if (out_summary)
     *out_summary = committed;
   return ok;

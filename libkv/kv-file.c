@@ -145,6 +145,27 @@ _kv_file_open_read (const char *path, GError **error)
   return f;
 }
 
+void
+_kv_import_set_error (GError **error, const GError *cause, const char *what,
+                      const char *file_name, const char *records_name, const char *place_name,
+                      const KvTransferSummary *committed, guint64 place)
+{
+  if (cause->code == KV_ERROR_OPERATION_CANCELED)
+    g_set_error (error, KV_ERROR, cause->code,
+                 "%s %s: stopped by the caller; %" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT
+                 " bytes, through %s %" G_GUINT64_FORMAT
+                 ") were imported before, the %ss after them were not",
+                 what, file_name, committed->records, records_name, committed->bytes, place_name,
+                 place, place_name);
+  else
+    g_set_error (error, KV_ERROR, cause->code,
+                 "%s %s: %s; %" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT
+                 " bytes, through %s %" G_GUINT64_FORMAT
+                 ") were imported before it, the batch with the failing %s was not",
+                 what, file_name, cause->message, committed->records, records_name,
+                 committed->bytes, place_name, place, place_name);
+}
+
 guint64
 _kv_file_size (FILE *f)
 {

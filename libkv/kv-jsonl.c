@@ -303,18 +303,9 @@ kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit,
   fclose (r.f);
   if (ok)
     (void) _kv_progress_flush (&reporter, NULL); /* all is committed: nothing left to stop */
-  if (!ok && local->code == KV_ERROR_OPERATION_CANCELED)
-    g_set_error (error, KV_ERROR, local->code,
-                 "importJSONL %s: stopped by the caller; %" G_GUINT64_FORMAT
-                 " records (%" G_GUINT64_FORMAT " bytes, through line %" G_GUINT64_FORMAT
-                 ") were imported before, the lines after them were not",
-                 file_name, committed.records, committed.bytes, committed_line);
-  else if (!ok)
-    g_set_error (error, KV_ERROR, local->code,
-                 "importJSONL %s: %s; %" G_GUINT64_FORMAT " records (%" G_GUINT64_FORMAT
-                 " bytes, through line %" G_GUINT64_FORMAT
-                 ") were imported before it, the batch with the failing line was not",
-                 file_name, local->message, committed.records, committed.bytes, committed_line);
+  if (!ok)
+    _kv_import_set_error (error, local, "importJSONL", file_name, "records", "line", &committed,
+                          committed_line);
 
 out_early:
   if (out_summary)
