@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "kv-lmdb-private.h"
+#include "kv-value-private.h"
 
 #define DEFAULT_MAP_SIZE (64u << 20)
 #define DEFAULT_MAX_READERS 126
@@ -88,7 +89,7 @@ check_path (const char *path, gboolean read_only, GError **error)
 static gboolean
 check_serialization (LmdbBackend *self, MDB_txn *txn, KvSerialization mode, GError **error)
 {
-  const char *want = mode == KV_SERIALIZATION_JSON ? "json" : "string";
+  const char *want = _kv_serialization_name (mode);
   MDB_val k = val_of ("serialization", 13), v;
 
   if (mdb_get (txn, self->dbi_meta, &k, &v) != 0 ||
@@ -155,7 +156,7 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
         }
       else if (m == 0 && !self->read_only)
         {
-          const char *ser = mode == KV_SERIALIZATION_JSON ? "json" : "string";
+          const char *ser = _kv_serialization_name (mode);
           v = val_of (KV_LMDB_FORMAT, strlen (KV_LMDB_FORMAT));
           rc = mdb_put (txn, self->dbi_meta, &k, &v, 0);
           k = val_of ("serialization", 13);

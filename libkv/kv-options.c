@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kv.h"
+#include "kv-value-private.h"
 
 struct _KvOptions
 {
@@ -650,7 +651,7 @@ kv_options_to_json (const KvOptions *o)
   json_builder_set_member_name (b, "path");
   json_builder_add_string_value (b, o->path);
   json_builder_set_member_name (b, "serialization");
-  json_builder_add_string_value (b, o->serialization == KV_SERIALIZATION_JSON ? "json" : "string");
+  json_builder_add_string_value (b, _kv_serialization_name (o->serialization));
   json_builder_set_member_name (b, "trackKeys");
   json_builder_add_boolean_value (b, o->track_keys);
 

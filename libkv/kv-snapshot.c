@@ -530,10 +530,7 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
       if (w.rc == 0)
         w.rc = put_meta (w.txn, meta, "format", KV_LMDB_FORMAT);
       if (w.rc == 0)
-        w.rc = put_meta (w.txn, meta, "serialization",
-                         kv_options_get_serialization (core->options) == KV_SERIALIZATION_JSON
-                           ? "json"
-                           : "string");
+        w.rc = put_meta (w.txn, meta, "serialization", _kv_serialization_name (core->mode));
       if (w.rc == 0)
         w.rc = put_meta (w.txn, meta, "snapshot_entries", entries);
       if (w.rc == 0)
@@ -676,14 +673,14 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   {
     /* Values keep the serialization they were written with (see kv-lmdb-open.c). */
     char recorded[16];
-    KvSerialization mode = kv_options_get_serialization (core->options);
+    const char *mode = _kv_serialization_name (core->mode);
     if (read_meta (&r, "serialization", recorded, sizeof recorded) &&
-        !g_str_equal (recorded, mode == KV_SERIALIZATION_JSON ? "json" : "string"))
+        !g_str_equal (recorded, mode))
       {
         g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
                      "snapshot %s holds serialization \"%s\" values, the store \"%s\"; the "
                      "store was not changed",
-                     path, recorded, mode == KV_SERIALIZATION_JSON ? "json" : "string");
+                     path, recorded, mode);
         goto out_maintenance;
       }
   }

@@ -589,7 +589,7 @@ kv_store_dup_stats_json (KvStore *store, GError **error)
   json_builder_set_member_name (b, "backend");
   json_builder_add_string_value (b, core->backend->vtable->name);
   json_builder_set_member_name (b, "serialization");
-  json_builder_add_string_value (b, core->mode == KV_SERIALIZATION_JSON ? "json" : "string");
+  json_builder_add_string_value (b, _kv_serialization_name (core->mode));
   json_builder_set_member_name (b, "trackKeys");
   json_builder_add_boolean_value (b, kv_options_get_track_keys (o));
   json_builder_set_member_name (b, "count");

@@ -26,6 +26,9 @@ const char *_kv_key_problem (const char *key);
 /* A GBytes holding a copy of @data followed by a NUL its size does not count. */
 GBytes *_kv_bytes_new (const char *data, gsize len);
 
+/* "json" or "string": the mode's name in options, stats and store metadata. */
+const char *_kv_serialization_name (KvSerialization mode);
+
 /* The stored form of a value coming in: canonical JSON in json mode, the bytes
  * as given in string mode; KV_ERROR_SERIALIZER for bad JSON,
  * KV_ERROR_INVALID_OPTIONS past KV_MAX_VALUE_SIZE. */

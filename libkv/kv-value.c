@@ -164,3 +164,9 @@ _kv_value_from_int64 (gint64 value)
 
   return _kv_bytes_new (buf, (gsize) n);
 }
+
+const char *
+_kv_serialization_name (KvSerialization mode)
+{
+  return mode == KV_SERIALIZATION_JSON ? "json" : "string";
+}
