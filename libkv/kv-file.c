@@ -281,22 +281,18 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
   KvTransferSummary sum = { 0 };
   guint64 total = 0;
 
-  /* Counting costs a walk of the prefix on disk: only for a listener. */
-  if (_kv_progress_wanted (progress) && !kv_store_count (store, prefix, &total, error))
-    return FALSE;
+  if (!export_pages_init (&pages, store, prefix, max, error))
+    goto fail;
+  /* A key list is counted already; otherwise counting costs a walk of the
+   * prefix on disk: only for a listener. */
+  if (pages.keys)
+    total = pages.keys->len;
+  else if (_kv_progress_wanted (progress) && !kv_store_count (store, prefix, &total, error))
+    goto fail;
   if (max > 0)
     total = MIN (total, max);
-  if (!export_pages_init (&pages, store, prefix, max, error))
-    {
-      export_pages_clear (&pages);
-      return FALSE;
-    }
-  if (!_kv_atomic_file_begin (&file, file_name, error))
-    {
-      export_pages_clear (&pages);
-      return FALSE;
-    }
-  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
+  if (!_kv_atomic_file_begin (&file, file_name, error) ||
+      !_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
     goto fail;
   if (header)
     {
