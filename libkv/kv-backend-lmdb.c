@@ -669,6 +669,7 @@ const KvBackendVTable _kv_lmdb_vtable = {
   .update = _kv_lmdb_update,
   .update_many = _kv_lmdb_update_many,
   .clear = _kv_lmdb_clear,
+  .submit_write = _kv_lmdb_submit_write,
   .count = lmdb_count,
   .scan = lmdb_scan,
   .count_prefix = lmdb_count_prefix,

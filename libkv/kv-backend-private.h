@@ -84,6 +84,43 @@ typedef struct
   gpointer self;
 } KvEntrySource;
 
+/* One write handed to a backend to run without the caller waiting for it
+ * (see submit_write below). Inputs are borrowed from whoever submitted it and
+ * must stay valid until @done has run. */
+typedef enum
+{
+  KV_WRITE_PUT,         /* keys[i] = values[i], n >= 1 */
+  KV_WRITE_REMOVE,      /* keys[0..n); count = how many existed */
+  KV_WRITE_UPDATE,      /* func on keys[0] */
+  KV_WRITE_UPDATE_MANY, /* as update_many() */
+} KvWriteKind;
+
+typedef struct _KvWrite KvWrite;
+struct _KvWrite
+{
+  KvWriteKind kind;
+  const char *const *keys;
+  GBytes *const *values;
+  gsize n;
+  KvUpdateFunc func;
+  gboolean (*decide) (gpointer user_data);
+  gpointer user_data;
+  /* Results, valid in @done. */
+  guint64 count;
+  GError *error;
+  /* Runs exactly once when the write is durable or has failed, on any thread
+   * (the disk backend's writer thread): it must not block or call the store. */
+  void (*done) (KvWrite *write);
+};
+
+/* Runs @write: through the backend's submit_write when it has one, else
+ * synchronously through its put/remove/update entries, then calls write->done. */
+void _kv_backend_write (KvBackend *backend, KvWrite *write);
+
+/* Whether the calling thread is one of a backend's own (the disk writer):
+ * such a thread must not close a store, since closing waits for it. */
+gboolean _kv_on_backend_thread (void);
+
 typedef struct
 {
   const char *name;
@@ -109,6 +146,10 @@ typedef struct
                            gboolean (*decide) (gpointer user_data), gpointer user_data,
                            GError **error);
   gboolean (*clear) (KvBackend *self, GError **error);
+  /* Optional: queues @write and returns at once; write->done runs once it is
+   * durable (the disk backend's group commit). NULL: the backend's writes are
+   * short and run on the caller's thread (memory). */
+  void (*submit_write) (KvBackend *self, KvWrite *write);
   gboolean (*count) (KvBackend *self, guint64 *out_count, GError **error);
   /* Matching keys strictly after @after (NULL: from the start) in bytewise
    * order, at most @limit (0: all); @out receives char * keys when @keys_only,

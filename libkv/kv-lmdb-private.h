@@ -107,5 +107,7 @@ gboolean _kv_lmdb_update_many (KvBackend *backend, const char *const *keys, gsiz
 gboolean _kv_lmdb_clear (KvBackend *backend, GError **error);
 gboolean _kv_lmdb_replace_all (KvBackend *backend, KvEntrySource *source, GError **error);
 guint64 _kv_lmdb_next_claim_token (KvBackend *backend);
+/* Queues @write for the next batch; write->done runs on the writer thread after it. */
+void _kv_lmdb_submit_write (KvBackend *backend, KvWrite *write);
 
 G_END_DECLS

@@ -52,9 +52,20 @@ struct _LmdbWriteOp
   guint64 count; /* keys deleted, for W_REMOVE */
   GError *error;
   GPtrArray *index_delta; /* trackKeys: "+key" / "-key" notes, applied after commit */
-  /* Completion, under the backend's queue_lock. */
+  /* Completion: a waiting caller's flag, under the backend's queue_lock; or,
+   * for a submitted write, the KvWrite to report to (the op is the writer's). */
   gboolean done;
+  KvWrite *submitted;
 };
+
+/* Set on writer threads: see _kv_on_backend_thread(). */
+static __thread gboolean on_writer_thread;
+
+gboolean
+_kv_on_backend_thread (void)
+{
+  return on_writer_thread;
+}
 
 static MDB_val
 val_of (const char *data, gsize len)
@@ -482,13 +493,28 @@ run_batch (LmdbBackend *self, GPtrArray *batch)
     fail_all (batch, rc, "writing to the store failed");
 }
 
+/* Hands a submitted write its results and frees the writer's copy of it. */
+static void
+report_submitted (LmdbWriteOp *op)
+{
+  KvWrite *w = op->submitted;
+
+  g_clear_pointer (&op->index_delta, g_ptr_array_unref);
+  w->count = op->count;
+  w->error = g_steal_pointer (&op->error);
+  g_free (op);
+  w->done (w);
+}
+
 static gpointer
 writer_main (gpointer data)
 {
   LmdbBackend *self = data;
   g_autoptr (GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr (GPtrArray) submitted = g_ptr_array_new ();
   gboolean stop = FALSE;
 
+  on_writer_thread = TRUE;
   while (!stop)
     {
       /* Everything queued so far (up to max_batch) becomes one batch. */
@@ -512,11 +538,21 @@ writer_main (gpointer data)
           g_atomic_pointer_add ((gsize *) &self->batches, 1);
           g_atomic_pointer_add ((gsize *) &self->batched_ops, batch->len);
         }
+      /* Submitted writes are set aside first: a waiting caller's op lives on
+       * its stack, gone as soon as it is marked done. They are reported after
+       * the waiting callers are woken, outside the lock, since a report may
+       * queue the submitter's next write. */
+      g_ptr_array_set_size (submitted, 0);
+      for (guint i = 0; i < batch->len; i++)
+        if (((LmdbWriteOp *) batch->pdata[i])->submitted)
+          g_ptr_array_add (submitted, batch->pdata[i]);
       pthread_mutex_lock (&self->queue_lock);
       for (guint i = 0; i < batch->len; i++)
         ((LmdbWriteOp *) batch->pdata[i])->done = TRUE;
       pthread_cond_broadcast (&self->done_cond);
       pthread_mutex_unlock (&self->queue_lock);
+      for (guint i = 0; i < submitted->len; i++)
+        report_submitted (submitted->pdata[i]);
     }
   return NULL;
 }
@@ -646,4 +682,32 @@ _kv_lmdb_replace_all (KvBackend *backend, KvEntrySource *source, GError **error)
 {
   LmdbWriteOp op = { .kind = W_REPLACE_ALL, .source = source };
   return submit ((LmdbBackend *) backend, &op, error);
+}
+
+/* ---- Submitted writes: queued, never waited for ----------------------------------------- */
+
+void
+_kv_lmdb_submit_write (KvBackend *backend, KvWrite *write)
+{
+  static const WriteKind kinds[] = {
+    [KV_WRITE_PUT] = W_PUT,
+    [KV_WRITE_REMOVE] = W_REMOVE,
+    [KV_WRITE_UPDATE] = W_UPDATE,
+    [KV_WRITE_UPDATE_MANY] = W_UPDATE_MANY,
+  };
+  LmdbBackend *self = (LmdbBackend *) backend;
+  LmdbWriteOp *op = g_new0 (LmdbWriteOp, 1);
+
+  op->kind = kinds[write->kind];
+  op->keys = write->keys;
+  op->values = write->values;
+  op->n = write->n;
+  op->func = write->func;
+  op->decide = write->decide;
+  op->user_data = write->user_data;
+  op->submitted = write;
+  pthread_mutex_lock (&self->queue_lock);
+  g_queue_push_tail (&self->queue, op);
+  pthread_cond_signal (&self->queue_cond);
+  pthread_mutex_unlock (&self->queue_lock);
 }

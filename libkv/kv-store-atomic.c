@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
@@ -43,23 +44,51 @@ increment_cb (KvUpdate *u, gpointer user_data, GError **error)
   return TRUE;
 }
 
+static KvResult *
+increment_start (KvStore *store, const char *key, gint64 delta, KvResultFunc callback,
+                 gpointer user_data)
+{
+  KvResult *result =
+    _kv_result_new (KV_RESULT_INCREMENT_BY, sizeof (IncrementCtx), NULL, callback, user_data);
+  IncrementCtx *ctx = result->ctx;
+
+  if (!_kv_result_begin (result, store, key, TRUE))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  ctx->mode = result->core->mode;
+  ctx->delta = delta;
+  _kv_result_run_update (result, increment_cb);
+  return result;
+}
+
+void
+kv_store_increment_by_submit (KvStore *store, const char *key, gint64 delta,
+                              KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (increment_start (store, key, delta, callback, user_data));
+}
+
+gboolean
+kv_store_increment_by_finish (KvResult *result, gint64 *out_value, GError **error)
+{
+  if (!_kv_result_check (result, KV_RESULT_INCREMENT_BY, error))
+    return FALSE;
+  if (out_value)
+    *out_value = ((IncrementCtx *) result->ctx)->result;
+  return TRUE;
+}
+
 gboolean
 kv_store_increment_by (KvStore *store, const char *key, gint64 delta, gint64 *out_value,
                        GError **error)
 {
-  KvCore *core = _kv_store_begin_key_call (store, key, TRUE, error);
-  IncrementCtx ctx = { 0 };
-  gboolean ok;
+  g_autoptr (KvResult) result = increment_start (store, key, delta, NULL, NULL);
 
-  if (core == NULL)
-    return FALSE;
-  ctx.mode = core->mode;
-  ctx.delta = delta;
-  ok = core->backend->vtable->update (core->backend, key, increment_cb, &ctx, error);
-  _kv_core_release (core);
-  if (ok && out_value)
-    *out_value = ctx.result;
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_increment_by_finish (result, out_value, error);
 }
 
 /* Shared by get_or_set, swap, compare_and_swap/delete and delete_if_exists. */
@@ -161,77 +190,170 @@ delete_if_exists_cb (KvUpdate *u, gpointer user_data, GError **error)
 }
 
 static void
-exchange_ctx_clear (ExchangeCtx *ctx)
+exchange_ctx_clear (gpointer data)
 {
+  ExchangeCtx *ctx = data;
+
   g_clear_pointer (&ctx->expected, g_bytes_unref);
   g_clear_pointer (&ctx->value, g_bytes_unref);
   g_clear_pointer (&ctx->observed, g_bytes_unref);
 }
 
-/* Encodes the inputs, runs @cb under the key's lock; the caller reads @ctx. */
-static gboolean
-run_exchange (KvStore *store, const char *key, const char *expected, gsize expected_len,
-              gboolean has_expected, const char *value, gsize value_len, gboolean has_value,
-              KvUpdateFunc cb, ExchangeCtx *ctx, GError **error)
+/* Encodes the inputs and runs @cb under the key's lock; _finish reads the ExchangeCtx. */
+static KvResult *
+exchange_start (KvResultKind kind, KvStore *store, const char *key, const char *expected,
+                gsize expected_len, gboolean has_expected, const char *value, gsize value_len,
+                gboolean has_value, KvUpdateFunc cb, KvResultFunc callback, gpointer user_data)
 {
-  KvCore *core = _kv_store_begin_key_call (store, key, TRUE, error);
-  gboolean ok = FALSE;
+  KvResult *result =
+    _kv_result_new (kind, sizeof (ExchangeCtx), exchange_ctx_clear, callback, user_data);
+  ExchangeCtx *ctx = result->ctx;
 
-  if (core == NULL)
-    return FALSE;
-  if (has_expected &&
-      (ctx->expected = _kv_value_encode (core->mode, expected, expected_len, error)) == NULL)
-    goto out;
-  if (has_value && (ctx->value = _kv_value_encode (core->mode, value, value_len, error)) == NULL)
-    goto out;
-  ok = core->backend->vtable->update (core->backend, key, cb, ctx, error);
-out:
-  _kv_core_release (core);
-  return ok;
+  if (!_kv_result_begin (result, store, key, TRUE) ||
+      (has_expected && (ctx->expected = _kv_value_encode (result->core->mode, expected,
+                                                          expected_len, &result->error)) == NULL) ||
+      (has_value && (ctx->value = _kv_value_encode (result->core->mode, value, value_len,
+                                                    &result->error)) == NULL))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  _kv_result_run_update (result, cb);
+  return result;
+}
+
+static GBytes *
+bytes_ref0 (GBytes *bytes)
+{
+  return bytes ? g_bytes_ref (bytes) : NULL;
+}
+
+/* getOrSet */
+
+static KvResult *
+get_or_set_start (KvStore *store, const char *key, const char *value, gsize value_len,
+                  KvResultFunc callback, gpointer user_data)
+{
+  return exchange_start (KV_RESULT_GET_OR_SET, store, key, NULL, 0, FALSE, value, value_len, TRUE,
+                         get_or_set_cb, callback, user_data);
+}
+
+void
+kv_store_get_or_set_submit (KvStore *store, const char *key, const char *value, gsize value_len,
+                            KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (get_or_set_start (store, key, value, value_len, callback, user_data));
+}
+
+GBytes *
+kv_store_get_or_set_finish (KvResult *result, gboolean *out_loaded, GError **error)
+{
+  ExchangeCtx *ctx;
+
+  if (!_kv_result_check (result, KV_RESULT_GET_OR_SET, error))
+    return NULL;
+  ctx = result->ctx;
+  if (out_loaded)
+    *out_loaded = !ctx->changed;
+  return g_bytes_ref (ctx->changed ? ctx->value : ctx->observed);
 }
 
 GBytes *
 kv_store_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
                      gboolean *out_loaded, GError **error)
 {
-  ExchangeCtx ctx = { 0 };
-  GBytes *result = NULL;
+  g_autoptr (KvResult) result = get_or_set_start (store, key, value, value_len, NULL, NULL);
 
-  if (run_exchange (store, key, NULL, 0, FALSE, value, value_len, TRUE, get_or_set_cb, &ctx,
-                    error))
-    {
-      if (out_loaded)
-        *out_loaded = !ctx.changed;
-      result = ctx.changed ? g_steal_pointer (&ctx.value) : g_steal_pointer (&ctx.observed);
-    }
-  exchange_ctx_clear (&ctx);
-  return result;
+  _kv_result_wait (result);
+  return kv_store_get_or_set_finish (result, out_loaded, error);
+}
+
+/* swap */
+
+static KvResult *
+swap_start (KvStore *store, const char *key, const char *value, gsize value_len,
+            KvResultFunc callback, gpointer user_data)
+{
+  return exchange_start (KV_RESULT_SWAP, store, key, NULL, 0, FALSE, value, value_len, TRUE,
+                         swap_cb, callback, user_data);
+}
+
+void
+kv_store_swap_submit (KvStore *store, const char *key, const char *value, gsize value_len,
+                      KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (swap_start (store, key, value, value_len, callback, user_data));
+}
+
+gboolean
+kv_store_swap_finish (KvResult *result, GBytes **out_previous, GError **error)
+{
+  if (!_kv_result_check (result, KV_RESULT_SWAP, error))
+    return FALSE;
+  if (out_previous)
+    *out_previous = bytes_ref0 (((ExchangeCtx *) result->ctx)->observed);
+  return TRUE;
 }
 
 gboolean
 kv_store_swap (KvStore *store, const char *key, const char *value, gsize value_len,
                GBytes **out_previous, GError **error)
 {
-  ExchangeCtx ctx = { 0 };
-  gboolean ok =
-    run_exchange (store, key, NULL, 0, FALSE, value, value_len, TRUE, swap_cb, &ctx, error);
+  g_autoptr (KvResult) result = swap_start (store, key, value, value_len, NULL, NULL);
 
-  if (ok && out_previous)
-    *out_previous = g_steal_pointer (&ctx.observed);
-  exchange_ctx_clear (&ctx);
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_swap_finish (result, out_previous, error);
 }
 
 /* Fills the mismatch outputs shared by the two compare operations. */
-static void
-report_compare (ExchangeCtx *ctx, gboolean *out_done, gboolean *out_existed,
-                GBytes **out_current)
+static gboolean
+finish_compare (KvResult *result, KvResultKind kind, gboolean *out_done, gboolean *out_existed,
+                GBytes **out_current, GError **error)
 {
-  *out_done = ctx->changed;
+  ExchangeCtx *ctx;
+
+  if (!_kv_result_check (result, kind, error))
+    return FALSE;
+  ctx = result->ctx;
+  if (out_done)
+    *out_done = ctx->changed;
   if (out_existed)
     *out_existed = !ctx->changed && ctx->observed != NULL;
   if (out_current)
-    *out_current = ctx->changed ? NULL : g_steal_pointer (&ctx->observed);
+    *out_current = ctx->changed ? NULL : bytes_ref0 (ctx->observed);
+  return TRUE;
+}
+
+/* compareAndSwap, setIfAbsent */
+
+static KvResult *
+compare_and_swap_start (KvStore *store, const char *key, const char *expected,
+                        gsize expected_len, const char *value, gsize value_len,
+                        KvResultFunc callback, gpointer user_data)
+{
+  return exchange_start (KV_RESULT_COMPARE_AND_SWAP, store, key, expected, expected_len,
+                         expected != NULL, value, value_len, TRUE, compare_and_swap_cb, callback,
+                         user_data);
+}
+
+void
+kv_store_compare_and_swap_submit (KvStore *store, const char *key, const char *expected,
+                                  gsize expected_len, const char *value, gsize value_len,
+                                  KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (compare_and_swap_start (store, key, expected, expected_len, value, value_len,
+                                           callback, user_data));
+}
+
+gboolean
+kv_store_compare_and_swap_finish (KvResult *result, gboolean *out_swapped, gboolean *out_existed,
+                                  GBytes **out_current, GError **error)
+{
+  return finish_compare (result, KV_RESULT_COMPARE_AND_SWAP, out_swapped, out_existed,
+                         out_current, error);
 }
 
 gboolean
@@ -240,43 +362,100 @@ kv_store_compare_and_swap (KvStore *store, const char *key, const char *expected
                            gboolean *out_swapped, gboolean *out_existed, GBytes **out_current,
                            GError **error)
 {
-  ExchangeCtx ctx = { 0 };
-  gboolean ok;
+  g_autoptr (KvResult) result = NULL;
 
   g_return_val_if_fail (out_swapped != NULL, FALSE);
-  ok = run_exchange (store, key, expected, expected_len, expected != NULL, value, value_len, TRUE,
-                     compare_and_swap_cb, &ctx, error);
-  if (ok)
-    report_compare (&ctx, out_swapped, out_existed, out_current);
-  exchange_ctx_clear (&ctx);
-  return ok;
+  result = compare_and_swap_start (store, key, expected, expected_len, value, value_len, NULL,
+                                   NULL);
+  _kv_result_wait (result);
+  return kv_store_compare_and_swap_finish (result, out_swapped, out_existed, out_current, error);
+}
+
+void
+kv_store_set_if_absent_submit (KvStore *store, const char *key, const char *value,
+                               gsize value_len, KvResultFunc callback, gpointer user_data)
+{
+  kv_store_compare_and_swap_submit (store, key, NULL, 0, value, value_len, callback, user_data);
+}
+
+gboolean
+kv_store_set_if_absent_finish (KvResult *result, gboolean *out_set, GError **error)
+{
+  return finish_compare (result, KV_RESULT_COMPARE_AND_SWAP, out_set, NULL, NULL, error);
 }
 
 gboolean
 kv_store_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
                         gboolean *out_set, GError **error)
 {
-  gboolean set = FALSE;
-  gboolean ok =
-    kv_store_compare_and_swap (store, key, NULL, 0, value, value_len, &set, NULL, NULL, error);
+  g_autoptr (KvResult) result =
+    compare_and_swap_start (store, key, NULL, 0, value, value_len, NULL, NULL);
 
-  if (ok && out_set)
-    *out_set = set;
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_set_if_absent_finish (result, out_set, error);
+}
+
+/* deleteIfExists */
+
+static KvResult *
+delete_if_exists_start (KvStore *store, const char *key, KvResultFunc callback,
+                        gpointer user_data)
+{
+  return exchange_start (KV_RESULT_DELETE_IF_EXISTS, store, key, NULL, 0, FALSE, NULL, 0, FALSE,
+                         delete_if_exists_cb, callback, user_data);
+}
+
+void
+kv_store_delete_if_exists_submit (KvStore *store, const char *key, KvResultFunc callback,
+                                  gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (delete_if_exists_start (store, key, callback, user_data));
+}
+
+gboolean
+kv_store_delete_if_exists_finish (KvResult *result, gboolean *out_deleted, GError **error)
+{
+  return finish_compare (result, KV_RESULT_DELETE_IF_EXISTS, out_deleted, NULL, NULL, error);
 }
 
 gboolean
 kv_store_delete_if_exists (KvStore *store, const char *key, gboolean *out_deleted,
                            GError **error)
 {
-  ExchangeCtx ctx = { 0 };
-  gboolean ok =
-    run_exchange (store, key, NULL, 0, FALSE, NULL, 0, FALSE, delete_if_exists_cb, &ctx, error);
+  g_autoptr (KvResult) result = delete_if_exists_start (store, key, NULL, NULL);
 
-  if (ok && out_deleted)
-    *out_deleted = ctx.changed;
-  exchange_ctx_clear (&ctx);
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_delete_if_exists_finish (result, out_deleted, error);
+}
+
+/* compareAndDelete */
+
+static KvResult *
+compare_and_delete_start (KvStore *store, const char *key, const char *expected,
+                          gsize expected_len, KvResultFunc callback, gpointer user_data)
+{
+  return exchange_start (KV_RESULT_COMPARE_AND_DELETE, store, key, expected, expected_len, TRUE,
+                         NULL, 0, FALSE, compare_and_delete_cb, callback, user_data);
+}
+
+void
+kv_store_compare_and_delete_submit (KvStore *store, const char *key, const char *expected,
+                                    gsize expected_len, KvResultFunc callback,
+                                    gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (expected != NULL);
+  kv_result_unref (
+    compare_and_delete_start (store, key, expected, expected_len, callback, user_data));
+}
+
+gboolean
+kv_store_compare_and_delete_finish (KvResult *result, gboolean *out_deleted,
+                                    gboolean *out_existed, GBytes **out_current, GError **error)
+{
+  return finish_compare (result, KV_RESULT_COMPARE_AND_DELETE, out_deleted, out_existed,
+                         out_current, error);
 }
 
 gboolean
@@ -284,16 +463,11 @@ kv_store_compare_and_delete (KvStore *store, const char *key, const char *expect
                              gsize expected_len, gboolean *out_deleted, gboolean *out_existed,
                              GBytes **out_current, GError **error)
 {
-  ExchangeCtx ctx = { 0 };
-  gboolean ok;
+  g_autoptr (KvResult) result = NULL;
 
   g_return_val_if_fail (expected != NULL, FALSE);
   g_return_val_if_fail (out_deleted != NULL, FALSE);
-  ok = run_exchange (store, key, expected, expected_len, TRUE, NULL, 0, FALSE,
-                     compare_and_delete_cb, &ctx, error);
-  if (ok)
-    report_compare (&ctx, out_deleted, out_existed, out_current);
-  exchange_ctx_clear (&ctx);
-  return ok;
+  result = compare_and_delete_start (store, key, expected, expected_len, NULL, NULL);
+  _kv_result_wait (result);
+  return kv_store_compare_and_delete_finish (result, out_deleted, out_existed, out_current, error);
 }
-

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kv-claim-private.h"
+#include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
@@ -592,18 +593,75 @@ ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean d
   return TRUE;
 }
 
+/* A single release, complete or renew: one update, so it can be submitted. */
+typedef struct
+{
+  RefCtx ref_ctx;
+  KvClaimRef ref; /* key: the result's copy; id: ours */
+  char *id;
+} RefSingleCtx;
+
+static void
+ref_single_ctx_clear (gpointer data)
+{
+  g_free (((RefSingleCtx *) data)->id);
+}
+
+static KvResult *
+ref_single_start (KvStore *store, const KvClaimRef *ref, RefOp op, gboolean delete_key,
+                  gint64 ttl_ms, KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_REF, sizeof (RefSingleCtx),
+                                     ref_single_ctx_clear, callback, user_data);
+  RefSingleCtx *ctx = result->ctx;
+  const char *problem = ref_problem (ref);
+
+  ctx->ref_ctx = (RefCtx){ .op = op, .delete_key = delete_key, .now = now_ms () };
+  if (op == REF_RENEW && !resolve_ttl (ttl_ms, &ctx->ref_ctx.ttl_ms, &result->error))
+    goto fail;
+  if (problem)
+    {
+      GPtrArray *items = NULL;
+      _kv_item_errors_add (&items, 0, ref ? ref->key : NULL, "InvalidEntries", problem);
+      _kv_fail_with_items (items, NULL, "claim refs", &result->error);
+      goto fail;
+    }
+  if (!_kv_result_begin (result, store, ref->key, TRUE))
+    goto fail;
+  ctx->id = g_strdup (ref->id);
+  ctx->ref = (KvClaimRef){ .id = ctx->id, .key = result->key, .token = ref->token };
+  ctx->ref_ctx.ref = &ctx->ref;
+  result->write.kind = KV_WRITE_UPDATE;
+  result->write.func = ref_cb;
+  result->write.user_data = &ctx->ref_ctx;
+  _kv_result_run (result);
+  return result;
+fail:
+  _kv_result_complete (result);
+  return result;
+}
+
+/* One _finish serves the three: each reports whether the ref was the live claim. */
+static gboolean
+ref_single_finish (KvResult *result, gboolean *out_done, GError **error)
+{
+  if (!_kv_result_check (result, KV_RESULT_CLAIM_REF, error))
+    return FALSE;
+  if (out_done)
+    *out_done = ((RefSingleCtx *) result->ctx)->ref_ctx.done;
+  return TRUE;
+}
+
 static gboolean
 ref_single (KvStore *store, const KvClaimRef *ref, RefOp op, gboolean delete_key, gint64 ttl_ms,
             gboolean *out_done, GError **error)
 {
-  guint64 done = 0;
+  g_autoptr (KvResult) result = NULL;
 
   g_return_val_if_fail (ref != NULL, FALSE);
-  if (!ref_batch (store, ref, 1, op, delete_key, ttl_ms, &done, NULL, error))
-    return FALSE;
-  if (out_done)
-    *out_done = done == 1;
-  return TRUE;
+  result = ref_single_start (store, ref, op, delete_key, ttl_ms, NULL, NULL);
+  _kv_result_wait (result);
+  return ref_single_finish (result, out_done, error);
 }
 
 gboolean
@@ -625,6 +683,49 @@ kv_store_renew_claim (KvStore *store, const KvClaimRef *ref, gint64 ttl_ms, gboo
                       GError **error)
 {
   return ref_single (store, ref, REF_RENEW, FALSE, ttl_ms, out_renewed, error);
+}
+
+void
+kv_store_release_claim_submit (KvStore *store, const KvClaimRef *ref, KvResultFunc callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (ref_single_start (store, ref, REF_RELEASE, FALSE, 0, callback, user_data));
+}
+
+void
+kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboolean delete_key,
+                                KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (
+    ref_single_start (store, ref, REF_COMPLETE, delete_key, 0, callback, user_data));
+}
+
+void
+kv_store_renew_claim_submit (KvStore *store, const KvClaimRef *ref, gint64 ttl_ms,
+                             KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (ref_single_start (store, ref, REF_RENEW, FALSE, ttl_ms, callback, user_data));
+}
+
+gboolean
+kv_store_release_claim_finish (KvResult *result, gboolean *out_released, GError **error)
+{
+  return ref_single_finish (result, out_released, error);
+}
+
+gboolean
+kv_store_complete_claim_finish (KvResult *result, gboolean *out_completed, GError **error)
+{
+  return ref_single_finish (result, out_completed, error);
+}
+
+gboolean
+kv_store_renew_claim_finish (KvResult *result, gboolean *out_renewed, GError **error)
+{
+  return ref_single_finish (result, out_renewed, error);
 }
 
 gboolean

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
@@ -67,6 +68,8 @@ core_open (const KvOptions *options, GError **error)
   return core;
 }
 
+static void core_free_last (KvCore *core);
+
 static void
 core_free (KvCore *core)
 {
@@ -75,11 +78,29 @@ core_free (KvCore *core)
   g_free (core);
 }
 
+static gpointer
+core_free_thread (gpointer core)
+{
+  core_free_last (core);
+  return NULL;
+}
+
 void
 _kv_core_release (KvCore *core)
 {
   if (!g_atomic_int_dec_and_test (&core->ref_count))
     return;
+  /* The last reference of a store with submitted writes may go with a result
+   * freed on the disk backend's writer thread, which cannot stop itself. */
+  if (_kv_on_backend_thread ())
+    g_thread_unref (g_thread_new ("kv-close", core_free_thread, core));
+  else
+    core_free_last (core);
+}
+
+static void
+core_free_last (KvCore *core)
+{
   if (core->shared)
     {
       /* Close the backend before a new shared core may open the same files. */
@@ -401,21 +422,47 @@ kv_store_exists (KvStore *store, const char *key, gboolean *out_exists, GError *
   return TRUE;
 }
 
+static KvResult *
+set_start (KvStore *store, const char *key, const char *value, gsize value_len,
+           KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result = _kv_result_new (KV_RESULT_SET, 0, NULL, callback, user_data);
+
+  if (!_kv_result_begin (result, store, key, TRUE) ||
+      (result->value = _kv_value_encode (result->core->mode, value, value_len, &result->error)) ==
+        NULL)
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  result->write.kind = KV_WRITE_PUT;
+  result->write.values = &result->value;
+  _kv_result_run (result);
+  return result;
+}
+
+void
+kv_store_set_submit (KvStore *store, const char *key, const char *value, gsize value_len,
+                     KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (set_start (store, key, value, value_len, callback, user_data));
+}
+
+gboolean
+kv_store_set_finish (KvResult *result, GError **error)
+{
+  return _kv_result_check (result, KV_RESULT_SET, error);
+}
+
 gboolean
 kv_store_set (KvStore *store, const char *key, const char *value, gsize value_len,
               GError **error)
 {
-  KvCore *core = _kv_store_begin_key_call (store, key, TRUE, error);
-  g_autoptr (GBytes) encoded = NULL;
-  gboolean ok = FALSE;
+  g_autoptr (KvResult) result = set_start (store, key, value, value_len, NULL, NULL);
 
-  if (core == NULL)
-    return FALSE;
-  encoded = _kv_value_encode (core->mode, value, value_len, error);
-  if (encoded)
-    ok = core->backend->vtable->put (core->backend, key, encoded, error);
-  _kv_core_release (core);
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_set_finish (result, error);
 }
 
 gboolean
@@ -468,17 +515,42 @@ kv_store_set_many (KvStore *store, const char *const *keys, const char *const *v
   return ok;
 }
 
+static KvResult *
+delete_start (KvStore *store, const char *key, KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result = _kv_result_new (KV_RESULT_DELETE, 0, NULL, callback, user_data);
+
+  if (!_kv_result_begin (result, store, key, TRUE))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  result->write.kind = KV_WRITE_REMOVE;
+  _kv_result_run (result);
+  return result;
+}
+
+void
+kv_store_delete_submit (KvStore *store, const char *key, KvResultFunc callback,
+                        gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (delete_start (store, key, callback, user_data));
+}
+
+gboolean
+kv_store_delete_finish (KvResult *result, GError **error)
+{
+  return _kv_result_check (result, KV_RESULT_DELETE, error);
+}
+
 gboolean
 kv_store_delete (KvStore *store, const char *key, GError **error)
 {
-  KvCore *core = _kv_store_begin_key_call (store, key, TRUE, error);
-  gboolean ok;
+  g_autoptr (KvResult) result = delete_start (store, key, NULL, NULL);
 
-  if (core == NULL)
-    return FALSE;
-  ok = core->backend->vtable->remove (core->backend, key, NULL, error);
-  _kv_core_release (core);
-  return ok;
+  _kv_result_wait (result);
+  return kv_store_delete_finish (result, error);
 }
 
 gboolean

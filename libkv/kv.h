@@ -14,6 +14,7 @@
 #include <libkv/kv-entry.h>
 #include <libkv/kv-store.h>
 #include <libkv/kv-claim.h>
+#include <libkv/kv-submit.h>
 #include <libkv/kv-jsonl.h>
 #include <libkv/kv-snapshot.h>
 #include <libkv/kv-csv.h>

@@ -1,0 +1,318 @@
+/* test-submit.c — submitted writes (kv-submit.h): each completes exactly once, with
+ * what its blocking twin returns, on every backend; many at once keep exact counts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <pthread.h>
+
+#include "store-fixture.h"
+
+/* Collects completions: every callback adds its result here, once. */
+typedef struct
+{
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  GPtrArray *results; /* KvResult *, owned */
+  GThread *last_thread;
+  guint calls;
+} Sink;
+
+static void
+sink_init (Sink *s)
+{
+  pthread_mutex_init (&s->lock, NULL);
+  pthread_cond_init (&s->cond, NULL);
+  s->results = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_result_unref);
+  s->calls = 0;
+}
+
+static void
+sink_clear (Sink *s)
+{
+  g_ptr_array_unref (s->results);
+  pthread_cond_destroy (&s->cond);
+  pthread_mutex_destroy (&s->lock);
+}
+
+static void
+on_result (KvResult *result, gpointer data)
+{
+  Sink *s = data;
+
+  pthread_mutex_lock (&s->lock);
+  g_ptr_array_add (s->results, result); /* takes the callback's reference */
+  s->last_thread = g_thread_self ();
+  s->calls++;
+  pthread_cond_broadcast (&s->cond);
+  pthread_mutex_unlock (&s->lock);
+}
+
+/* Waits for @n completions in all and returns the newest one (borrowed). */
+static KvResult *
+sink_wait (Sink *s, guint n)
+{
+  KvResult *r;
+
+  pthread_mutex_lock (&s->lock);
+  while (s->calls < n)
+    pthread_cond_wait (&s->cond, &s->lock);
+  g_assert_cmpuint (s->calls, ==, n);
+  r = s->results->pdata[n - 1];
+  pthread_mutex_unlock (&s->lock);
+  return r;
+}
+
+static gboolean
+is_disk (StoreFixture *f)
+{
+  return g_str_has_prefix (f->backend->name, "disk");
+}
+
+static void
+test_each_operation (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  Sink s;
+  KvResult *r;
+  gint64 n = 0;
+  gboolean flag = FALSE, existed = TRUE;
+  guint i = 0;
+
+  sink_init (&s);
+
+  kv_store_set_submit (f->store, "a", "{ \"y\": 2, \"x\": 1 }", 18, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_set_finish (r, &error));
+  g_assert_no_error (error);
+  /* Visible to readers by the time the callback ran, canonical as with kv_store_set(). */
+  bytes = kv_store_get (f->store, "a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "{\"x\":1,\"y\":2}");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  if (is_disk (f))
+    g_assert_true (s.last_thread != g_thread_self ()); /* the writer thread reported it */
+
+  kv_store_increment_by_submit (f->store, "n", 5, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_increment_by_finish (r, &n, &error));
+  g_assert_cmpint (n, ==, 5);
+  /* A result may be finished again: the same answer. */
+  n = 0;
+  g_assert_true (kv_store_increment_by_finish (r, &n, NULL));
+  g_assert_cmpint (n, ==, 5);
+
+  kv_store_get_or_set_submit (f->store, "g", "1", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  bytes = kv_store_get_or_set_finish (r, &flag, &error);
+  g_assert_no_error (error);
+  g_assert_false (flag);
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "1");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  kv_store_get_or_set_submit (f->store, "g", "2", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  bytes = kv_store_get_or_set_finish (r, &flag, &error);
+  g_assert_true (flag);
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "1");
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  kv_store_swap_submit (f->store, "g", "3", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_swap_finish (r, &bytes, &error));
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "1");
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  kv_store_compare_and_swap_submit (f->store, "g", "9", 1, "4", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_compare_and_swap_finish (r, &flag, &existed, &bytes, &error));
+  g_assert_false (flag);
+  g_assert_true (existed);
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "3");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  kv_store_compare_and_swap_submit (f->store, "g", "3", 1, "4", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_compare_and_swap_finish (r, &flag, &existed, &bytes, &error));
+  g_assert_true (flag);
+  g_assert_null (bytes);
+
+  kv_store_set_if_absent_submit (f->store, "g", "5", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_set_if_absent_finish (r, &flag, &error));
+  g_assert_false (flag);
+  kv_store_set_if_absent_submit (f->store, "h", "5", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_set_if_absent_finish (r, &flag, &error));
+  g_assert_true (flag);
+
+  kv_store_compare_and_delete_submit (f->store, "h", "6", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_compare_and_delete_finish (r, &flag, &existed, &bytes, &error));
+  g_assert_false (flag);
+  g_assert_true (existed);
+  g_assert_cmpstr (g_bytes_get_data (bytes, NULL), ==, "5");
+  g_clear_pointer (&bytes, g_bytes_unref);
+  kv_store_compare_and_delete_submit (f->store, "h", "5", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_compare_and_delete_finish (r, &flag, &existed, &bytes, &error));
+  g_assert_true (flag);
+
+  kv_store_delete_if_exists_submit (f->store, "h", on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_delete_if_exists_finish (r, &flag, &error));
+  g_assert_false (flag);
+
+  kv_store_delete_submit (f->store, "g", on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_true (kv_store_delete_finish (r, &error));
+  g_assert_true (kv_store_exists (f->store, "g", &flag, &error));
+  g_assert_false (flag);
+
+  /* Typed errors come back the same way. */
+  kv_store_increment_by_submit (f->store, "a", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_false (kv_store_increment_by_finish (r, &n, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE);
+  g_clear_error (&error);
+  kv_store_set_submit (f->store, "bad", "{", 1, on_result, &s);
+  r = sink_wait (&s, ++i);
+  g_assert_false (kv_result_propagate_error (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_SERIALIZER);
+  g_clear_error (&error);
+  kv_store_set_submit (f->store, "", "1", 1, on_result, &s);
+  g_assert_cmpuint (s.calls, ==, i + 1); /* argument errors complete before submit returns */
+  r = sink_wait (&s, ++i);
+  g_assert_false (kv_store_set_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+
+  sink_clear (&s);
+}
+
+static void
+test_claim_refs (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+  KvClaimRef ref;
+  gboolean done = FALSE, exists = TRUE;
+  Sink s;
+  KvResult *r;
+
+  sink_init (&s);
+  g_assert_true (kv_store_set (f->store, "job:1", "1", 1, &error));
+  claim = kv_store_claim_key (f->store, "job:1", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claim);
+  ref = (KvClaimRef){ .id = kv_claim_get_id (claim), .key = kv_claim_get_key (claim),
+                      .token = kv_claim_get_token (claim) };
+
+  kv_store_renew_claim_submit (f->store, &ref, 60000, on_result, &s);
+  r = sink_wait (&s, 1);
+  g_assert_true (kv_store_renew_claim_finish (r, &done, &error));
+  g_assert_true (done);
+
+  kv_store_complete_claim_submit (f->store, &ref, TRUE, on_result, &s);
+  r = sink_wait (&s, 2);
+  g_assert_true (kv_store_complete_claim_finish (r, &done, &error));
+  g_assert_true (done);
+  g_assert_true (kv_store_exists (f->store, "job:1", &exists, &error));
+  g_assert_false (exists);
+
+  /* Not the live claim any more: completed FALSE, no error. */
+  kv_store_release_claim_submit (f->store, &ref, on_result, &s);
+  r = sink_wait (&s, 3);
+  g_assert_true (kv_store_release_claim_finish (r, &done, &error));
+  g_assert_false (done);
+
+  ref.token = 0;
+  kv_store_release_claim_submit (f->store, &ref, on_result, &s);
+  r = sink_wait (&s, 4);
+  g_assert_false (kv_store_release_claim_finish (r, &done, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  sink_clear (&s);
+}
+
+static void
+test_closed (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  Sink s;
+  KvResult *r;
+
+  sink_init (&s);
+  kv_store_close (f->store);
+  kv_store_set_submit (f->store, "k", "1", 1, on_result, &s);
+  g_assert_cmpuint (s.calls, ==, 1);
+  r = sink_wait (&s, 1);
+  g_assert_false (kv_store_set_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_STORE_CLOSED);
+  g_clear_error (&error);
+  sink_clear (&s);
+}
+
+/* Threads submit increments without waiting; every callback comes once and
+ * the counter ends exact. Results are dropped on the submitting side, and
+ * the handle goes away with writes still in flight: they complete all the
+ * same, and the store closes once the last result is gone. */
+#define THREADS 4
+#define PER_THREAD 2000
+
+typedef struct
+{
+  KvStore *store;
+  Sink *sink;
+} Submitter;
+
+static gpointer
+submit_many (gpointer data)
+{
+  Submitter *sub = data;
+
+  for (guint i = 0; i < PER_THREAD; i++)
+    kv_store_increment_by_submit (sub->store, i % 2 ? "odd" : "even", 1, on_result, sub->sink);
+  return NULL;
+}
+
+static void
+test_many_in_flight (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GThread *threads[THREADS];
+  Submitter sub = { f->store, NULL };
+  g_autofree guint *times = g_new0 (guint, THREADS * PER_THREAD / 2 + 1);
+  Sink s;
+
+  sink_init (&s);
+  sub.sink = &s;
+  for (guint t = 0; t < THREADS; t++)
+    threads[t] = g_thread_new ("submitter", submit_many, &sub);
+  for (guint t = 0; t < THREADS; t++)
+    g_thread_join (threads[t]);
+  g_clear_object (&f->store); /* the last handle; writes may still be in flight */
+  sink_wait (&s, THREADS * PER_THREAD);
+  /* Two counters of N/2 increments each: every value 1..N/2 was returned
+   * exactly twice (once per key), so none was lost, doubled or torn. */
+  for (guint i = 0; i < s.results->len; i++)
+    {
+      gint64 v = 0;
+      g_assert_true (kv_store_increment_by_finish (s.results->pdata[i], &v, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (v, >=, 1);
+      g_assert_cmpint (v, <=, THREADS * PER_THREAD / 2);
+      times[v]++;
+    }
+  for (guint v = 1; v <= THREADS * PER_THREAD / 2; v++)
+    g_assert_cmpuint (times[v], ==, 2);
+  sink_clear (&s); /* the last results: the store closes here */
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  STORE_TEST_ADD ("submit/each-operation", test_each_operation);
+  STORE_TEST_ADD ("submit/claim-refs", test_claim_refs);
+  STORE_TEST_ADD ("submit/closed", test_closed);
+  STRESS_TEST_ADD ("submit/many-in-flight", test_many_in_flight);
+  return g_test_run ();
+}
