@@ -88,6 +88,65 @@ unlock_all_read (MemBackend *self)
     g_rw_lock_reader_unlock (&self->shards[i].lock);
 }
 
+/* Locks one shard; on a nonblocking thread (kv_set_thread_nonblocking())
+ * only if nobody holds it, else G_IO_ERROR_WOULD_BLOCK. */
+static gboolean
+shard_lock (MemShard *shard, gboolean write, GError **error)
+{
+  if (!_kv_thread_nonblocking ())
+    {
+      if (write)
+        g_rw_lock_writer_lock (&shard->lock);
+      else
+        g_rw_lock_reader_lock (&shard->lock);
+      return TRUE;
+    }
+  if (write ? g_rw_lock_writer_trylock (&shard->lock) : g_rw_lock_reader_trylock (&shard->lock))
+    return TRUE;
+  _kv_set_would_block (error);
+  return FALSE;
+}
+
+static gint
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+/* Write-locks every shard @keys fall in, in ascending order (the order all
+ * multi-shard lockers use), each once; @order (n + 1 slots) receives the
+ * locked shard indexes. Returns how many were locked, or -1 with @error set
+ * (and nothing held) when a nonblocking thread would have waited. */
+static gssize
+lock_shards_of (MemBackend *self, const char *const *keys, gsize n, guint *order, GError **error)
+{
+  gsize n_locked = 0;
+
+  for (gsize i = 0; i < n; i++)
+    order[i] = shard_index (self, keys[i]);
+  qsort (order, n, sizeof *order, compare_uint);
+  for (gsize i = 0; i < n; i++)
+    if (i == 0 || order[i] != order[n_locked - 1])
+      {
+        if (!shard_lock (&self->shards[order[i]], TRUE, error))
+          {
+            for (gsize j = n_locked; j-- > 0;)
+              g_rw_lock_writer_unlock (&self->shards[order[j]].lock);
+            return -1;
+          }
+        order[n_locked++] = order[i];
+      }
+  return (gssize) n_locked;
+}
+
+static void
+unlock_shards (MemBackend *self, const guint *order, gsize n_locked)
+{
+  for (gsize i = n_locked; i-- > 0;)
+    g_rw_lock_writer_unlock (&self->shards[order[i]].lock);
+}
+
 /* ---- Single-shard primitives, called with the shard write-locked --------------------------- */
 
 /* Stores @value (reference taken over) at @key, adding the key to the index if new. */
@@ -149,7 +208,8 @@ mem_get (KvBackend *backend, const char *key, GError **error)
   MemEntry *entry;
   GBytes *value = NULL;
 
-  g_rw_lock_reader_lock (&shard->lock);
+  if (!shard_lock (shard, FALSE, error))
+    return NULL;
   entry = g_hash_table_lookup (shard->table, key);
   if (entry)
     value = g_bytes_ref (entry->value);
@@ -162,7 +222,15 @@ mem_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **val
               GError **error)
 {
   for (gsize i = 0; i < n; i++)
-    values[i] = keys[i] ? mem_get (backend, keys[i], NULL) : NULL;
+    {
+      GError *local = NULL;
+      values[i] = keys[i] ? mem_get (backend, keys[i], &local) : NULL;
+      if (local)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -171,7 +239,8 @@ mem_put (KvBackend *backend, const char *key, GBytes *value, GError **error)
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
 
-  g_rw_lock_writer_lock (&shard->lock);
+  if (!shard_lock (shard, TRUE, error))
+    return FALSE;
   shard_put_locked (shard, key, g_bytes_ref (value));
   g_rw_lock_writer_unlock (&shard->lock);
   return TRUE;
@@ -181,10 +250,26 @@ static gboolean
 mem_put_many (KvBackend *backend, const char *const *keys, GBytes *const *values, gsize n,
               GError **error)
 {
-  /* No cross-key atomicity on this backend (as in xk6-kv): validation already
-   * happened for the whole batch, so each put succeeds. */
+  MemBackend *self = (MemBackend *) backend;
+  g_autofree guint *order = NULL;
+  gssize n_locked;
+
+  /* No cross-key atomicity is promised on this backend (as in xk6-kv), and
+   * validation already happened for the whole batch, so each put succeeds;
+   * a nonblocking caller locks every shard first so that it either writes
+   * all or, when it would wait, nothing. */
+  if (!_kv_thread_nonblocking ())
+    {
+      for (gsize i = 0; i < n; i++)
+        mem_put (backend, keys[i], values[i], NULL);
+      return TRUE;
+    }
+  order = g_new (guint, n + 1);
+  if ((n_locked = lock_shards_of (self, keys, n, order, error)) < 0)
+    return FALSE;
   for (gsize i = 0; i < n; i++)
-    mem_put (backend, keys[i], values[i], NULL);
+    shard_put_locked (shard_for (self, keys[i]), keys[i], g_bytes_ref (values[i]));
+  unlock_shards (self, order, (gsize) n_locked);
   return TRUE;
 }
 
@@ -194,7 +279,8 @@ mem_remove (KvBackend *backend, const char *key, gboolean *out_existed, GError *
   MemShard *shard = shard_for ((MemBackend *) backend, key);
   gboolean existed;
 
-  g_rw_lock_writer_lock (&shard->lock);
+  if (!shard_lock (shard, TRUE, error))
+    return FALSE;
   existed = shard_remove_locked (shard, key);
   g_rw_lock_writer_unlock (&shard->lock);
   if (out_existed)
@@ -206,14 +292,29 @@ static gboolean
 mem_remove_many (KvBackend *backend, const char *const *keys, gsize n, guint64 *out_deleted,
                  GError **error)
 {
+  MemBackend *self = (MemBackend *) backend;
+  g_autofree guint *order = NULL;
   guint64 deleted = 0;
+  gssize n_locked;
 
-  for (gsize i = 0; i < n; i++)
+  if (!_kv_thread_nonblocking ())
     {
-      gboolean existed = FALSE;
-      mem_remove (backend, keys[i], &existed, NULL);
-      deleted += existed;
+      for (gsize i = 0; i < n; i++)
+        {
+          gboolean existed = FALSE;
+          mem_remove (backend, keys[i], &existed, NULL);
+          deleted += existed;
+        }
+      *out_deleted = deleted;
+      return TRUE;
     }
+  /* As in mem_put_many: all shards first, so a nonblocking caller deletes all or nothing. */
+  order = g_new (guint, n + 1);
+  if ((n_locked = lock_shards_of (self, keys, n, order, error)) < 0)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    deleted += shard_remove_locked (shard_for (self, keys[i]), keys[i]);
+  unlock_shards (self, order, (gsize) n_locked);
   *out_deleted = deleted;
   return TRUE;
 }
@@ -263,7 +364,8 @@ mem_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer use
   KvUpdate u;
   gboolean ok;
 
-  g_rw_lock_writer_lock (&shard->lock);
+  if (!shard_lock (shard, TRUE, error))
+    return FALSE;
   prepare_update_locked (shard, backend, key, 0, &u);
   ok = func (&u, user_data, error);
   if (ok)
@@ -273,34 +375,19 @@ mem_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer use
   return ok;
 }
 
-static gint
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return (x > y) - (x < y);
-}
-
 static gboolean
 mem_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateFunc func,
                  gboolean (*decide) (gpointer user_data), gpointer user_data, GError **error)
 {
   MemBackend *self = (MemBackend *) backend;
   g_autofree guint *order = g_new (guint, n + 1);
-  g_autofree KvUpdate *updates = g_new0 (KvUpdate, n + 1);
-  gsize n_locked = 0;
+  g_autofree KvUpdate *updates = NULL;
+  gssize n_locked;
   gboolean ok = TRUE;
 
-  /* Every shard involved, write-locked in ascending order (the order all
-   * multi-shard lockers use), each once. */
-  for (gsize i = 0; i < n; i++)
-    order[i] = shard_index (self, keys[i]);
-  qsort (order, n, sizeof *order, compare_uint);
-  for (gsize i = 0; i < n; i++)
-    if (i == 0 || order[i] != order[i - 1])
-      {
-        g_rw_lock_writer_lock (&self->shards[order[i]].lock);
-        order[n_locked++] = order[i];
-      }
+  if ((n_locked = lock_shards_of (self, keys, n, order, error)) < 0)
+    return FALSE;
+  updates = g_new0 (KvUpdate, n + 1);
 
   for (gsize i = 0; i < n && ok; i++)
     {
@@ -312,8 +399,7 @@ mem_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateF
     for (gsize i = 0; i < n; i++)
       apply_update_locked (shard_for (self, keys[i]), &updates[i]);
 
-  for (gsize i = n_locked; i-- > 0;)
-    g_rw_lock_writer_unlock (&self->shards[order[i]].lock);
+  unlock_shards (self, order, (gsize) n_locked);
   for (gsize i = 0; i < n; i++)
     update_clear (&updates[i]);
   return ok;
@@ -414,7 +500,8 @@ mem_count (KvBackend *backend, guint64 *out_count, GError **error)
 
   for (guint i = 0; i < self->n_shards; i++)
     {
-      g_rw_lock_reader_lock (&self->shards[i].lock);
+      if (!shard_lock (&self->shards[i], FALSE, error))
+        return FALSE;
       total += g_hash_table_size (self->shards[i].table);
       g_rw_lock_reader_unlock (&self->shards[i].lock);
     }

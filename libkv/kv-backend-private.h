@@ -121,6 +121,10 @@ void _kv_backend_write (KvBackend *backend, KvWrite *write);
  * such a thread must not close a store, since closing waits for it. */
 gboolean _kv_on_backend_thread (void);
 
+/* kv_set_thread_nonblocking() for this thread, and the error it asks for. */
+gboolean _kv_thread_nonblocking (void);
+void _kv_set_would_block (GError **error);
+
 typedef struct
 {
   const char *name;

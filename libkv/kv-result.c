@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "kv-result-private.h"
 #include "kv-value-private.h"
 
@@ -120,6 +122,14 @@ write_done (KvWrite *write)
 void
 _kv_result_run (KvResult *result)
 {
+  /* A blocking caller of a backend that commits later would wait for it. */
+  if (result->callback == NULL && result->core->backend->vtable->submit_write &&
+      _kv_thread_nonblocking ())
+    {
+      _kv_set_would_block (&result->error);
+      _kv_result_complete (result);
+      return;
+    }
   if (result->callback)
     kv_result_ref (result); /* keeps it alive in flight, then handed to the callback */
   result->write.done = write_done;
@@ -161,6 +171,32 @@ kv_result_propagate_error (KvResult *result, GError **error)
 {
   g_return_val_if_fail (result != NULL, FALSE);
   return _kv_result_check (result, result->kind, error);
+}
+
+/* ---- Callers that must not wait ------------------------------------------------------------ */
+
+static __thread gboolean thread_nonblocking;
+
+gboolean
+kv_set_thread_nonblocking (gboolean nonblocking)
+{
+  gboolean old = thread_nonblocking;
+
+  thread_nonblocking = nonblocking;
+  return old;
+}
+
+gboolean
+_kv_thread_nonblocking (void)
+{
+  return thread_nonblocking;
+}
+
+void
+_kv_set_would_block (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                       "the operation would wait for another caller");
 }
 
 /* ---- Running a write on a backend --------------------------------------------------------- */

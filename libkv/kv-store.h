@@ -41,6 +41,25 @@ KV_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (KvStore, kv_store, KV, STORE, GObject)
 
 /**
+ * kv_set_thread_nonblocking:
+ * @nonblocking: %TRUE: calls on this thread must not wait for other callers
+ *
+ * For callers that run an event loop on this thread (the k6 binding runs
+ * memory-store calls on a VU's loop). While set, a call made on this thread
+ * that would wait for a lock another caller holds — a memory store's shard,
+ * held for the length of a backup, a restore or a clear — or for a disk
+ * store's commit fails at once with %G_IO_ERROR_WOULD_BLOCK and changes
+ * nothing, so the caller can make it again on a thread that may wait. It
+ * covers the single-key, batch and atomic operations, exists, size and the
+ * claim-ref calls; other calls (ordered reads, sampling, snapshots) wait as
+ * usual. Disk store reads never wait for writers (LMDB readers see a snapshot).
+ *
+ * Returns: the previous setting
+ */
+KV_AVAILABLE_IN_1_0
+gboolean kv_set_thread_nonblocking (gboolean nonblocking);
+
+/**
  * kv_store_open:
  * @options: (nullable): options, or %NULL for the defaults
  *

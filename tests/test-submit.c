@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <gio/gio.h>
 #include <pthread.h>
 
 #include "store-fixture.h"
@@ -306,6 +307,133 @@ test_many_in_flight (StoreFixture *f, gconstpointer data)
   sink_clear (&s); /* the last results: the store closes here */
 }
 
+/* kv_set_thread_nonblocking(): a memory backup pauses writers; a
+ * nonblocking caller gets WOULD_BLOCK at once, and nothing changes. */
+typedef struct
+{
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  gboolean copying; /* the backup is inside its COPYING stage, writers paused */
+  gboolean checked; /* the main thread is done probing */
+} Pause;
+
+static gboolean
+pause_in_copying (const KvProgress *progress, gpointer data)
+{
+  Pause *p = data;
+
+  /* Past the stage's first report: that one comes before the copy locks anything. */
+  if (progress->stage != KV_PROGRESS_STAGE_COPYING || progress->records == 0 || p->checked)
+    return TRUE;
+  pthread_mutex_lock (&p->lock);
+  p->copying = TRUE;
+  pthread_cond_broadcast (&p->cond);
+  while (!p->checked)
+    pthread_cond_wait (&p->cond, &p->lock);
+  pthread_mutex_unlock (&p->lock);
+  return TRUE;
+}
+
+typedef struct
+{
+  KvStore *store;
+  char *file;
+  Pause *pause;
+} BackupJob;
+
+static gpointer
+run_backup (gpointer data)
+{
+  BackupJob *job = data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kv_store_backup_full (job->store, job->file, FALSE, 0, 0, pause_in_copying,
+                                       job->pause, NULL, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+test_nonblocking (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) value = NULL;
+  g_autofree char *file = g_build_filename (f->dir, "backup.kv", NULL);
+  Pause pause = { .copying = FALSE };
+  BackupJob job = { f->store, file, &pause };
+  const char *keys[] = { "a", "b", "c", "d", "e", "f" };
+  const char *values[] = { "1", "1", "1", "1", "1", "1" };
+  const gsize lens[] = { 1, 1, 1, 1, 1, 1 };
+  gint64 n = 0;
+  gboolean exists = FALSE;
+  GThread *backup;
+
+  g_assert_true (kv_store_set (f->store, "a", "0", 1, &error));
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("fill:%u", i);
+      g_assert_true (kv_store_set (f->store, key, "0", 1, &error));
+    }
+  g_assert_false (kv_set_thread_nonblocking (TRUE));
+
+  if (is_disk (f))
+    {
+      /* A blocking write would wait for the commit: refused up front... */
+      g_assert_false (kv_store_set (f->store, "b", "1", 1, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_clear_error (&error);
+      g_assert_true (kv_store_exists (f->store, "b", &exists, &error));
+      g_assert_false (exists);
+      /* ...reads never wait, and submitting is what such a caller does. */
+      value = kv_store_get (f->store, "a", &error);
+      g_assert_no_error (error);
+      g_assert_true (kv_set_thread_nonblocking (FALSE));
+      return;
+    }
+
+  pthread_mutex_init (&pause.lock, NULL);
+  pthread_cond_init (&pause.cond, NULL);
+  backup = g_thread_new ("backup", run_backup, &job);
+  pthread_mutex_lock (&pause.lock);
+  while (!pause.copying)
+    pthread_cond_wait (&pause.cond, &pause.lock);
+  pthread_mutex_unlock (&pause.lock);
+
+  /* Writers are paused: each write fails at once and changes nothing. */
+  g_assert_false (kv_store_set (f->store, "a", "1", 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_false (kv_store_increment_by (f->store, "a", 1, &n, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_false (kv_store_set_many (f->store, keys, values, lens, G_N_ELEMENTS (keys), NULL,
+                                     &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  /* Readers share the backup's read locks. */
+  value = kv_store_get (f->store, "a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_bytes_get_data (value, NULL), ==, "0");
+
+  pthread_mutex_lock (&pause.lock);
+  pause.checked = TRUE;
+  pthread_cond_broadcast (&pause.cond);
+  pthread_mutex_unlock (&pause.lock);
+  g_thread_join (backup);
+
+  /* Nothing of the refused writes happened; once free, writes go through. */
+  for (gsize i = 1; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_assert_true (kv_store_exists (f->store, keys[i], &exists, &error));
+      g_assert_false (exists);
+    }
+  g_assert_true (kv_store_increment_by (f->store, "a", 1, &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_assert_true (kv_set_thread_nonblocking (FALSE));
+  pthread_cond_destroy (&pause.cond);
+  pthread_mutex_destroy (&pause.lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -313,6 +441,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("submit/each-operation", test_each_operation);
   STORE_TEST_ADD ("submit/claim-refs", test_claim_refs);
   STORE_TEST_ADD ("submit/closed", test_closed);
+  STORE_TEST_ADD ("submit/nonblocking", test_nonblocking);
   STRESS_TEST_ADD ("submit/many-in-flight", test_many_in_flight);
   return g_test_run ();
 }
