@@ -3,14 +3,30 @@
 package kv
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/grafana/sobek"
 )
 
-// outcome is what one store call produced off the event loop: either a
-// builder for the resolved JavaScript value, or a rejection.
+// A store call reaches libkv on one of three paths, chosen per kind of call
+// (docs/DECISIONS.md, "How a k6 call reaches libkv"):
+//
+//   - inline: on the VU's event loop, with a promise that is already settled
+//     when the method returns. For calls that cannot wait for long: every
+//     memory-store key operation and disk-store reads. The loop's slot is
+//     nonblocking, so a call that would wait for a lock (a memory backup
+//     pauses writers) comes back "would block" and is made again on a pool.
+//   - submitted: durable disk writes go to libkv's group commit and the
+//     promise settles when the drainer hands back their completion; nothing
+//     waits for the fsync but the promise.
+//   - pooled: everything else runs on a goroutine holding a pool slot,
+//     because it may take long (scans, snapshots) or make several commits in
+//     a row (claimRandom); the pools bound the OS threads in C.
+//
+// Whatever the path, a promise settles exactly once, on the event loop.
+
+// outcome is what one store call produced: either a builder for the
+// resolved JavaScript value, or a rejection.
 type outcome struct {
 	build func(rt *sobek.Runtime) sobek.Value
 	err   *kvError
@@ -35,51 +51,157 @@ func constant(v any) outcome {
 	return resolved(func(rt *sobek.Runtime) sobek.Value { return rt.ToValue(v) })
 }
 
-// async runs one promise-returning method. It is called on the event loop
-// with the method's arguments already converted (prepErr set if they were
-// bad); work runs on a pool slot; the promise settles on the event loop,
-// exactly once. op is the snake_case method name, the metrics "op" tag: this
-// is the single place where a per-call wrapper (metrics, tracing) belongs.
-func (h *handle) async(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
-	rt := h.vu.Runtime()
-	promise, resolve, reject := rt.NewPromise()
-	rec := h.recorder(op)
-	if prepErr != nil {
-		rec.finish(prepErr.Name, emptyNotApplicable)
-		_ = reject(prepErr.toJS(rt))
-		return rt.ToValue(promise)
-	}
-
-	ctx := h.vu.Context()
-	enqueue := h.vu.RegisterCallback()
-	rec.begin()
-	go func() {
-		out := h.execute(op, ctx, work)
-		rec.end()
-		enqueue(func() error {
-			v, err := settle(rt, out)
-			if err != nil {
-				rec.finish(err.Name, emptyNotApplicable)
-				return reject(err.toJS(rt))
-			}
-			rec.finish("", out.empty)
-			return resolve(v)
-		})
-	}()
-	return rt.ToValue(promise)
+// call is one method invocation on its way to a settled promise.
+type call struct {
+	h       *handle
+	op      string // snake_case method name, the metrics "op" tag
+	rt      *sobek.Runtime
+	promise *sobek.Promise
+	resolve func(any) error
+	reject  func(any) error
+	rec     *recorder
 }
 
-// execute runs work on the pool; a Go panic becomes a rejection so the promise still settles.
-func (h *handle) execute(op string, ctx context.Context, work func(s *slot) outcome) (out outcome) {
+// begin creates the promise. A bad argument (prepErr) or a VU whose context
+// already ended rejects it at once; then ok is false and the call is over.
+func (h *handle) begin(op string, prepErr *kvError) (c *call, ok bool) {
+	rt := h.vu.Runtime()
+	promise, resolve, reject := rt.NewPromise()
+	c = &call{h: h, op: op, rt: rt, promise: promise, resolve: resolve, reject: reject, rec: h.recorder(op)}
+	if prepErr == nil && h.vu.Context().Err() != nil {
+		prepErr = canceled()
+	}
+	if prepErr != nil {
+		c.rec.finish(prepErr.Name, emptyNotApplicable)
+		_ = reject(prepErr.toJS(rt))
+		return c, false
+	}
+	return c, true
+}
+
+func (c *call) value() sobek.Value { return c.rt.ToValue(c.promise) }
+
+// settle turns an outcome into the promise's fate. Event loop only.
+func (c *call) settle(out outcome) error {
+	v, err := settle(c.rt, out)
+	if err != nil {
+		c.rec.finish(err.Name, emptyNotApplicable)
+		return c.reject(err.toJS(c.rt))
+	}
+	c.rec.finish("", out.empty)
+	return c.resolve(v)
+}
+
+// async runs a call on the CPU pool (see pool.go).
+func (h *handle) async(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
+	return h.pooled(h.pools.cpu, op, prepErr, work)
+}
+
+// asyncCommits runs a call that may wait for several commits in a row: on
+// the commit pool for a disk store, on the CPU pool for a memory store.
+func (h *handle) asyncCommits(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
+	p := h.pools.commit
+	if h.memoryBackend {
+		p = h.pools.cpu
+	}
+	return h.pooled(p, op, prepErr, work)
+}
+
+// keyWrites runs a call that writes keys it names (batches, claimKey):
+// inline on a memory store, on the commit pool for a disk store.
+func (h *handle) keyWrites(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
+	if h.memoryBackend {
+		return h.inline(op, prepErr, work)
+	}
+	return h.pooled(h.pools.commit, op, prepErr, work)
+}
+
+func (h *handle) pooled(p *pool, op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
+	c, ok := h.begin(op, prepErr)
+	if !ok {
+		return c.value()
+	}
+	c.goPooled(p, work)
+	return c.value()
+}
+
+// goPooled runs work on a pool slot off the event loop and settles on it.
+func (c *call) goPooled(p *pool, work func(s *slot) outcome) {
+	ctx := c.h.vu.Context()
+	enqueue := c.h.vu.RegisterCallback()
+	c.rec.begin()
+	go func() {
+		out := runSafely(c.op, func() outcome {
+			var out outcome
+			if err := p.run(ctx, func(s *slot) { out = work(s) }); err != nil {
+				return fail(err)
+			}
+			return out
+		})
+		c.rec.end()
+		enqueue(func() error { return c.settle(out) })
+	}()
+}
+
+// inline runs a call that cannot wait for long on the event loop's own
+// slot; one that would have waited for a lock runs again on the CPU pool.
+func (h *handle) inline(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
+	c, ok := h.begin(op, prepErr)
+	if !ok {
+		return c.value()
+	}
+	c.rec.begin()
+	out := runSafely(op, func() outcome { return work(h.loopSlot) })
+	if out.err == errWouldBlock {
+		// Nothing happened: make the call again where waiting is fine.
+		c.rec.end()
+		c.goPooled(h.pools.cpu, work)
+		return c.value()
+	}
+	c.rec.end()
+	_ = c.settle(out)
+	return c.value()
+}
+
+// write is a store write that a disk store can complete later.
+type write struct {
+	run    func(s *slot) result   // the blocking form, for memory stores
+	submit func(token uintptr)    // the submitted form, for disk stores
+	finish func(r result) outcome // its result as an outcome
+}
+
+// writeCall runs a write: inline on a memory store, submitted on a disk store.
+func (h *handle) writeCall(op string, prepErr *kvError, w write) sobek.Value {
+	if h.memoryBackend {
+		return h.inline(op, prepErr, func(s *slot) outcome {
+			r := w.run(s)
+			if r.err == errWouldBlock {
+				return fail(errWouldBlock)
+			}
+			return w.finish(r)
+		})
+	}
+	c, ok := h.begin(op, prepErr)
+	if !ok {
+		return c.value()
+	}
+	enqueue := h.vu.RegisterCallback()
+	c.rec.begin()
+	submitWrite(func(r result) {
+		c.rec.end()
+		enqueue(func() error { return c.settle(runSafely(op, func() outcome { return w.finish(r) })) })
+	}, w.submit)
+	return c.value()
+}
+
+// runSafely turns a Go panic into a rejection so the promise still settles.
+func runSafely(op string, fn func() outcome) (out outcome) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = fail(newError(nameUnknown, fmt.Sprintf("%s: internal error: %v", op, r)))
 		}
 	}()
-	if err := h.pool.run(ctx, func(s *slot) { out = work(s) }); err != nil {
-		return fail(err)
-	}
-	return out
+	return fn()
 }
 
 // settle turns an outcome into a JavaScript value, on the event loop.

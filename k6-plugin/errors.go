@@ -47,6 +47,11 @@ func (e *kvError) Error() string { return e.Name + ": " + e.Message }
 
 func newError(name, message string) *kvError { return &kvError{Name: name, Message: message} }
 
+// errWouldBlock is what a call on an event loop's nonblocking slot returns
+// when it would have waited for another caller; nothing happened, and the
+// binding makes the call again on a pool (async.go). It never reaches a script.
+var errWouldBlock = newError(nameUnknown, "the call would have waited for another caller")
+
 func invalidOptions(message string) *kvError { return newError(nameInvalidOptions, message) }
 
 var errorNames = sync.OnceValue(loadErrorNames)

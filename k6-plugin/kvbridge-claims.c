@@ -136,39 +136,6 @@ split_refs (const char *ids, const char *keys, const guint64 *tokens, gsize n)
 }
 
 void
-kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 token,
-               int delete_key, gint64 ttl_ms, KvbOut *out)
-{
-  KvClaimRef ref = { id, key, token };
-  GError *error = NULL;
-  gboolean done = FALSE;
-  gboolean ok;
-
-  kvb_out_reset (out);
-  switch (op)
-    {
-    case KVB_REF_RELEASE:
-      ok = kv_store_release_claim (store, &ref, &done, &error);
-      break;
-    case KVB_REF_COMPLETE:
-      ok = kv_store_complete_claim (store, &ref, delete_key, &done, &error);
-      break;
-    case KVB_REF_RENEW:
-      ok = kv_store_renew_claim (store, &ref, ttl_ms, &done, &error);
-      break;
-    default:
-      g_set_error (&error, KV_ERROR, KV_ERROR_UNKNOWN, "unknown claim operation %d", op);
-      ok = FALSE;
-    }
-  if (!ok)
-    {
-      kvb_out_error (out, error, NULL);
-      return;
-    }
-  out->flag0 = done;
-}
-
-void
 kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
                 gsize n, int delete_key, gint64 ttl_ms, KvbOut *out)
 {

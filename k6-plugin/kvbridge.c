@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <gio/gio.h>
 #include <string.h>
 
 #include "kvbridge-private.h"
@@ -19,6 +20,15 @@ kvb_out_new (gsize scratch_cap)
 }
 
 void
+kvb_out_free (KvbOut *out)
+{
+  g_free (out->spill);
+  g_clear_pointer (&out->held, g_bytes_unref);
+  g_free (out->scratch);
+  g_free (out);
+}
+
+void
 kvb_out_reset (KvbOut *out)
 {
   g_clear_pointer (&out->spill, g_free);
@@ -33,6 +43,8 @@ kvb_out_reset (KvbOut *out)
   out->num2 = 0;
   out->data = out->scratch;
   out->len = 0;
+  /* Every call starts here, on the thread cgo runs it on: the thread's mode follows the block. */
+  kv_set_thread_nonblocking (out->nonblocking);
 }
 
 void
@@ -128,7 +140,10 @@ kvb_out_put_items (KvbOut *out, GPtrArray *items)
 void
 kvb_out_error (KvbOut *out, GError *error, GPtrArray *items)
 {
-  out->code = error->domain == KV_ERROR ? error->code : KV_ERROR_UNKNOWN;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    out->code = KVB_WOULD_BLOCK;
+  else
+    out->code = error->domain == KV_ERROR ? error->code : KV_ERROR_UNKNOWN;
   kvb_out_put_str (out, error->message);
   kvb_out_put_items (out, items);
   g_clear_pointer (&items, g_ptr_array_unref);

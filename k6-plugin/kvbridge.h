@@ -38,12 +38,18 @@
 #include <libkv/kv.h>
 
 #define KVB_OK (-1)
+/* The call would have waited for another caller (G_IO_ERROR_WOULD_BLOCK on a
+ * nonblocking slot): nothing changed; make it again where waiting is fine. */
+#define KVB_WOULD_BLOCK (-2)
 
 typedef struct
 {
   /* Set once by the Go side when the slot is created. */
   char *scratch;
   gsize scratch_cap;
+  /* Calls through this block run with kv_set_thread_nonblocking() set:
+   * the slot of an event loop, where waiting for a lock would stall a VU. */
+  int nonblocking;
 
   /* Results of the last call. */
   int code;          /* KVB_OK, or the KvError code (KV_ERROR_UNKNOWN for other domains) */
@@ -62,6 +68,7 @@ typedef struct
 
 /* A slot's result block with a scratch buffer of @scratch_cap bytes; lives for the process. */
 KvbOut *kvb_out_new (gsize scratch_cap);
+void kvb_out_free (KvbOut *out);
 
 /* Opens a handle on the process-wide store; on success fills flag0 with the
  * serialization (0 json, 1 string), flag1 with the backend (0 disk, 1 memory),
@@ -76,6 +83,31 @@ void kvb_delete (KvStore *store, const char *key, KvbOut *out);
 void kvb_exists (KvStore *store, const char *key, KvbOut *out);
 void kvb_clear (KvStore *store, KvbOut *out);
 void kvb_size (KvStore *store, KvbOut *out);
+
+/* Submitted writes: the call returns at once; when the write is durable or has
+ * failed, kvb_next_completion() hands back @token with the results, filled in
+ * as the blocking form of the same call fills them. */
+void kvb_submit_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                     guintptr token);
+void kvb_submit_delete (KvStore *store, const char *key, guintptr token);
+void kvb_submit_increment_by (KvStore *store, const char *key, gint64 delta, guintptr token);
+void kvb_submit_get_or_set (KvStore *store, const char *key, const char *value,
+                            gsize value_len, guintptr token);
+void kvb_submit_swap (KvStore *store, const char *key, const char *value, gsize value_len,
+                      guintptr token);
+void kvb_submit_compare_and_swap (KvStore *store, const char *key, const char *expected,
+                                  gsize expected_len, int expect_absent, const char *value,
+                                  gsize value_len, int want_current, guintptr token);
+void kvb_submit_set_if_absent (KvStore *store, const char *key, const char *value,
+                               gsize value_len, guintptr token);
+void kvb_submit_delete_if_exists (KvStore *store, const char *key, guintptr token);
+void kvb_submit_compare_and_delete (KvStore *store, const char *key, const char *expected,
+                                    gsize expected_len, int want_current, guintptr token);
+void kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
+                           guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token);
+/* Blocks until a submitted write of any store completes; fills @out with its
+ * results and returns its token. One caller at a time (the binding's drainer). */
+guintptr kvb_next_completion (KvbOut *out);
 
 void kvb_get_many (KvStore *store, const char *keys, gsize n, KvbOut *out);
 void kvb_set_many (KvStore *store, const char *keys, const char *values, const gsize *value_lens,

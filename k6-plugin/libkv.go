@@ -31,6 +31,21 @@ func newSlot() *slot {
 	return &slot{out: C.kvb_out_new(C.gsize(scratchSize))}
 }
 
+// loopScratchSize is smaller: there is one loop slot per VU, and results
+// past it simply spill.
+const loopScratchSize = 4 << 10
+
+// newLoopSlot is a nonblocking slot for one event loop: its calls fail
+// with errWouldBlock instead of waiting for another caller's lock.
+func newLoopSlot() *slot {
+	s := &slot{out: C.kvb_out_new(C.gsize(loopScratchSize))}
+	s.out.nonblocking = 1
+	return s
+}
+
+// free releases a slot that will not be used again.
+func (s *slot) free() { C.kvb_out_free(s.out) }
+
 // loadErrorNames reads libkv's code → JavaScript name table (once, via errorNames).
 func loadErrorNames() []string {
 	n := int(C.KV_ERROR_N_CODES)
@@ -75,6 +90,9 @@ func (s *slot) collect() result {
 	if out.len > 0 {
 		payload = make([]byte, int(out.len))
 		copy(payload, unsafe.Slice((*byte)(unsafe.Pointer(out.data)), int(out.len)))
+	}
+	if out.code == C.KVB_WOULD_BLOCK {
+		return result{err: errWouldBlock}
 	}
 	if out.code != C.KVB_OK {
 		return result{err: decodeError(int(out.code), payload)}
@@ -453,4 +471,66 @@ func cbool(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+// Submitted writes (writes.go): each returns at once; the completion carries
+// token back through nextCompletion.
+
+func submitSet(st cStore, key string, value []byte, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_set(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+}
+
+func submitDelete(st cStore, key string, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_delete(st, ptr(k), C.guintptr(token))
+}
+
+func submitIncrementBy(st cStore, key string, delta int64, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_increment_by(st, ptr(k), C.gint64(delta), C.guintptr(token))
+}
+
+func submitGetOrSet(st cStore, key string, value []byte, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_get_or_set(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+}
+
+func submitSwap(st cStore, key string, value []byte, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_swap(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+}
+
+func submitCompareAndSwap(st cStore, key string, expected, value []byte, wantCurrent bool, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_compare_and_swap(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(expected == nil),
+		ptr(value), C.gsize(len(value)), cbool(wantCurrent), C.guintptr(token))
+}
+
+func submitSetIfAbsent(st cStore, key string, value []byte, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_set_if_absent(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+}
+
+func submitDeleteIfExists(st cStore, key string, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_delete_if_exists(st, ptr(k), C.guintptr(token))
+}
+
+func submitCompareAndDelete(st cStore, key string, expected []byte, wantCurrent bool, token uintptr) {
+	k := cstr(key)
+	C.kvb_submit_compare_and_delete(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent),
+		C.guintptr(token))
+}
+
+func submitClaimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs int64, token uintptr) {
+	id, k := cstr(ref.id), cstr(ref.key)
+	C.kvb_submit_claim_ref(st, C.int(op), ptr(id), ptr(k), C.guint64(ref.token), cbool(deleteKey),
+		C.gint64(ttlMs), C.guintptr(token))
+}
+
+// nextCompletion blocks until a submitted write completes, collects its
+// results into this slot and returns its token.
+func (s *slot) nextCompletion() uintptr {
+	return uintptr(C.kvb_next_completion(s.out))
 }

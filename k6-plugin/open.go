@@ -12,9 +12,10 @@ import (
 // handle is one openKv() result: a JavaScript object over its own libkv
 // handle on the process-wide store.
 type handle struct {
-	vu    modules.VU
-	pool  *pool
-	store cStore
+	vu       modules.VU
+	pools    pools
+	loopSlot *slot // the event loop's own, nonblocking slot (async.go, "inline")
+	store    cStore
 
 	stringMode    bool
 	memoryBackend bool
@@ -35,9 +36,9 @@ func (mi *ModuleInstance) openKv(call sobek.FunctionCall) sobek.Value {
 		kerr.throw(rt)
 	}
 
-	p := sharedPool()
+	p := sharedPools()
 	var opened openResult
-	if err := p.run(mi.vu.Context(), func(s *slot) { opened, kerr = s.open(optionsJSON) }); err != nil {
+	if err := p.cpu.run(mi.vu.Context(), func(s *slot) { opened, kerr = s.open(optionsJSON) }); err != nil {
 		kerr = err
 	}
 	if kerr != nil {
@@ -46,7 +47,8 @@ func (mi *ModuleInstance) openKv(call sobek.FunctionCall) sobek.Value {
 
 	h := &handle{
 		vu:            mi.vu,
-		pool:          p,
+		pools:         p,
+		loopSlot:      newLoopSlot(),
 		store:         opened.store,
 		stringMode:    opened.stringMode,
 		memoryBackend: opened.memoryBackend,
@@ -56,6 +58,7 @@ func (mi *ModuleInstance) openKv(call sobek.FunctionCall) sobek.Value {
 	// The libkv handle is released with the Go one; the store itself stays
 	// open while any other handle on it is open.
 	runtime.AddCleanup(h, storeUnref, opened.store)
+	runtime.AddCleanup(h, (*slot).free, h.loopSlot)
 
 	// Metrics are registered here, in the init context, so that thresholds
 	// on them are known before the test starts.

@@ -16,55 +16,68 @@ func (h *handle) incrementBy(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		delta, kerr = deltaArg(call.Argument(1))
 	}
-	return h.async("increment_by", kerr, func(s *slot) outcome {
-		r := s.incrementBy(h.store, key, delta)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.num0)
+	return h.writeCall("increment_by", kerr, write{
+		run:    func(s *slot) result { return s.incrementBy(h.store, key, delta) },
+		submit: func(token uintptr) { submitIncrementBy(h.store, key, delta, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			return constant(r.num0)
+		},
 	})
 }
 
 // getOrSet(key, value) → {value, loaded}.
 func (h *handle) getOrSet(call sobek.FunctionCall) sobek.Value {
 	key, data, kerr := h.keyValueArgs("getOrSet", call)
-	return h.async("get_or_set", kerr, func(s *slot) outcome {
-		r := s.getOrSet(h.store, key, data)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		value, kerr := decodeValue(r.value, h.stringMode)
-		if kerr != nil {
-			return fail(kerr)
-		}
-		loaded := r.flag0
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			o := rt.NewObject()
-			mustSet(o, "value", value.toJS(rt))
-			mustSet(o, "loaded", loaded)
-			return o
-		})
+	return h.writeCall("get_or_set", kerr, write{
+		run:    func(s *slot) result { return s.getOrSet(h.store, key, data) },
+		submit: func(token uintptr) { submitGetOrSet(h.store, key, data, token) },
+		finish: func(r result) outcome { return h.getOrSetOutcome(r) },
+	})
+}
+
+func (h *handle) getOrSetOutcome(r result) outcome {
+	if r.err != nil {
+		return fail(r.err)
+	}
+	value, kerr := decodeValue(r.value, h.stringMode)
+	if kerr != nil {
+		return fail(kerr)
+	}
+	loaded := r.flag0
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		o := rt.NewObject()
+		mustSet(o, "value", value.toJS(rt))
+		mustSet(o, "loaded", loaded)
+		return o
 	})
 }
 
 // swap(key, value) → {previous, loaded}; previous is null when the key was missing.
 func (h *handle) swap(call sobek.FunctionCall) sobek.Value {
 	key, data, kerr := h.keyValueArgs("swap", call)
-	return h.async("swap", kerr, func(s *slot) outcome {
-		r := s.swap(h.store, key, data)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		previous, kerr := h.optionalValue(r)
-		if kerr != nil {
-			return fail(kerr)
-		}
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			o := rt.NewObject()
-			mustSet(o, "previous", previous.toJSOrNull(rt))
-			mustSet(o, "loaded", previous != nil)
-			return o
-		})
+	return h.writeCall("swap", kerr, write{
+		run:    func(s *slot) result { return s.swap(h.store, key, data) },
+		submit: func(token uintptr) { submitSwap(h.store, key, data, token) },
+		finish: func(r result) outcome { return h.swapOutcome(r) },
+	})
+}
+
+func (h *handle) swapOutcome(r result) outcome {
+	if r.err != nil {
+		return fail(r.err)
+	}
+	previous, kerr := h.optionalValue(r)
+	if kerr != nil {
+		return fail(kerr)
+	}
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		o := rt.NewObject()
+		mustSet(o, "previous", previous.toJSOrNull(rt))
+		mustSet(o, "loaded", previous != nil)
+		return o
 	})
 }
 
@@ -86,12 +99,10 @@ func (h *handle) casArgs(method string, call sobek.FunctionCall) (key string, ex
 // compareAndSwap(key, oldValue, newValue) → boolean.
 func (h *handle) compareAndSwap(call sobek.FunctionCall) sobek.Value {
 	key, expected, value, kerr := h.casArgs("compareAndSwap", call)
-	return h.async("compare_and_swap", kerr, func(s *slot) outcome {
-		r := s.compareAndSwap(h.store, key, expected, value, false)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.flag0)
+	return h.writeCall("compare_and_swap", kerr, write{
+		run:    func(s *slot) result { return s.compareAndSwap(h.store, key, expected, value, false) },
+		submit: func(token uintptr) { submitCompareAndSwap(h.store, key, expected, value, false, token) },
+		finish: flagOutcome,
 	})
 }
 
@@ -103,36 +114,31 @@ func (h *handle) compareAndSwapDetailed(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		opts, kerr = parseCompareOptions("compareAndSwapDetailed", call.Argument(3))
 	}
-	return h.async("compare_and_swap_detailed", kerr, func(s *slot) outcome {
-		r := s.compareAndSwap(h.store, key, expected, value, opts.includeCurrentOnMismatch)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return h.detailed(r, "swapped", opts)
+	want := opts.includeCurrentOnMismatch
+	return h.writeCall("compare_and_swap_detailed", kerr, write{
+		run:    func(s *slot) result { return s.compareAndSwap(h.store, key, expected, value, want) },
+		submit: func(token uintptr) { submitCompareAndSwap(h.store, key, expected, value, want, token) },
+		finish: func(r result) outcome { return h.detailed(r, "swapped", opts) },
 	})
 }
 
 // setIfAbsent(key, value) → boolean; compareAndSwap(key, null, value).
 func (h *handle) setIfAbsent(call sobek.FunctionCall) sobek.Value {
 	key, data, kerr := h.keyValueArgs("setIfAbsent", call)
-	return h.async("set_if_absent", kerr, func(s *slot) outcome {
-		r := s.setIfAbsent(h.store, key, data)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.flag0)
+	return h.writeCall("set_if_absent", kerr, write{
+		run:    func(s *slot) result { return s.setIfAbsent(h.store, key, data) },
+		submit: func(token uintptr) { submitSetIfAbsent(h.store, key, data, token) },
+		finish: flagOutcome,
 	})
 }
 
 // deleteIfExists(key) → whether the key existed and was deleted.
 func (h *handle) deleteIfExists(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("deleteIfExists", call.Argument(0))
-	return h.async("delete_if_exists", kerr, func(s *slot) outcome {
-		r := s.deleteIfExists(h.store, key)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.flag0)
+	return h.writeCall("delete_if_exists", kerr, write{
+		run:    func(s *slot) result { return s.deleteIfExists(h.store, key) },
+		submit: func(token uintptr) { submitDeleteIfExists(h.store, key, token) },
+		finish: flagOutcome,
 	})
 }
 
@@ -145,12 +151,10 @@ func (h *handle) cadArgs(method string, call sobek.FunctionCall) (string, []byte
 // compareAndDelete(key, oldValue) → boolean.
 func (h *handle) compareAndDelete(call sobek.FunctionCall) sobek.Value {
 	key, expected, kerr := h.cadArgs("compareAndDelete", call)
-	return h.async("compare_and_delete", kerr, func(s *slot) outcome {
-		r := s.compareAndDelete(h.store, key, expected, false)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.flag0)
+	return h.writeCall("compare_and_delete", kerr, write{
+		run:    func(s *slot) result { return s.compareAndDelete(h.store, key, expected, false) },
+		submit: func(token uintptr) { submitCompareAndDelete(h.store, key, expected, false, token) },
+		finish: flagOutcome,
 	})
 }
 
@@ -162,17 +166,19 @@ func (h *handle) compareAndDeleteDetailed(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		opts, kerr = parseCompareOptions("compareAndDeleteDetailed", call.Argument(2))
 	}
-	return h.async("compare_and_delete_detailed", kerr, func(s *slot) outcome {
-		r := s.compareAndDelete(h.store, key, expected, opts.includeCurrentOnMismatch)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return h.detailed(r, "deleted", opts)
+	want := opts.includeCurrentOnMismatch
+	return h.writeCall("compare_and_delete_detailed", kerr, write{
+		run:    func(s *slot) result { return s.compareAndDelete(h.store, key, expected, want) },
+		submit: func(token uintptr) { submitCompareAndDelete(h.store, key, expected, want, token) },
+		finish: func(r result) outcome { return h.detailed(r, "deleted", opts) },
 	})
 }
 
 // detailed builds the result of the *Detailed methods; field is "swapped" or "deleted".
 func (h *handle) detailed(r result, field string, opts compareOptions) outcome {
+	if r.err != nil {
+		return fail(r.err)
+	}
 	if r.flag0 {
 		return resolved(func(rt *sobek.Runtime) sobek.Value {
 			o := rt.NewObject()

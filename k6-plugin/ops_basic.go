@@ -9,7 +9,7 @@ import (
 // get(key) → the value; KeyNotFoundError when missing.
 func (h *handle) get(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("get", call.Argument(0))
-	return h.async("get", kerr, func(s *slot) outcome {
+	return h.inline("get", kerr, func(s *slot) outcome {
 		r := s.get(h.store, key)
 		if r.err != nil {
 			return fail(r.err)
@@ -26,30 +26,37 @@ func (h *handle) set(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		data, kerr = h.valueArg("set", value)
 	}
-	return h.async("set", kerr, func(s *slot) outcome {
-		if r := s.set(h.store, key, data); r.err != nil {
-			return fail(r.err)
-		}
-		// The JavaScript value is only touched again on the event loop.
-		return resolved(func(*sobek.Runtime) sobek.Value { return value })
+	return h.writeCall("set", kerr, write{
+		run:    func(s *slot) result { return s.set(h.store, key, data) },
+		submit: func(token uintptr) { submitSet(h.store, key, data, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			return resolved(func(*sobek.Runtime) sobek.Value { return value })
+		},
 	})
 }
 
 // delete(key) → true, whether or not the key existed.
 func (h *handle) delete(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("delete", call.Argument(0))
-	return h.async("delete", kerr, func(s *slot) outcome {
-		if r := s.del(h.store, key); r.err != nil {
-			return fail(r.err)
-		}
-		return constant(true)
+	return h.writeCall("delete", kerr, write{
+		run:    func(s *slot) result { return s.del(h.store, key) },
+		submit: func(token uintptr) { submitDelete(h.store, key, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			return constant(true)
+		},
 	})
 }
 
 // exists(key) → boolean.
 func (h *handle) exists(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("exists", call.Argument(0))
-	return h.async("exists", kerr, func(s *slot) outcome {
+	return h.inline("exists", kerr, func(s *slot) outcome {
 		r := s.exists(h.store, key)
 		if r.err != nil {
 			return fail(r.err)
@@ -60,7 +67,7 @@ func (h *handle) exists(call sobek.FunctionCall) sobek.Value {
 
 // clear() → true.
 func (h *handle) clear(sobek.FunctionCall) sobek.Value {
-	return h.async("clear", nil, func(s *slot) outcome {
+	return h.asyncCommits("clear", nil, func(s *slot) outcome {
 		if r := s.clear(h.store); r.err != nil {
 			return fail(r.err)
 		}
@@ -70,7 +77,7 @@ func (h *handle) clear(sobek.FunctionCall) sobek.Value {
 
 // size() → number of keys.
 func (h *handle) size(sobek.FunctionCall) sobek.Value {
-	return h.async("size", nil, func(s *slot) outcome {
+	return h.inline("size", nil, func(s *slot) outcome {
 		r := s.size(h.store)
 		if r.err != nil {
 			return fail(r.err)

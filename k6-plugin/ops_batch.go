@@ -23,7 +23,7 @@ func (h *handle) getMany(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil && len(items) > 0 {
 		kerr = invalidEntries("getMany", "", items)
 	}
-	return h.async("get_many", kerr, func(s *slot) outcome {
+	return h.inline("get_many", kerr, func(s *slot) outcome {
 		r := s.getMany(h.store, packKeys(keys))
 		if r.err != nil {
 			return fail(r.err)
@@ -92,7 +92,7 @@ func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
 		values[i] = v
 	}
 
-	return h.async("set_many", nil, func(s *slot) outcome {
+	return h.keyWrites("set_many", nil, func(s *slot) outcome {
 		r := s.setMany(h.store, packKeys(keys), values)
 		if r.err != nil {
 			return fail(mergeItemErrors("setMany", "; nothing was written", r.err, local))
@@ -111,7 +111,7 @@ func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
 // deleteMany(keys) → {deleted, missing}. Every key is validated before any is deleted.
 func (h *handle) deleteMany(call sobek.FunctionCall) sobek.Value {
 	keys, local, kerr := keyList("deleteMany", call.Argument(0))
-	return h.async("delete_many", kerr, func(s *slot) outcome {
+	return h.keyWrites("delete_many", kerr, func(s *slot) outcome {
 		// Keys rejected here went to libkv as "", which it rejects as empty:
 		// nothing is deleted and its other per-item errors come back too.
 		r := s.deleteMany(h.store, packKeys(keys))

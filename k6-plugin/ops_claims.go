@@ -15,7 +15,7 @@ import (
 // popRandom({prefix?}) → {key, value} removed from the store, or null.
 func (h *handle) popRandom(call sobek.FunctionCall) sobek.Value {
 	prefix, kerr := parsePrefixOptions("popRandom", call.Argument(0))
-	return h.async("pop_random", kerr, func(s *slot) outcome {
+	return h.asyncCommits("pop_random", kerr, func(s *slot) outcome {
 		r := s.popRandom(h.store, prefix)
 		if r.err != nil {
 			return fail(r.err)
@@ -39,7 +39,7 @@ func (h *handle) popRandom(call sobek.FunctionCall) sobek.Value {
 // popRandomMany({prefix?, count}) → up to count popped {key, value}.
 func (h *handle) popRandomMany(call sobek.FunctionCall) sobek.Value {
 	prefix, count, kerr := parsePopManyOptions(call.Argument(0))
-	return h.async("pop_random_many", kerr, func(s *slot) outcome {
+	return h.asyncCommits("pop_random_many", kerr, func(s *slot) outcome {
 		r := s.popRandomMany(h.store, prefix, count)
 		if r.err != nil {
 			return fail(r.err)
@@ -60,7 +60,7 @@ func (h *handle) popRandomMany(call sobek.FunctionCall) sobek.Value {
 // claimRandom({prefix?, owner?, ttl?}) → a claim on a random claimable key, or null.
 func (h *handle) claimRandom(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandom", call.Argument(0), true, false, false)
-	return h.async("claim_random", kerr, func(s *slot) outcome {
+	return h.asyncCommits("claim_random", kerr, func(s *slot) outcome {
 		r := s.claimRandom(h.store, o.prefix, o.owner, o.ttlMs)
 		return h.optionalClaim("claimRandom", r, true)
 	})
@@ -69,7 +69,7 @@ func (h *handle) claimRandom(call sobek.FunctionCall) sobek.Value {
 // claimRandomMany({prefix?, count, owner?, ttl?}) → up to count claims.
 func (h *handle) claimRandomMany(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandomMany", call.Argument(0), true, true, false)
-	return h.async("claim_random_many", kerr, func(s *slot) outcome {
+	return h.asyncCommits("claim_random_many", kerr, func(s *slot) outcome {
 		r := s.claimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs)
 		if r.err != nil {
 			return fail(r.err)
@@ -94,7 +94,7 @@ func (h *handle) claimKey(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		o, kerr = parseClaimOptions("claimKey", call.Argument(1), false, false, false)
 	}
-	return h.async("claim_key", kerr, func(s *slot) outcome {
+	return h.keyWrites("claim_key", kerr, func(s *slot) outcome {
 		r := s.claimKey(h.store, key, o.owner, o.ttlMs)
 		return h.optionalClaim("claimKey", r, false)
 	})
@@ -109,7 +109,7 @@ func (h *handle) claimKeys(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		o, kerr = parseClaimOptions("claimKeys", call.Argument(1), false, false, true)
 	}
-	return h.async("claim_keys", kerr, func(s *slot) outcome {
+	return h.keyWrites("claim_keys", kerr, func(s *slot) outcome {
 		r := s.claimKeys(h.store, packKeys(keys), o.owner, o.ttlMs, o.allOrNothing)
 		if r.err != nil {
 			return fail(r.err)
@@ -138,9 +138,7 @@ func (h *handle) claimKeys(call sobek.FunctionCall) sobek.Value {
 // releaseClaim(claim) → true if it was the live claim and is released.
 func (h *handle) releaseClaim(call sobek.FunctionCall) sobek.Value {
 	ref, kerr := refArg("releaseClaim", call.Argument(0))
-	return h.async("release_claim", kerr, func(s *slot) outcome {
-		return flagOutcome(s.claimRef(h.store, refRelease, ref, false, 0))
-	})
+	return h.claimRefCall("release_claim", kerr, refRelease, ref, false, 0)
 }
 
 // completeClaim(claim, {deleteKey? = true}) → true if it was the live claim and is completed.
@@ -150,9 +148,7 @@ func (h *handle) completeClaim(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		deleteKey, kerr = parseCompleteOptions("completeClaim", call.Argument(1))
 	}
-	return h.async("complete_claim", kerr, func(s *slot) outcome {
-		return flagOutcome(s.claimRef(h.store, refComplete, ref, deleteKey, 0))
-	})
+	return h.claimRefCall("complete_claim", kerr, refComplete, ref, deleteKey, 0)
 }
 
 // renewClaim(claim, {ttl?}) → true if it was the live claim and now expires ttl from now; the token stays.
@@ -162,15 +158,22 @@ func (h *handle) renewClaim(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		ttl, kerr = parseRenewOptions("renewClaim", call.Argument(1))
 	}
-	return h.async("renew_claim", kerr, func(s *slot) outcome {
-		return flagOutcome(s.claimRef(h.store, refRenew, ref, false, ttl))
+	return h.claimRefCall("renew_claim", kerr, refRenew, ref, false, ttl)
+}
+
+// claimRefCall is one release, complete or renew: a single durable write.
+func (h *handle) claimRefCall(op string, kerr *kvError, rop refOp, ref claimRef, deleteKey bool, ttl int64) sobek.Value {
+	return h.writeCall(op, kerr, write{
+		run:    func(s *slot) result { return s.claimRef(h.store, rop, ref, deleteKey, ttl) },
+		submit: func(token uintptr) { submitClaimRef(h.store, rop, ref, deleteKey, ttl, token) },
+		finish: flagOutcome,
 	})
 }
 
 // releaseClaims(claims) → {attempted, released, failed}.
 func (h *handle) releaseClaims(call sobek.FunctionCall) sobek.Value {
 	refs, kerr := refList("releaseClaims", call.Argument(0))
-	return h.async("release_claims", kerr, func(s *slot) outcome {
+	return h.asyncCommits("release_claims", kerr, func(s *slot) outcome {
 		return refBatchOutcome("releaseClaims", "released", len(refs), s.claimRefs(h.store, refRelease, refs, false, 0))
 	})
 }
@@ -182,7 +185,7 @@ func (h *handle) completeClaims(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		deleteKey, kerr = parseCompleteOptions("completeClaims", call.Argument(1))
 	}
-	return h.async("complete_claims", kerr, func(s *slot) outcome {
+	return h.asyncCommits("complete_claims", kerr, func(s *slot) outcome {
 		return refBatchOutcome("completeClaims", "completed", len(refs), s.claimRefs(h.store, refComplete, refs, deleteKey, 0))
 	})
 }
@@ -194,7 +197,7 @@ func (h *handle) renewClaims(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		ttl, kerr = parseRenewOptions("renewClaims", call.Argument(1))
 	}
-	return h.async("renew_claims", kerr, func(s *slot) outcome {
+	return h.asyncCommits("renew_claims", kerr, func(s *slot) outcome {
 		return refBatchOutcome("renewClaims", "renewed", len(refs), s.claimRefs(h.store, refRenew, refs, false, ttl))
 	})
 }

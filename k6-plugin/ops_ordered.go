@@ -116,7 +116,7 @@ func (h *handle) count(call sobek.FunctionCall) sobek.Value {
 // deleteByPrefix({prefix, limit}) → {deleted, done}.
 func (h *handle) deleteByPrefix(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseDeleteByPrefixOptions(call.Argument(0))
-	return h.async("delete_by_prefix", kerr, func(s *slot) outcome {
+	return h.asyncCommits("delete_by_prefix", kerr, func(s *slot) outcome {
 		r := s.deleteByPrefix(h.store, o.prefix, o.limit)
 		if r.err != nil {
 			return fail(r.err)

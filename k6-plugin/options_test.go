@@ -120,10 +120,9 @@ func TestKeyList(t *testing.T) {
 }
 
 func TestPoolSize(t *testing.T) {
-	assert.Equal(t, 16, poolSize("", 8))
-	assert.Equal(t, 4, poolSize("", 1), "never fewer than 4 slots")
-	assert.Equal(t, 3, poolSize("3", 8))
-	assert.Equal(t, 16, poolSize("0", 8))
-	assert.Equal(t, 16, poolSize("lots", 8))
-	assert.Equal(t, maxPoolSize, poolSize("1000000", 8))
+	assert.Equal(t, 16, poolSize("", 16))
+	assert.Equal(t, 3, poolSize("3", 16))
+	assert.Equal(t, 16, poolSize("0", 16))
+	assert.Equal(t, 16, poolSize("lots", 16))
+	assert.Equal(t, maxPoolSize, poolSize("1000000", 16))
 }

@@ -10,33 +10,57 @@ import (
 	"sync"
 )
 
-// A blocking cgo call pins an OS thread for its whole duration, so the number
-// of store calls in C at once is bounded by a fixed set of slots shared by the
-// whole process (SPEC §7b): thousands of VUs waiting on the store are
-// thousands of parked goroutines, not thousands of threads.
+// A blocking cgo call pins an OS thread for its whole duration, so calls
+// that run on goroutines (async.go, "pooled") hold one of a fixed set of
+// slots shared by the whole process (SPEC §7b): thousands of VUs waiting on
+// the store are thousands of parked goroutines, not thousands of threads.
+// Two pools, because two kinds of call wait for different things:
+//
+//   - cpu: scans, lists, snapshots, imports and the like keep a processor
+//     busy, so more of them than processors only adds switching;
+//   - commit: disk calls that wait for one or more group commits in a row
+//     (claimRandom, setMany, ...). Their threads sleep in fsync; the more
+//     of them share a commit, the more each fsync is worth, so this pool is
+//     sized for the commits it feeds, not for the processors.
+//
+// Single durable writes use neither: they are submitted (writes.go).
 
-// poolEnv overrides the number of slots.
-const poolEnv = "K6_KV_WORKERS"
+// cpuPoolEnv and commitPoolEnv override the slot counts.
+const (
+	cpuPoolEnv    = "K6_KV_WORKERS"
+	commitPoolEnv = "K6_KV_COMMIT_WORKERS"
+)
 
-// maxPoolSize keeps a typo in poolEnv from creating an absurd number of threads.
+// defaultCommitPool: bench/k6's disk worker queue gains little past it on
+// 2 to 8 processors (docs/DECISIONS.md has the measurements).
+const defaultCommitPool = 64
+
+// maxPoolSize keeps a typo in an environment variable from creating an absurd number of threads.
 const maxPoolSize = 1024
 
 type pool struct {
 	slots chan *slot
 }
 
-var sharedPool = sync.OnceValue(func() *pool {
-	return newPool(poolSize(os.Getenv(poolEnv), runtime.GOMAXPROCS(0)))
+type pools struct {
+	cpu    *pool
+	commit *pool
+}
+
+var sharedPools = sync.OnceValue(func() pools {
+	return pools{
+		cpu:    newPool(poolSize(os.Getenv(cpuPoolEnv), max(2*runtime.GOMAXPROCS(0), 4))),
+		commit: newPool(poolSize(os.Getenv(commitPoolEnv), defaultCommitPool)),
+	}
 })
 
 // poolSize is the slot count: the environment's value when it is a sane
-// positive number, else two per usable processor (store calls mix CPU work
-// with waits on locks and fsync, so a little oversubscription pays).
-func poolSize(env string, procs int) int {
+// positive number, else the default.
+func poolSize(env string, def int) int {
 	if n, err := strconv.Atoi(env); err == nil && n > 0 {
 		return min(n, maxPoolSize)
 	}
-	return max(2*procs, 4)
+	return def
 }
 
 func newPool(n int) *pool {

@@ -1,0 +1,394 @@
+/* kvbridge-writes.c — the write calls libkv can complete later: submitted with a token,
+ * or run to completion on the calling thread (see kvbridge.h).
+ *
+ * Each write has one collector that turns its KvResult into a KvbOut. A
+ * submitted write's result goes onto the process-wide completion queue that
+ * the binding's drainer empties with kvb_next_completion(); a blocking call
+ * waits for its own result (at once on a memory store) and collects it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <pthread.h>
+
+#include "kvbridge-private.h"
+
+typedef enum
+{
+  W_SET,
+  W_DELETE,
+  W_INCREMENT_BY,
+  W_GET_OR_SET,
+  W_SWAP,
+  W_COMPARE_AND_SWAP,
+  W_SET_IF_ABSENT,
+  W_DELETE_IF_EXISTS,
+  W_COMPARE_AND_DELETE,
+  W_CLAIM_REF,
+} WriteKind;
+
+/* One write in flight. Blocking calls keep it on their stack. */
+typedef struct
+{
+  WriteKind kind;
+  int want_current; /* compare-and-*: hand back the current value on a mismatch */
+  guintptr token;   /* submitted: the binding's handle; 0 for a blocking call */
+  KvResult *result; /* owned once complete */
+  /* Blocking calls only. */
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+} Pending;
+
+static void
+collect (const Pending *p, KvbOut *out)
+{
+  GError *error = NULL;
+  GBytes *value = NULL;
+  gboolean a = FALSE, b = FALSE, ok = FALSE;
+  gint64 n = 0;
+
+  switch (p->kind)
+    {
+    case W_SET:
+    case W_DELETE:
+      ok = kv_result_propagate_error (p->result, &error);
+      break;
+    case W_INCREMENT_BY:
+      ok = kv_store_increment_by_finish (p->result, &n, &error);
+      out->num0 = n;
+      break;
+    case W_GET_OR_SET:
+      value = kv_store_get_or_set_finish (p->result, &a, &error);
+      ok = value != NULL;
+      out->flag0 = a;
+      break;
+    case W_SWAP:
+      ok = kv_store_swap_finish (p->result, &value, &error);
+      out->flag0 = value != NULL;
+      break;
+    case W_COMPARE_AND_SWAP:
+      ok = kv_store_compare_and_swap_finish (p->result, &a, &b, p->want_current ? &value : NULL,
+                                             &error);
+      out->flag0 = a;
+      out->flag1 = b;
+      break;
+    case W_SET_IF_ABSENT:
+      ok = kv_store_set_if_absent_finish (p->result, &a, &error);
+      out->flag0 = a;
+      break;
+    case W_DELETE_IF_EXISTS:
+      ok = kv_store_delete_if_exists_finish (p->result, &a, &error);
+      out->flag0 = a;
+      break;
+    case W_COMPARE_AND_DELETE:
+      ok = kv_store_compare_and_delete_finish (p->result, &a, &b,
+                                               p->want_current ? &value : NULL, &error);
+      out->flag0 = a;
+      out->flag1 = b;
+      break;
+    case W_CLAIM_REF:
+      /* release, complete and renew all report whether the ref was the live claim */
+      ok = kv_store_complete_claim_finish (p->result, &a, &error);
+      out->flag0 = a;
+      break;
+    }
+  if (!ok)
+    {
+      g_clear_pointer (&value, g_bytes_unref);
+      kvb_out_error (out, error, NULL);
+      return;
+    }
+  kvb_out_take_value (out, value);
+}
+
+/* ---- The completion queue ------------------------------------------------------------------ */
+
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
+static GQueue queue = G_QUEUE_INIT; /* Pending *, completed, under queue_lock */
+
+static void
+on_submitted (KvResult *result, gpointer data)
+{
+  Pending *p = data;
+
+  p->result = result;
+  pthread_mutex_lock (&queue_lock);
+  g_queue_push_tail (&queue, p);
+  pthread_cond_signal (&queue_cond);
+  pthread_mutex_unlock (&queue_lock);
+}
+
+guintptr
+kvb_next_completion (KvbOut *out)
+{
+  Pending *p;
+  guintptr token;
+
+  pthread_mutex_lock (&queue_lock);
+  while (g_queue_is_empty (&queue))
+    pthread_cond_wait (&queue_cond, &queue_lock);
+  p = g_queue_pop_head (&queue);
+  pthread_mutex_unlock (&queue_lock);
+
+  out->nonblocking = 0;
+  kvb_out_reset (out);
+  collect (p, out);
+  token = p->token;
+  kv_result_unref (p->result);
+  g_free (p);
+  return token;
+}
+
+static Pending *
+pending_new (WriteKind kind, int want_current, guintptr token)
+{
+  Pending *p = g_new0 (Pending, 1);
+
+  p->kind = kind;
+  p->want_current = want_current;
+  p->token = token;
+  return p;
+}
+
+/* ---- Blocking calls ------------------------------------------------------------------------ */
+
+static void
+on_blocking (KvResult *result, gpointer data)
+{
+  Pending *p = data;
+
+  pthread_mutex_lock (&p->lock);
+  p->result = result;
+  pthread_cond_signal (&p->cond);
+  pthread_mutex_unlock (&p->lock);
+}
+
+#define BLOCKING(p, kind_, want_current_)                                                         \
+  Pending p = { .kind = (kind_), .want_current = (want_current_),                                 \
+                .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER }
+
+/* Waits for the result (on a memory store it came before the submit returned) and collects it. */
+static void
+finish_blocking (Pending *p, KvbOut *out)
+{
+  pthread_mutex_lock (&p->lock);
+  while (p->result == NULL)
+    pthread_cond_wait (&p->cond, &p->lock);
+  pthread_mutex_unlock (&p->lock);
+  collect (p, out);
+  kv_result_unref (p->result);
+  pthread_cond_destroy (&p->cond);
+  pthread_mutex_destroy (&p->lock);
+}
+
+/* ---- The calls: one start each, shared by the blocking and the submitted form ---------------- */
+
+static void
+start_set (KvStore *store, const char *key, const char *value, gsize value_len, Pending *p,
+           KvResultFunc done)
+{
+  kv_store_set_submit (store, key, value, value_len, done, p);
+}
+
+void
+kvb_set (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  BLOCKING (p, W_SET, 0);
+  kvb_out_reset (out);
+  start_set (store, key, value, value_len, &p, on_blocking);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                guintptr token)
+{
+  start_set (store, key, value, value_len, pending_new (W_SET, 0, token), on_submitted);
+}
+
+void
+kvb_delete (KvStore *store, const char *key, KvbOut *out)
+{
+  BLOCKING (p, W_DELETE, 0);
+  kvb_out_reset (out);
+  kv_store_delete_submit (store, key, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_delete (KvStore *store, const char *key, guintptr token)
+{
+  kv_store_delete_submit (store, key, on_submitted, pending_new (W_DELETE, 0, token));
+}
+
+void
+kvb_increment_by (KvStore *store, const char *key, gint64 delta, KvbOut *out)
+{
+  BLOCKING (p, W_INCREMENT_BY, 0);
+  kvb_out_reset (out);
+  kv_store_increment_by_submit (store, key, delta, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_increment_by (KvStore *store, const char *key, gint64 delta, guintptr token)
+{
+  kv_store_increment_by_submit (store, key, delta, on_submitted,
+                                pending_new (W_INCREMENT_BY, 0, token));
+}
+
+void
+kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                KvbOut *out)
+{
+  BLOCKING (p, W_GET_OR_SET, 0);
+  kvb_out_reset (out);
+  kv_store_get_or_set_submit (store, key, value, value_len, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                       guintptr token)
+{
+  kv_store_get_or_set_submit (store, key, value, value_len, on_submitted,
+                              pending_new (W_GET_OR_SET, 0, token));
+}
+
+void
+kvb_swap (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
+{
+  BLOCKING (p, W_SWAP, 0);
+  kvb_out_reset (out);
+  kv_store_swap_submit (store, key, value, value_len, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_swap (KvStore *store, const char *key, const char *value, gsize value_len,
+                 guintptr token)
+{
+  kv_store_swap_submit (store, key, value, value_len, on_submitted,
+                        pending_new (W_SWAP, 0, token));
+}
+
+static void
+start_compare_and_swap (KvStore *store, const char *key, const char *expected,
+                        gsize expected_len, int expect_absent, const char *value,
+                        gsize value_len, Pending *p, KvResultFunc done)
+{
+  kv_store_compare_and_swap_submit (store, key, expect_absent ? NULL : expected,
+                                    expect_absent ? 0 : expected_len, value, value_len, done, p);
+}
+
+void
+kvb_compare_and_swap (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                      int expect_absent, const char *value, gsize value_len, int want_current,
+                      KvbOut *out)
+{
+  BLOCKING (p, W_COMPARE_AND_SWAP, want_current);
+  kvb_out_reset (out);
+  start_compare_and_swap (store, key, expected, expected_len, expect_absent, value, value_len,
+                          &p, on_blocking);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_compare_and_swap (KvStore *store, const char *key, const char *expected,
+                             gsize expected_len, int expect_absent, const char *value,
+                             gsize value_len, int want_current, guintptr token)
+{
+  start_compare_and_swap (store, key, expected, expected_len, expect_absent, value, value_len,
+                          pending_new (W_COMPARE_AND_SWAP, want_current, token), on_submitted);
+}
+
+void
+kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
+                   KvbOut *out)
+{
+  BLOCKING (p, W_SET_IF_ABSENT, 0);
+  kvb_out_reset (out);
+  kv_store_set_if_absent_submit (store, key, value, value_len, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
+                          guintptr token)
+{
+  kv_store_set_if_absent_submit (store, key, value, value_len, on_submitted,
+                                 pending_new (W_SET_IF_ABSENT, 0, token));
+}
+
+void
+kvb_delete_if_exists (KvStore *store, const char *key, KvbOut *out)
+{
+  BLOCKING (p, W_DELETE_IF_EXISTS, 0);
+  kvb_out_reset (out);
+  kv_store_delete_if_exists_submit (store, key, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_delete_if_exists (KvStore *store, const char *key, guintptr token)
+{
+  kv_store_delete_if_exists_submit (store, key, on_submitted,
+                                    pending_new (W_DELETE_IF_EXISTS, 0, token));
+}
+
+void
+kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                        int want_current, KvbOut *out)
+{
+  BLOCKING (p, W_COMPARE_AND_DELETE, want_current);
+  kvb_out_reset (out);
+  kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_compare_and_delete (KvStore *store, const char *key, const char *expected,
+                               gsize expected_len, int want_current, guintptr token)
+{
+  kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_submitted,
+                                      pending_new (W_COMPARE_AND_DELETE, want_current, token));
+}
+
+static void
+start_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 claim_token,
+                 int delete_key, gint64 ttl_ms, Pending *p, KvResultFunc done)
+{
+  KvClaimRef ref = { id, key, claim_token };
+
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      kv_store_release_claim_submit (store, &ref, done, p);
+      break;
+    case KVB_REF_COMPLETE:
+      kv_store_complete_claim_submit (store, &ref, delete_key, done, p);
+      break;
+    case KVB_REF_RENEW:
+    default:
+      kv_store_renew_claim_submit (store, &ref, ttl_ms, done, p);
+      break;
+    }
+}
+
+void
+kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 claim_token,
+               int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  BLOCKING (p, W_CLAIM_REF, 0);
+  kvb_out_reset (out);
+  start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms, &p, on_blocking);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
+                      guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token)
+{
+  start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms,
+                   pending_new (W_CLAIM_REF, 0, token), on_submitted);
+}
