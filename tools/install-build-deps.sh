@@ -10,7 +10,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool autoconf-archive pkg-config \
   libglib2.0-dev libjson-glib-dev liblmdb-dev lmdb-utils \
-  python3-docutils jq ca-certificates git >/dev/null
+  python3 python3-docutils jq ca-certificates git >/dev/null
 PATH=$PATH:/usr/local/go/bin
 if command -v go >/dev/null 2>&1; then
   v=$(go env GOVERSION | sed 's/^go//')
