@@ -134,7 +134,11 @@ func (h *handle) deleteByPrefix(call sobek.FunctionCall) sobek.Value {
 // randomKey({prefix?}) → a key chosen uniformly among the matching ones, or "" when none match.
 func (h *handle) randomKey(call sobek.FunctionCall) sobek.Value {
 	prefix, kerr := parsePrefixOptions("randomKey", call.Argument(0))
-	return h.async("random_key", kerr, func(s *slot) outcome {
+	run := h.async
+	if h.memoryBackend && h.trackKeys {
+		run = h.inline // O(log n) on the ordered index: cheap enough for the event loop
+	}
+	return run("random_key", kerr, func(s *slot) outcome {
 		r := s.randomKey(h.store, prefix)
 		if r.err != nil {
 			return fail(r.err)

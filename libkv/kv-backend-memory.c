@@ -88,6 +88,27 @@ unlock_all_read (MemBackend *self)
     g_rw_lock_reader_unlock (&self->shards[i].lock);
 }
 
+/* lock_all_read() for callers that may be nonblocking (see shard_lock()):
+ * every shard or, with @error set, none. */
+static gboolean
+lock_all_read_or_fail (MemBackend *self, GError **error)
+{
+  if (!_kv_thread_nonblocking ())
+    {
+      lock_all_read (self);
+      return TRUE;
+    }
+  for (guint i = 0; i < self->n_shards; i++)
+    if (!g_rw_lock_reader_trylock (&self->shards[i].lock))
+      {
+        while (i-- > 0)
+          g_rw_lock_reader_unlock (&self->shards[i].lock);
+        _kv_set_would_block (error);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* Locks one shard; on a nonblocking thread (kv_set_thread_nonblocking())
  * only if nobody holds it, else G_IO_ERROR_WOULD_BLOCK. */
 static gboolean
@@ -667,7 +688,8 @@ mem_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolean
   gsize prefix_len = prefix ? strlen (prefix) : 0;
   g_autoptr (GArray) ranks = NULL;
 
-  lock_all_read (self);
+  if (!lock_all_read_or_fail (self, error))
+    return FALSE;
   if (self->track_keys)
     {
       /* first[i]: rank of shard i's first matching key among all matching keys. */

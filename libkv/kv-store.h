@@ -50,9 +50,9 @@ G_DECLARE_FINAL_TYPE (KvStore, kv_store, KV, STORE, GObject)
  * held for the length of a backup, a restore or a clear — or for a disk
  * store's commit fails at once with %G_IO_ERROR_WOULD_BLOCK and changes
  * nothing, so the caller can make it again on a thread that may wait. It
- * covers the single-key, batch and atomic operations, exists, size and the
- * claim-ref calls; other calls (ordered reads, sampling, snapshots) wait as
- * usual. Disk store reads never wait for writers (LMDB readers see a snapshot).
+ * covers the single-key, batch and atomic operations, exists, size, the
+ * claim-ref calls and, on a memory store, random key sampling; other calls
+ * (ordered reads, snapshots) wait as usual. Disk store reads never wait for writers (LMDB readers see a snapshot).
  *
  * Returns: the previous setting
  */

@@ -414,6 +414,12 @@ test_nonblocking (StoreFixture *f, gconstpointer data)
   value = kv_store_get (f->store, "a", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_bytes_get_data (value, NULL), ==, "0");
+  {
+    g_autofree char *key = NULL;
+    g_assert_true (kv_store_random_key (f->store, "fill:", &key, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (key, "fill:"));
+  }
 
   pthread_mutex_lock (&pause.lock);
   pause.checked = TRUE;
