@@ -210,10 +210,11 @@ exchange_start (KvResultKind kind, KvStore *store, const char *key, const char *
   ExchangeCtx *ctx = result->ctx;
 
   if (!_kv_result_begin (result, store, key, TRUE) ||
-      (has_expected && (ctx->expected = _kv_value_encode (result->core->mode, expected,
-                                                          expected_len, &result->error)) == NULL) ||
-      (has_value && (ctx->value = _kv_value_encode (result->core->mode, value, value_len,
-                                                    &result->error)) == NULL))
+      (has_expected && (ctx->expected = _kv_store_value_encode (store, result->core, expected,
+                                                                expected_len, &result->error)) ==
+                         NULL) ||
+      (has_value && (ctx->value = _kv_store_value_encode (store, result->core, value, value_len,
+                                                          &result->error)) == NULL))
     {
       _kv_result_complete (result);
       return result;

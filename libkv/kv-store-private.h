@@ -30,6 +30,11 @@ gboolean _kv_core_check_writable (KvCore *core, GError **error);
 /* Acquire + key check (+ writable check) for a single-key call; NULL with @error set on failure. */
 KvCore *_kv_store_begin_key_call (KvStore *store, const char *key, gboolean writes, GError **error);
 
+/* The stored form of a value passed to @store: _kv_value_encode(), or the
+ * text as given when the handle's values are canonical already. */
+GBytes *_kv_store_value_encode (KvStore *store, KvCore *core, const char *data, gsize len,
+                                GError **error);
+
 /* Batch calls: collect per-item errors, then fail the call with INVALID_OPTIONS. */
 void _kv_item_errors_add (GPtrArray **items, gsize index, const char *key, const char *name,
                           const char *message);

@@ -25,6 +25,7 @@ struct _KvStore
    * pthread-based, so ThreadSanitizer sees it (GLib's GMutex is a bare futex). */
   GRWLock lock;
   KvCore *core;       /* NULL once closed */
+  gint values_canonical; /* atomic: kv_store_set_values_canonical() */
   KvOptions *options; /* kept after close for kv_store_get_options() */
 };
 
@@ -271,6 +272,57 @@ kv_store_get_options (KvStore *store)
   return store->options;
 }
 
+/* ---- Values that are canonical already ---------------------------------------------------- */
+
+void
+kv_store_set_values_canonical (KvStore *store, gboolean canonical)
+{
+  g_return_if_fail (KV_IS_STORE (store));
+  g_atomic_int_set (&store->values_canonical, canonical ? 1 : 0);
+}
+
+/* LIBKV_CHECK_CANONICAL=1 re-canonicalizes trusted values and refuses any
+ * that differ: the test suites run the k6 binding so, to catch an encoder
+ * that drifted from kv_json_canonicalize(). */
+static gboolean
+check_canonical (void)
+{
+  static gint checked = -1;
+  gint v = g_atomic_int_get (&checked);
+
+  if (v < 0)
+    {
+      v = g_strcmp0 (g_getenv ("LIBKV_CHECK_CANONICAL"), "1") == 0;
+      g_atomic_int_set (&checked, v);
+    }
+  return v;
+}
+
+GBytes *
+_kv_store_value_encode (KvStore *store, KvCore *core, const char *data, gsize len, GError **error)
+{
+  GBytes *stored;
+  g_autofree char *canonical = NULL;
+  gsize canonical_len = 0;
+
+  if (core->mode != KV_SERIALIZATION_JSON || !g_atomic_int_get (&store->values_canonical))
+    return _kv_value_encode (core->mode, data, len, error);
+  /* The caller vouches for the text: stored as given, after the size check. */
+  stored = _kv_value_encode (KV_SERIALIZATION_STRING, data, len, error);
+  if (stored == NULL || !check_canonical ())
+    return stored;
+  canonical = kv_json_canonicalize (data ? data : "", (gssize) len, &canonical_len, NULL);
+  if (canonical == NULL || canonical_len != len || memcmp (canonical, data, len) != 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER,
+                   "value %.*s is not canonical JSON (LIBKV_CHECK_CANONICAL); canonical: %.200s",
+                   (int) MIN (len, 200), data, canonical ? canonical : "(invalid JSON)");
+      g_bytes_unref (stored);
+      return NULL;
+    }
+  return stored;
+}
+
 /* ---- Call helpers ------------------------------------------------------------------------- */
 
 gboolean
@@ -429,8 +481,8 @@ set_start (KvStore *store, const char *key, const char *value, gsize value_len,
   KvResult *result = _kv_result_new (KV_RESULT_SET, 0, NULL, callback, user_data);
 
   if (!_kv_result_begin (result, store, key, TRUE) ||
-      (result->value = _kv_value_encode (result->core->mode, value, value_len, &result->error)) ==
-        NULL)
+      (result->value =
+         _kv_store_value_encode (store, result->core, value, value_len, &result->error)) == NULL)
     {
       _kv_result_complete (result);
       return result;
@@ -498,7 +550,8 @@ kv_store_set_many (KvStore *store, const char *const *keys, const char *const *v
         _kv_item_errors_add (&items, i, keys[i],
                          keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
                          problem);
-      else if ((bytes = _kv_value_encode (core->mode, values[i], value_lens[i], &local)) == NULL)
+      else if ((bytes = _kv_store_value_encode (store, core, values[i], value_lens[i], &local)) ==
+               NULL)
         _kv_item_errors_add (&items, i, keys[i],
                          local->code == KV_ERROR_SERIALIZER ? "SerializerError" : "InvalidEntries",
                          local->message);

@@ -60,6 +60,24 @@ KV_AVAILABLE_IN_1_0
 gboolean kv_set_thread_nonblocking (gboolean nonblocking);
 
 /**
+ * kv_store_set_values_canonical:
+ * @store: a handle
+ * @canonical: %TRUE: JSON values passed on this handle are canonical already
+ *
+ * For bindings that encode values themselves (the k6 module): in json mode,
+ * values passed to this handle's write calls are then stored exactly as
+ * given, after the size check, without being parsed and rewritten; every
+ * other handle keeps the checked path. Text that is not the
+ * kv_json_canonicalize() form of itself would be stored as is and would then
+ * not compare equal to the same value written elsewhere, so use it only with
+ * an encoder tested against kv_json_canonicalize(). With the environment
+ * variable `LIBKV_CHECK_CANONICAL=1` such values are checked anyway and
+ * refused with %KV_ERROR_SERIALIZER when they differ (for test suites).
+ */
+KV_AVAILABLE_IN_1_0
+void kv_store_set_values_canonical (KvStore *store, gboolean canonical);
+
+/**
  * kv_store_open:
  * @options: (nullable): options, or %NULL for the defaults
  *
