@@ -211,6 +211,10 @@ func settle(rt *sobek.Runtime, out outcome) (v sobek.Value, kerr *kvError) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if e, ok := r.(*kvError); ok {
+				v, kerr = nil, e // a typed failure while building (stored bytes that are not JSON)
+				return
+			}
 			v, kerr = nil, newError(nameUnknown, fmt.Sprintf("building the result failed: %v", r))
 		}
 	}()

@@ -27,6 +27,8 @@ kvb_open_shared (const char *options_json, KvbOut *out)
       kvb_out_error (out, error, NULL);
       return NULL;
     }
+  /* The binding writes canonical JSON itself (values.go): no second parse. */
+  kv_store_set_values_canonical (store, TRUE);
   effective = kv_store_get_options (store);
   out->flag0 = kv_options_get_serialization (effective) == KV_SERIALIZATION_STRING;
   out->flag1 = kv_options_get_backend (effective) == KV_BACKEND_MEMORY;

@@ -18,7 +18,7 @@ func openOptionsJSON(rt *sobek.Runtime, v sobek.Value) ([]byte, *kvError) {
 	if !ok || obj.ClassName() == "Array" || isFunction(obj) {
 		return nil, invalidOptions("openKv() options must be an object")
 	}
-	text, err := encodeJSON(rt, obj)
+	text, err := encodeCanonicalJSON(rt, obj)
 	if err != nil {
 		return nil, invalidOptions("openKv() options: " + err.Error())
 	}

@@ -3,12 +3,10 @@
 package kv
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,14 +16,20 @@ import (
 	"github.com/grafana/sobek"
 )
 
-// Values cross the binding in two steps each way. Going in, a JavaScript
-// value is turned into bytes on the event loop (JSON text in json mode, which
-// libkv canonicalizes; text in string mode). Coming out, bytes are decoded
-// into plain Go data off the event loop, and only that data is turned into
-// JavaScript values, on the event loop.
+// Values cross the binding once each way. Going in, a JavaScript value is
+// turned into bytes on the event loop: canonical JSON in json mode, which
+// libkv stores as given (kv_store_set_values_canonical), text in string mode.
+// Coming out, stored bytes become JavaScript values on the event loop, built
+// directly from the JSON text (values_decode.go).
 
-// maxDepth bounds nesting so a deep structure cannot exhaust the Go stack.
+// maxDepth bounds the nesting jsonToJS accepts, so a deep structure cannot
+// exhaust the Go stack.
 const maxDepth = 1000
+
+// maxValueDepth bounds the nesting of a value the binding stores: libkv's own
+// parser (KV_JSON_MAX_DEPTH) refuses deeper text, so a deeper value written
+// here could not be exported, imported or read by kv-admin.
+const maxValueDepth = 512
 
 // serializeError says why a value cannot be stored.
 type serializeError struct{ msg string }
@@ -37,7 +41,7 @@ func encodeValue(rt *sobek.Runtime, v sobek.Value, stringMode bool) ([]byte, err
 	if stringMode {
 		return []byte(formatString(v)), nil
 	}
-	return encodeJSON(rt, v)
+	return encodeCanonicalJSON(rt, v)
 }
 
 // formatString follows the seed: strings as given, anything else as Go's
@@ -52,126 +56,6 @@ func formatString(v sobek.Value) string {
 	return fmt.Sprint(nil)
 }
 
-// encodeJSON turns a JavaScript value into JSON text the way JSON.stringify
-// does (toJSON is honoured, undefined members are left out), except that
-// functions, symbols, cycles, NaN and infinities are errors instead of being
-// dropped or turned into null, so bad data never gets stored silently.
-func encodeJSON(rt *sobek.Runtime, v sobek.Value) ([]byte, error) {
-	e := jsonEncoder{rt: rt}
-	if err := e.value(v, "", 0); err != nil {
-		return nil, err
-	}
-	return e.buf, nil
-}
-
-type jsonEncoder struct {
-	rt    *sobek.Runtime
-	buf   []byte
-	stack []*sobek.Object
-}
-
-func (e *jsonEncoder) value(v sobek.Value, key string, depth int) error {
-	if obj, ok := v.(*sobek.Object); ok {
-		if toJSON, ok := sobek.AssertFunction(obj.Get("toJSON")); ok {
-			r, err := toJSON(obj, e.rt.ToValue(key))
-			if err != nil {
-				return &serializeError{"toJSON() failed: " + err.Error()}
-			}
-			v = r
-		}
-	}
-	return e.resolved(v, depth)
-}
-
-// resolved serializes v after toJSON has been applied.
-func (e *jsonEncoder) resolved(v sobek.Value, depth int) error {
-	if depth > maxDepth {
-		return &serializeError{"value is nested too deeply"}
-	}
-	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
-		e.buf = append(e.buf, "null"...)
-		return nil
-	}
-	obj, isObject := v.(*sobek.Object)
-	if !isObject {
-		return e.primitive(v)
-	}
-	if _, isFunc := sobek.AssertFunction(obj); isFunc {
-		return &serializeError{"functions cannot be serialized to JSON"}
-	}
-	return e.object(obj, depth)
-}
-
-func (e *jsonEncoder) primitive(v sobek.Value) error {
-	if _, ok := v.(*sobek.Symbol); ok {
-		return &serializeError{"symbols cannot be serialized to JSON"}
-	}
-	switch x := v.Export().(type) {
-	case string:
-		e.buf = appendJSONString(e.buf, x)
-	case bool:
-		e.buf = strconv.AppendBool(e.buf, x)
-	case int64:
-		e.buf = strconv.AppendInt(e.buf, x, 10)
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return &serializeError{fmt.Sprintf("number %v cannot be serialized to JSON", x)}
-		}
-		e.buf = strconv.AppendFloat(e.buf, x, 'g', -1, 64)
-	case *big.Int:
-		e.buf = x.Append(e.buf, 10)
-	default:
-		return &serializeError{fmt.Sprintf("a value of type %s cannot be serialized to JSON", typeName(v))}
-	}
-	return nil
-}
-
-func (e *jsonEncoder) object(obj *sobek.Object, depth int) error {
-	for _, seen := range e.stack {
-		if seen == obj {
-			return &serializeError{"cyclic structure cannot be serialized to JSON"}
-		}
-	}
-	e.stack = append(e.stack, obj)
-	defer func() { e.stack = e.stack[:len(e.stack)-1] }()
-
-	if obj.ClassName() == "Array" {
-		n := obj.Get("length").ToInteger()
-		e.buf = append(e.buf, '[')
-		for i := int64(0); i < n; i++ {
-			if i > 0 {
-				e.buf = append(e.buf, ',')
-			}
-			idx := strconv.FormatInt(i, 10)
-			if err := e.value(obj.Get(idx), idx, depth+1); err != nil {
-				return err
-			}
-		}
-		e.buf = append(e.buf, ']')
-		return nil
-	}
-
-	e.buf = append(e.buf, '{')
-	first := true
-	for _, k := range obj.Keys() {
-		member := obj.Get(k)
-		if member == nil || sobek.IsUndefined(member) {
-			continue
-		}
-		if !first {
-			e.buf = append(e.buf, ',')
-		}
-		first = false
-		e.buf = appendJSONString(e.buf, k)
-		e.buf = append(e.buf, ':')
-		if err := e.value(member, k, depth+1); err != nil {
-			return err
-		}
-	}
-	e.buf = append(e.buf, '}')
-	return nil
-}
-
 func typeName(v sobek.Value) string {
 	if _, ok := v.(*sobek.Symbol); ok {
 		return "symbol"
@@ -184,87 +68,30 @@ func typeName(v sobek.Value) string {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString writes s as a JSON string literal, escaping only what JSON requires.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, "\\ufffd"...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}
-
-// decoded is a stored value read back into Go data, ready to become a
-// JavaScript value on the event loop.
+// decoded is a stored value on its way back to JavaScript: the bytes as
+// libkv returned them. It becomes a JavaScript value only on the event loop
+// (jsonToJS builds sobek values straight from the text in json mode).
 type decoded struct {
-	v any
+	raw        []byte
+	stringMode bool
 }
 
-// decodeValue parses stored bytes off the event loop.
+// decodeValue wraps stored bytes; it may run off the event loop and does no work.
 func decodeValue(data []byte, stringMode bool) (decoded, *kvError) {
-	if stringMode {
-		return decoded{string(data)}, nil
-	}
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return decoded{}, newError(nameUnexpectedOutput, "stored value is not valid JSON: "+err.Error())
-	}
-	return decoded{v}, nil
+	return decoded{raw: data, stringMode: stringMode}, nil
 }
 
-// toJS builds the JavaScript value. Event loop only.
+// toJS builds the JavaScript value. Event loop only. Stored bytes that are
+// not JSON reject the call (settle turns the panic into the rejection).
 func (d decoded) toJS(rt *sobek.Runtime) sobek.Value {
-	return goToJS(rt, d.v)
-}
-
-func goToJS(rt *sobek.Runtime, v any) sobek.Value {
-	switch x := v.(type) {
-	case nil:
-		return sobek.Null()
-	case map[string]any:
-		obj := rt.NewObject()
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys) // canonical order, as stored
-		for _, k := range keys {
-			mustSet(obj, k, goToJS(rt, x[k]))
-		}
-		return obj
-	case []any:
-		items := make([]any, len(x))
-		for i, it := range x {
-			items[i] = goToJS(rt, it)
-		}
-		return rt.NewArray(items...)
-	default:
-		return rt.ToValue(x)
+	if d.stringMode {
+		return rt.ToValue(string(d.raw))
 	}
+	v, err := jsonToJS(rt, d.raw)
+	if err != nil {
+		panic(newError(nameUnexpectedOutput, "stored value is "+err.Error()))
+	}
+	return v
 }
 
 // ---- Canonical JSON, written in one pass ----------------------------------
@@ -285,7 +112,7 @@ func goToJS(rt *sobek.Runtime, v any) sobek.Value {
 //
 // The semantics are encodeJSON's: toJSON is honoured, undefined members are
 // left out (undefined elsewhere is null), functions, symbols, cycles, NaN and
-// infinities are errors, nesting is bounded by maxDepth.
+// infinities are errors, nesting is bounded by maxValueDepth.
 
 // canonicalEncoder is the reusable state of encodeCanonicalJSON (its scratch
 // slices survive in encoderPool between calls).
@@ -364,7 +191,7 @@ func (e *canonicalEncoder) value(v sobek.Value, key string, keyJS sobek.Value, d
 			v = r
 		}
 	}
-	if depth > maxDepth {
+	if depth > maxValueDepth {
 		return &serializeError{"value is nested too deeply"}
 	}
 	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {

@@ -17,7 +17,7 @@ func eval(t *testing.T, rt *sobek.Runtime, src string) sobek.Value {
 	return v
 }
 
-func TestEncodeJSON(t *testing.T) {
+func TestEncodeValueJSON(t *testing.T) {
 	rt := sobek.New()
 	cases := []struct{ src, want string }{
 		{`"plain"`, `"plain"`},
@@ -30,7 +30,7 @@ func TestEncodeJSON(t *testing.T) {
 		{`null`, `null`},
 		{`undefined`, `null`},
 		{`[1, "a", null, undefined, [true]]`, `[1,"a",null,null,[true]]`},
-		{`{b: 1, a: {c: [2]}}`, `{"b":1,"a":{"c":[2]}}`},
+		{`{b: 1, a: {c: [2]}}`, `{"a":{"c":[2]},"b":1}`}, // members sorted: canonical
 		{`{keep: 1, skip: undefined}`, `{"keep":1}`},
 		{`new Date(0)`, `"1970-01-01T00:00:00.000Z"`},
 		{`{toJSON() { return {x: 1}; }}`, `{"x":1}`},
@@ -38,7 +38,7 @@ func TestEncodeJSON(t *testing.T) {
 		{`new Map([[1, 2]])`, `{}`},
 	}
 	for _, c := range cases {
-		got, err := encodeJSON(rt, eval(t, rt, c.src))
+		got, err := encodeCanonicalJSON(rt, eval(t, rt, c.src))
 		require.NoError(t, err, c.src)
 		assert.Equal(t, c.want, string(got), c.src)
 	}
@@ -58,21 +58,21 @@ func TestEncodeJSONRejects(t *testing.T) {
 		`(() => { const a = []; a.push(a); return a; })()`,
 		`{toJSON() { throw new Error("boom"); }}`,
 	} {
-		_, err := encodeJSON(rt, eval(t, rt, src))
+		_, err := encodeCanonicalJSON(rt, eval(t, rt, src))
 		assert.Error(t, err, src)
 	}
 }
 
 func TestEncodeJSONSharedIsNotCycle(t *testing.T) {
 	rt := sobek.New()
-	got, err := encodeJSON(rt, eval(t, rt, `(() => { const s = {v: 1}; return {a: s, b: [s, s]}; })()`))
+	got, err := encodeCanonicalJSON(rt, eval(t, rt, `(() => { const s = {v: 1}; return {a: s, b: [s, s]}; })()`))
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":{"v":1},"b":[{"v":1},{"v":1}]}`, string(got))
 }
 
 func TestEncodeJSONDepthLimit(t *testing.T) {
 	rt := sobek.New()
-	_, err := encodeJSON(rt, eval(t, rt, `(() => { let o = 1; for (let i = 0; i < 2000; i++) o = [o]; return o; })()`))
+	_, err := encodeCanonicalJSON(rt, eval(t, rt, `(() => { let o = 1; for (let i = 0; i < 2000; i++) o = [o]; return o; })()`))
 	assert.Error(t, err)
 }
 
@@ -107,19 +107,22 @@ func TestDecodeValueToJS(t *testing.T) {
 	require.Nil(t, kerr)
 	assert.Equal(t, `{"not":"parsed"}`, s.toJS(rt).Export())
 
-	_, kerr = decodeValue([]byte(`{bad`), false)
-	require.NotNil(t, kerr)
-	assert.Equal(t, nameUnexpectedOutput, kerr.Name)
+	// Bytes that are not JSON reject the call as it settles, on the event loop.
+	bad, kerr := decodeValue([]byte(`{bad`), false)
+	require.Nil(t, kerr)
+	_, settleErr := settle(rt, resolved(bad.toJS))
+	require.NotNil(t, settleErr)
+	assert.Equal(t, nameUnexpectedOutput, settleErr.Name)
 }
 
 func TestRoundTrip(t *testing.T) {
 	rt := sobek.New()
 	for _, src := range []string{`{x: [1, {y: "z"}], n: null}`, `"s"`, `0`, `[]`, `{}`} {
-		text, err := encodeJSON(rt, eval(t, rt, src))
+		text, err := encodeCanonicalJSON(rt, eval(t, rt, src))
 		require.NoError(t, err)
 		d, kerr := decodeValue(text, false)
 		require.Nil(t, kerr)
-		again, err := encodeJSON(rt, d.toJS(rt))
+		again, err := encodeCanonicalJSON(rt, d.toJS(rt))
 		require.NoError(t, err)
 		assert.JSONEq(t, string(text), string(again))
 	}
