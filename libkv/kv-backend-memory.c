@@ -2,7 +2,8 @@
  *
  * With trackKeys every shard also keeps its keys in a KvKeyIndex (a GSequence),
  * so ordered scans merge sorted runs and prefix counts and random picks cost
- * O(shards · log n) instead of a walk over every key.
+ * O(shards · log n) instead of a walk over every key. Without it a scan page
+ * walks every key and keeps only the page's worth in a KvKeyHeap.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,6 +14,7 @@
 
 #include "kv-backend-private.h"
 #include "kv-claim-private.h"
+#include "kv-key-heap-private.h"
 #include "kv-key-index-private.h"
 
 typedef struct
@@ -538,12 +540,6 @@ has_prefix (const char *key, const char *prefix, gsize prefix_len)
   return prefix_len == 0 || strncmp (key, prefix, prefix_len) == 0;
 }
 
-static gint
-compare_key_ptrs (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 static void
 emit (GPtrArray *out, MemShard *shard, const char *key, gboolean keys_only)
 {
@@ -556,32 +552,78 @@ emit (GPtrArray *out, MemShard *shard, const char *key, gboolean keys_only)
     }
 }
 
-/* Without an index: walk every shard, keep the matching keys after @after, sort. */
+/* Without an index: walk every shard, keeping the smallest limit + 1 matching
+ * keys after @after in a bounded heap (the extra one only tells *out_more),
+ * then sort just those: O(n log limit) per page instead of sorting all n.
+ *
+ * One shard is read-locked at a time, and what the page needs past that
+ * shard's lock is copied into the heap: the key, and for entries a KvEntry
+ * holding a copy of the key and a reference to the value (values are
+ * immutable GBytes, so the reference is the value as it was). Writers to the
+ * other shards go on meanwhile, so a page is not a point-in-time snapshot
+ * across shards: it may hold a key that was deleted after its shard was
+ * visited next to one added to a later shard afterwards, and of an
+ * update_many() that moved a value from one key to another in another shard
+ * it may see both keys or neither.
+ *
+ * That is all a scan promises (see kv_store_scan() in libkv(3); the memory
+ * backend has no cross-key snapshot anyway): every key returned existed, with
+ * that value, when its shard was visited; a key lives in exactly one shard and
+ * each shard is visited once, so no key appears twice in a page; and a
+ * matching key present during the whole call is seen, so it is either in the
+ * page or after all of it, and never skipped. Pages are ordered by key and the
+ * next one starts strictly after this one's last key, so across pages too a
+ * key present throughout is returned exactly once. */
 static void
 scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const char *after,
                 guint64 limit, gboolean keys_only, GPtrArray *out, gboolean *out_more)
 {
-  g_autoptr (GPtrArray) found = g_ptr_array_new (); /* borrowed keys, valid while locked */
-  g_autofree guint *shard_of = NULL;
+  /* limit 0 (or one too large to bound anything) keeps every key: a full sort. */
+  gsize capacity = limit == 0 || limit >= G_MAXSIZE ? 0 : (gsize) limit + 1;
+  /* Keys only: the heap owns a copy of each key. Entries: it owns a KvEntry
+   * (the key copied, the value referenced) and borrows the entry's key. */
+  g_autoptr (KvKeyHeap) heap =
+    keys_only ? _kv_key_heap_new (capacity, g_free, NULL)
+              : _kv_key_heap_new (capacity, NULL, (GDestroyNotify) kv_entry_free);
+  g_autoptr (GArray) kept = NULL;
+  guint n_out;
 
-  lock_all_read (self);
   for (guint i = 0; i < self->n_shards; i++)
     {
+      MemShard *shard = &self->shards[i];
       GHashTableIter it;
-      gpointer key;
-      g_hash_table_iter_init (&it, self->shards[i].table);
-      while (g_hash_table_iter_next (&it, &key, NULL))
-        if (has_prefix (key, prefix, prefix_len) && (after == NULL || strcmp (key, after) > 0))
-          g_ptr_array_add (found, key);
+      gpointer key, value;
+
+      g_rw_lock_reader_lock (&shard->lock);
+      g_hash_table_iter_init (&it, shard->table);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        if (has_prefix (key, prefix, prefix_len) && (after == NULL || strcmp (key, after) > 0) &&
+            _kv_key_heap_would_keep (heap, key))
+          {
+            if (keys_only)
+              _kv_key_heap_insert (heap, g_strdup (key), NULL);
+            else
+              {
+                KvEntry *entry = kv_entry_new (key, ((MemEntry *) value)->value);
+                _kv_key_heap_insert (heap, (char *) kv_entry_get_key (entry), entry);
+              }
+          }
+      g_rw_lock_reader_unlock (&shard->lock);
     }
-  g_ptr_array_sort (found, compare_key_ptrs);
-  *out_more = limit > 0 && found->len > limit;
-  for (guint i = 0; i < found->len && (limit == 0 || i < limit); i++)
+
+  kept = _kv_key_heap_steal_sorted (heap);
+  *out_more = limit > 0 && kept->len > limit;
+  n_out = *out_more ? (guint) limit : kept->len;
+  for (guint i = 0; i < kept->len; i++)
     {
-      const char *key = found->pdata[i];
-      emit (out, shard_for (self, key), key, keys_only);
+      KvKeyHeapItem *item = &g_array_index (kept, KvKeyHeapItem, i);
+      if (i < n_out)
+        g_ptr_array_add (out, keys_only ? item->key : item->data);
+      else if (keys_only) /* the one past the page, kept only for *out_more */
+        g_free (item->key);
+      else
+        kv_entry_free (item->data);
     }
-  unlock_all_read (self);
 }
 
 /* With indexes: a k-way merge of each shard's sorted run, starting after @after. */

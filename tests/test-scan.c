@@ -153,6 +153,114 @@ test_scan_exact_page_boundary (StoreFixture *f, gconstpointer data)
   g_assert_cmpstr (again, ==, cursor);
 }
 
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Random UTF-8 keys (multi-byte characters sort after ASCII, bytewise),
+ * random prefixes and random page sizes, 1 and past the end included: paging
+ * returns exactly the matching keys, each once, in order, with their values,
+ * every page as full as the limit allows, and done on the last page only. */
+static void
+test_scan_random_paging (StoreFixture *f, gconstpointer data)
+{
+  static const char *const pieces[] = { "a", "b", "A", "0", ":", "\xc3\xa9", "\xe2\x82\xac" };
+  guint n = (guint) g_test_rand_int_range (0, 600);
+  g_autoptr (GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new (); /* borrowed from @values */
+  g_autoptr (GError) error = NULL;
+  GHashTableIter it;
+  gpointer key, value;
+
+  while (g_hash_table_size (values) < n)
+    {
+      g_autoptr (GString) k = g_string_new (NULL);
+      guint len = (guint) g_test_rand_int_range (1, 7);
+      for (guint i = 0; i < len; i++)
+        g_string_append (k, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+      if (!g_hash_table_contains (values, k->str))
+        g_hash_table_insert (values, g_strdup (k->str),
+                             g_strdup_printf ("%u", g_hash_table_size (values)));
+    }
+  g_hash_table_iter_init (&it, values);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    g_ptr_array_add (sorted, key);
+  if (n > 0)
+    {
+      g_autofree const char **keys = g_new (const char *, n);
+      g_autofree const char **vals = g_new (const char *, n);
+      g_autofree gsize *lens = g_new (gsize, n);
+      for (guint i = 0; i < n; i++)
+        {
+          keys[i] = sorted->pdata[i];
+          vals[i] = g_hash_table_lookup (values, keys[i]);
+          lens[i] = strlen (vals[i]);
+        }
+      g_assert_true (kv_store_set_many (f->store, keys, vals, lens, n, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_ptr_array_sort (sorted, compare_strings);
+
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr (GString) prefix = g_string_new (NULL);
+      g_autoptr (GPtrArray) expected = g_ptr_array_new ();
+      g_autofree char *cursor = NULL;
+      gint64 limits[] = { 1, 2, 7, g_test_rand_int_range (1, n + 2), n, n + 1, n + 50, 0 };
+      gint64 limit = limits[g_test_rand_int_range (0, G_N_ELEMENTS (limits))];
+      gboolean keys_only = g_test_rand_bit ();
+      gboolean done = FALSE;
+      guint pos = 0, pages = 0;
+
+      /* Mostly short prefixes that match some keys, sometimes none, or "zz" (no key). */
+      switch (g_test_rand_int_range (0, 4))
+        {
+        case 0:
+          break;
+        case 1:
+          g_string_append (prefix, "zz");
+          break;
+        default:
+          for (gint i = g_test_rand_int_range (1, 3); i > 0; i--)
+            g_string_append (prefix, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+        }
+      for (guint i = 0; i < sorted->len; i++)
+        if (g_str_has_prefix (sorted->pdata[i], prefix->str))
+          g_ptr_array_add (expected, sorted->pdata[i]);
+
+      while (!done)
+        {
+          g_autoptr (GPtrArray) page = NULL;
+          char *next = NULL;
+          guint remaining = expected->len - pos;
+          gboolean ok = keys_only ? kv_store_scan_keys (f->store, prefix->str, cursor, limit, &page,
+                                                        &next, &done, &error)
+                                  : kv_store_scan (f->store, prefix->str, cursor, limit, &page,
+                                                   &next, &done, &error);
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpuint (page->len, ==, limit > 0 ? MIN ((guint) limit, remaining) : remaining);
+          for (guint i = 0; i < page->len; i++, pos++)
+            {
+              const char *got = keys_only ? page->pdata[i] : kv_entry_get_key (page->pdata[i]);
+              g_assert_cmpstr (got, ==, expected->pdata[pos]);
+              if (!keys_only)
+                g_assert_cmpstr (g_bytes_get_data (kv_entry_get_value (page->pdata[i]), NULL), ==,
+                                 g_hash_table_lookup (values, got));
+            }
+          /* Done exactly when no matching key follows: never one empty page too many. */
+          g_assert_cmpint (done, ==, pos == expected->len);
+          g_free (cursor);
+          cursor = next;
+          pages++;
+          g_assert_cmpuint (pages, <=, expected->len + 1);
+        }
+      g_assert_cmpuint (pos, ==, expected->len);
+    }
+}
+
 static void
 test_scan_bad_cursors (StoreFixture *f, gconstpointer data)
 {
@@ -367,6 +475,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("list-limits", test_list_limits);
   STORE_TEST_ADD ("scan-pages", test_scan_pages);
   STORE_TEST_ADD ("scan-page-boundary", test_scan_exact_page_boundary);
+  STORE_TEST_ADD ("scan-random-paging", test_scan_random_paging);
   STORE_TEST_ADD ("scan-bad-cursors", test_scan_bad_cursors);
   STORE_TEST_ADD ("count", test_count);
   STORE_TEST_ADD ("delete-by-prefix", test_delete_by_prefix);
