@@ -3,7 +3,11 @@
 package kv
 
 import (
+	"context"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/grafana/sobek"
 )
@@ -143,6 +147,30 @@ func (c *call) goPooled(p *pool, work func(s *slot) outcome) {
 	}()
 }
 
+// inlineSlots bounds the event loops inside C at once. An inline call is
+// short, but the OS may preempt its thread mid-call, and Go then starts
+// another thread for the waiting goroutines: without a bound, hundreds of
+// VUs could briefly mean hundreds of threads. A call that finds every
+// token taken goes to the CPU pool instead, which is bounded too.
+var inlineSlots = sync.OnceValue(func() *inlineGate {
+	return &inlineGate{limit: int32(max(2*runtime.GOMAXPROCS(0), 4))}
+})
+
+type inlineGate struct {
+	inside atomic.Int32
+	limit  int32
+}
+
+func (g *inlineGate) enter() bool {
+	if g.inside.Add(1) > g.limit {
+		g.inside.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (g *inlineGate) leave() { g.inside.Add(-1) }
+
 // inline runs a call that cannot wait for long on the event loop's own
 // slot; one that would have waited for a lock runs again on the CPU pool.
 func (h *handle) inline(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
@@ -150,8 +178,14 @@ func (h *handle) inline(op string, prepErr *kvError, work func(s *slot) outcome)
 	if !ok {
 		return c.value()
 	}
+	gate := inlineSlots()
+	if !gate.enter() {
+		c.goPooled(h.pools.cpu, work)
+		return c.value()
+	}
 	c.rec.begin()
 	out := runSafely(op, func() outcome { return work(h.loopSlot) })
+	gate.leave()
 	if out.err == errWouldBlock {
 		// Nothing happened: make the call again where waiting is fine.
 		c.rec.end()
@@ -187,10 +221,21 @@ func (h *handle) writeCall(op string, prepErr *kvError, w write) sobek.Value {
 	}
 	enqueue := h.vu.RegisterCallback()
 	c.rec.begin()
-	submitWrite(func(r result) {
+	done := func(r result) {
 		c.rec.end()
 		enqueue(func() error { return c.settle(runSafely(op, func() outcome { return w.finish(r) })) })
-	}, w.submit)
+	}
+	// Submitting is a short call into C, bounded like the inline ones.
+	if gate := inlineSlots(); gate.enter() {
+		submitWrite(done, w.submit)
+		gate.leave()
+	} else {
+		go func() {
+			if err := h.pools.cpu.run(context.Background(), func(*slot) { submitWrite(done, w.submit) }); err != nil {
+				done(result{err: err})
+			}
+		}()
+	}
 	return c.value()
 }
 

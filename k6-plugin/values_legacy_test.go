@@ -139,7 +139,6 @@ func (e *jsonEncoder) object(obj *sobek.Object, depth int) error {
 	return nil
 }
 
-
 // appendJSONString writes s as a JSON string literal, escaping only what JSON requires.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
