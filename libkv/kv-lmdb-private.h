@@ -44,7 +44,6 @@ typedef struct
    * futex-based in GLib and invisible to ThreadSanitizer. */
   pthread_mutex_t queue_lock;
   pthread_cond_t queue_cond; /* an op was queued */
-  pthread_cond_t done_cond;  /* a batch finished */
   GQueue queue;              /* LmdbWriteOp *, under queue_lock */
   GThread *writer;
   MDB_txn *wtxn;   /* the writer thread's current transaction */

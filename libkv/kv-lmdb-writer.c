@@ -55,6 +55,7 @@ struct _LmdbWriteOp
   /* Completion: a waiting caller's flag, under the backend's queue_lock; or,
    * for a submitted write, the KvWrite to report to (the op is the writer's). */
   gboolean done;
+  pthread_cond_t *wake; /* the waiting caller's own condition: one wake-up per op, not per batch */
   KvWrite *submitted;
 };
 
@@ -548,8 +549,12 @@ writer_main (gpointer data)
           g_ptr_array_add (submitted, batch->pdata[i]);
       pthread_mutex_lock (&self->queue_lock);
       for (guint i = 0; i < batch->len; i++)
-        ((LmdbWriteOp *) batch->pdata[i])->done = TRUE;
-      pthread_cond_broadcast (&self->done_cond);
+        {
+          LmdbWriteOp *op = batch->pdata[i];
+          op->done = TRUE;
+          if (op->wake)
+            pthread_cond_signal (op->wake);
+        }
       pthread_mutex_unlock (&self->queue_lock);
       for (guint i = 0; i < submitted->len; i++)
         report_submitted (submitted->pdata[i]);
@@ -568,7 +573,6 @@ _kv_lmdb_writer_start (LmdbBackend *self)
     self->max_batch = (guint) max;
   pthread_mutex_init (&self->queue_lock, NULL);
   pthread_cond_init (&self->queue_cond, NULL);
-  pthread_cond_init (&self->done_cond, NULL);
   g_queue_init (&self->queue);
   self->writer = g_thread_new ("kv-lmdb-writer", writer_main, self);
 }
@@ -588,7 +592,6 @@ _kv_lmdb_writer_stop (LmdbBackend *self)
   g_thread_join (self->writer);
   self->writer = NULL;
   pthread_cond_destroy (&self->queue_cond);
-  pthread_cond_destroy (&self->done_cond);
   pthread_mutex_destroy (&self->queue_lock);
 }
 
@@ -596,14 +599,17 @@ _kv_lmdb_writer_stop (LmdbBackend *self)
 static gboolean
 submit (LmdbBackend *self, LmdbWriteOp *op, GError **error)
 {
+  pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
   gboolean ok;
 
+  op->wake = &wake;
   pthread_mutex_lock (&self->queue_lock);
   g_queue_push_tail (&self->queue, op);
   pthread_cond_signal (&self->queue_cond);
   while (!op->done)
-    pthread_cond_wait (&self->done_cond, &self->queue_lock);
+    pthread_cond_wait (&wake, &self->queue_lock);
   pthread_mutex_unlock (&self->queue_lock);
+  pthread_cond_destroy (&wake);
   g_clear_pointer (&op->index_delta, g_ptr_array_unref);
   ok = op->error == NULL;
   if (!ok)
