@@ -179,6 +179,20 @@ _kv_lmdb_index_rebuild_locked (LmdbBackend *self, GError **error)
   return TRUE;
 }
 
+/* Whether the index is as of the store's last commit, or of the one before
+ * while this process's writer is still applying the last one (see
+ * publishing_txnid): then the index is consistent, merely a commit behind. */
+static gboolean
+index_current (LmdbBackend *self, const MDB_envinfo *info)
+{
+  if (self->index_txnid == 0)
+    return FALSE;
+  if (self->index_txnid == info->me_last_txnid)
+    return TRUE;
+  return self->index_txnid + 1 == info->me_last_txnid &&
+         g_atomic_pointer_get (&self->publishing_txnid) == (gsize) info->me_last_txnid;
+}
+
 /* Takes index_lock for reading with the index up to date with the store,
  * whichever process wrote last (LMDB's last transaction id tells). */
 static gboolean
@@ -189,12 +203,12 @@ index_read_lock (LmdbBackend *self, GError **error)
       MDB_envinfo info;
 
       g_rw_lock_reader_lock (&self->index_lock);
-      if (mdb_env_info (self->env, &info) == 0 && self->index_txnid == info.me_last_txnid)
+      if (mdb_env_info (self->env, &info) == 0 && index_current (self, &info))
         return TRUE;
       g_rw_lock_reader_unlock (&self->index_lock);
 
       g_rw_lock_writer_lock (&self->index_lock);
-      if (mdb_env_info (self->env, &info) != 0 || self->index_txnid != info.me_last_txnid)
+      if (mdb_env_info (self->env, &info) != 0 || !index_current (self, &info))
         if (!_kv_lmdb_index_rebuild_locked (self, error))
           {
             g_rw_lock_writer_unlock (&self->index_lock);

@@ -59,6 +59,11 @@ typedef struct
   KvKeyIndex *index;     /* owns its keys */
   GHashTable *index_pos; /* key (borrowed from the index) -> GSequenceIter */
   guint64 index_txnid;   /* 0: stale, rebuild before use */
+  /* atomic: the transaction this process's writer is committing and has not
+   * applied to the index yet (0: none). A reader that finds the store one
+   * commit ahead of the index because of it uses the index as it is (the
+   * read linearizes just before that commit) instead of rebuilding it. */
+  gsize publishing_txnid;
 } LmdbBackend;
 
 extern const KvBackendVTable _kv_lmdb_vtable;

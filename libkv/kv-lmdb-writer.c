@@ -447,11 +447,15 @@ run_batch_once (LmdbBackend *self, GPtrArray *batch, int *out_rc)
       return !needs_more_room (rc);
     }
   txnid = mdb_txn_id (txn);
+  if (self->track_keys)
+    g_atomic_pointer_set (&self->publishing_txnid, (gsize) txnid);
   rc = mdb_txn_commit (txn);
   g_rw_lock_reader_unlock (&self->resize_lock);
   *out_rc = rc;
   if (rc == 0 && self->wrote)
     index_after_commit (self, batch, txnid);
+  if (self->track_keys)
+    g_atomic_pointer_set (&self->publishing_txnid, 0);
   return !needs_more_room (rc);
 }
 
