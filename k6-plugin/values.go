@@ -500,38 +500,14 @@ func appendCanonicalString(b []byte, s sobek.String) []byte {
 // appendQuotedUTF8 appends the Go string s as a canonical JSON string;
 // invalid UTF-8 is written as U+FFFD.
 func appendQuotedUTF8(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendStringBody(b, s)
+	b, _ = appendStringBody(append(b, '"'), s, false)
 	return append(b, '"')
 }
 
-func appendStringBody(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if !plainASCII[c] {
-				b = append(b, s[start:i]...)
-				b = appendEscapedASCII(b, c)
-				start = i + 1
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, "\uFFFD"...)
-			start = i + 1
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
-}
-
-// appendQuoted is appendQuotedUTF8 that gives up (ok false) at a U+FFFD.
-func appendQuoted(b []byte, s string) (_ []byte, ok bool) {
-	b = append(b, '"')
+// appendStringBody escapes s into b: invalid UTF-8 bytes become U+FFFD. With
+// stopAtFFFD, a U+FFFD already in s (which may stand for a lone surrogate
+// in the sobek string s came from) gives up with ok false instead.
+func appendStringBody(b []byte, s string, stopAtFFFD bool) (_ []byte, ok bool) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -547,15 +523,26 @@ func appendQuoted(b []byte, s string) (_ []byte, ok bool) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError {
 			if size != 1 {
-				return b, false
+				if stopAtFFFD {
+					return b, false
+				}
+			} else {
+				b = append(b, s[start:i]...)
+				b = append(b, "\uFFFD"...)
+				start = i + 1
 			}
-			b = append(b, s[start:i]...)
-			b = append(b, "\uFFFD"...)
-			start = i + 1
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
+	return append(b, s[start:]...), true
+}
+
+// appendQuoted is appendQuotedUTF8 that gives up (ok false) at a U+FFFD.
+func appendQuoted(b []byte, s string) (_ []byte, ok bool) {
+	b, ok = appendStringBody(append(b, '"'), s, true)
+	if !ok {
+		return b, false
+	}
 	return append(b, '"'), true
 }
 

@@ -372,18 +372,8 @@ func (p *jsonParser) unescape(start, i int) (string, bool, error) {
 		e := s[i+1]
 		i += 2
 		switch e {
-		case '"', '\\', '/':
-			b = append(b, e)
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			b = append(b, shortEscapes[e])
 		case 'u':
 			r, ok := hex4(s, i)
 			if !ok {
@@ -446,18 +436,8 @@ func (p *jsonParser) utf16String(start int) error {
 		e := s[i+1]
 		i += 2
 		switch e {
-		case '"', '\\', '/':
-			u = append(u, uint16(e))
-		case 'b':
-			u = append(u, '\b')
-		case 'f':
-			u = append(u, '\f')
-		case 'n':
-			u = append(u, '\n')
-		case 'r':
-			u = append(u, '\r')
-		case 't':
-			u = append(u, '\t')
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			u = append(u, uint16(shortEscapes[e]))
 		case 'u':
 			r, ok := hex4(s, i)
 			if !ok {
@@ -507,3 +487,6 @@ func hex4(s string, i int) (rune, bool) {
 	}
 	return r, true
 }
+
+// shortEscapes maps the letter of a two-character JSON escape to the byte it stands for.
+var shortEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
