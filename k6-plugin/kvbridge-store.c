@@ -37,15 +37,19 @@ kvb_open_shared (const char *options_json, KvbOut *out)
   return store;
 }
 
+/* These two take no KvbOut, so they set the thread's mode themselves: the
+ * thread may last have run an event loop's nonblocking call. */
 void
 kvb_close (KvStore *store)
 {
+  kv_set_thread_nonblocking (FALSE);
   kv_store_close (store);
 }
 
 void
 kvb_unref (KvStore *store)
 {
+  kv_set_thread_nonblocking (FALSE);
   g_object_unref (store);
 }
 

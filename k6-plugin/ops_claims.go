@@ -109,7 +109,7 @@ func (h *handle) claimKeys(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		o, kerr = parseClaimOptions("claimKeys", call.Argument(1), false, false, true)
 	}
-	return h.keyWrites("claim_keys", kerr, func(s *slot) outcome {
+	return h.asyncCommits("claim_keys", kerr, func(s *slot) outcome {
 		r := s.claimKeys(h.store, packKeys(keys), o.owner, o.ttlMs, o.allOrNothing)
 		if r.err != nil {
 			return fail(r.err)
