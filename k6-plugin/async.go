@@ -111,8 +111,8 @@ func (h *handle) asyncCommits(op string, prepErr *kvError, work func(s *slot) ou
 	return h.pooled(p, op, prepErr, work)
 }
 
-// keyWrites runs a call that writes keys it names (setMany, deleteMany,
-// claimKey): inline on a memory store, on the commit pool for a disk store.
+// keyWrites runs a call that writes a key it names (claimKey): inline on a
+// memory store, on the commit pool for a disk store.
 // Only for calls that are all or nothing in libkv's nonblocking mode: one
 // refused half-way would otherwise be repeated on the pool after a part of it
 // had happened (claimKeys without allOrNothing claims key by key, so it is

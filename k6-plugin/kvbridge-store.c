@@ -136,47 +136,6 @@ kvb_get_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
   g_ptr_array_unref (values);
 }
 
-void
-kvb_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
-              const gsize *value_lens, gsize n, KvbOut *out)
-{
-  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
-  g_autofree const char **values = g_new (const char *, MAX (n, 1));
-  GPtrArray *item_errors = NULL;
-  GError *error = NULL;
-
-  kvb_out_reset (out);
-  values[0] = packed_values;
-  for (gsize i = 0; i < n; i++)
-    {
-      values[i] = packed_values;
-      packed_values += value_lens[i];
-    }
-  if (!kv_store_set_many (store, keys, values, value_lens, n, &item_errors, &error))
-    kvb_out_error (out, error, item_errors);
-  else
-    g_clear_pointer (&item_errors, g_ptr_array_unref);
-}
-
-void
-kvb_delete_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
-{
-  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
-  GPtrArray *item_errors = NULL;
-  GError *error = NULL;
-  guint64 deleted = 0, missing = 0;
-
-  kvb_out_reset (out);
-  if (!kv_store_delete_many (store, keys, n, &deleted, &missing, &item_errors, &error))
-    {
-      kvb_out_error (out, error, item_errors);
-      return;
-    }
-  g_clear_pointer (&item_errors, g_ptr_array_unref);
-  out->num1 = deleted;
-  out->num2 = missing;
-}
-
 /* ---- Order, paging, sampling ---------------------------------------------------------------- */
 
 void

@@ -24,6 +24,8 @@ typedef enum
   W_DELETE_IF_EXISTS,
   W_COMPARE_AND_DELETE,
   W_CLAIM_REF,
+  W_SET_MANY,
+  W_DELETE_MANY,
 } WriteKind;
 
 /* One write in flight. Blocking calls keep it on their stack. */
@@ -43,8 +45,10 @@ collect (const Pending *p, KvbOut *out)
 {
   GError *error = NULL;
   GBytes *value = NULL;
+  GPtrArray *items = NULL;
   gboolean a = FALSE, b = FALSE, ok = FALSE;
   gint64 n = 0;
+  guint64 deleted = 0, missing = 0;
 
   switch (p->kind)
     {
@@ -90,11 +94,19 @@ collect (const Pending *p, KvbOut *out)
       ok = kv_store_complete_claim_finish (p->result, &a, &error);
       out->flag0 = a;
       break;
+    case W_SET_MANY:
+      ok = kv_store_set_many_finish (p->result, &items, &error);
+      break;
+    case W_DELETE_MANY:
+      ok = kv_store_delete_many_finish (p->result, &deleted, &missing, &items, &error);
+      out->num1 = deleted;
+      out->num2 = missing;
+      break;
     }
   if (!ok)
     {
       g_clear_pointer (&value, g_bytes_unref);
-      kvb_out_error (out, error, NULL);
+      kvb_out_error (out, error, items);
       return;
     }
   kvb_out_take_value (out, value);
@@ -391,4 +403,62 @@ kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
 {
   start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms,
                    pending_new (W_CLAIM_REF, 0, token), on_submitted);
+}
+
+/* Batches arrive packed (kvbridge.h); libkv copies what it keeps before the submit returns. */
+static void
+start_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
+                const gsize *value_lens, gsize n, Pending *p, KvResultFunc done)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+  g_autofree const char **values = g_new (const char *, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      values[i] = packed_values;
+      packed_values += value_lens[i];
+    }
+  kv_store_set_many_submit (store, keys, values, value_lens, n, done, p);
+}
+
+void
+kvb_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
+              const gsize *value_lens, gsize n, KvbOut *out)
+{
+  BLOCKING (p, W_SET_MANY, 0);
+  kvb_out_reset (out);
+  start_set_many (store, packed_keys, packed_values, value_lens, n, &p, on_blocking);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
+                     const gsize *value_lens, gsize n, guintptr token)
+{
+  start_set_many (store, packed_keys, packed_values, value_lens, n,
+                  pending_new (W_SET_MANY, 0, token), on_submitted);
+}
+
+static void
+start_delete_many (KvStore *store, const char *packed_keys, gsize n, Pending *p,
+                   KvResultFunc done)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+
+  kv_store_delete_many_submit (store, keys, n, done, p);
+}
+
+void
+kvb_delete_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
+{
+  BLOCKING (p, W_DELETE_MANY, 0);
+  kvb_out_reset (out);
+  start_delete_many (store, packed_keys, n, &p, on_blocking);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_delete_many (KvStore *store, const char *packed_keys, gsize n, guintptr token)
+{
+  start_delete_many (store, packed_keys, n, pending_new (W_DELETE_MANY, 0, token), on_submitted);
 }

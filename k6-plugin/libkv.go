@@ -196,19 +196,38 @@ func (s *slot) getMany(st cStore, keys packedKeys) result {
 	return s.collect()
 }
 
-func (s *slot) setMany(st cStore, keys packedKeys, values [][]byte) result {
+// packedValues holds a batch's values back to back, with their lengths.
+type packedValues struct {
+	buf  []byte
+	lens []C.gsize // one more than the values, so &lens[0] is valid for an empty batch
+}
+
+func packValues(values [][]byte) packedValues {
 	total := 0
 	for _, v := range values {
 		total += len(v)
 	}
-	buf := make([]byte, 0, total)
-	lens := make([]C.gsize, len(values)+1) // +1 so &lens[0] is valid for an empty batch
+	p := packedValues{buf: make([]byte, 0, total), lens: make([]C.gsize, len(values)+1)}
 	for i, v := range values {
-		buf = append(buf, v...)
-		lens[i] = C.gsize(len(v))
+		p.buf = append(p.buf, v...)
+		p.lens[i] = C.gsize(len(v))
 	}
-	C.kvb_set_many(st, ptr(keys.buf), ptr(buf), &lens[0], C.gsize(keys.n), s.out)
+	return p
+}
+
+func (s *slot) setMany(st cStore, keys packedKeys, values [][]byte) result {
+	v := packValues(values)
+	C.kvb_set_many(st, ptr(keys.buf), ptr(v.buf), &v.lens[0], C.gsize(keys.n), s.out)
 	return s.collect()
+}
+
+func submitSetMany(st cStore, keys packedKeys, values [][]byte, token uintptr) {
+	v := packValues(values)
+	C.kvb_submit_set_many(st, ptr(keys.buf), ptr(v.buf), &v.lens[0], C.gsize(keys.n), C.guintptr(token))
+}
+
+func submitDeleteMany(st cStore, keys packedKeys, token uintptr) {
+	C.kvb_submit_delete_many(st, ptr(keys.buf), C.gsize(keys.n), C.guintptr(token))
 }
 
 func (s *slot) deleteMany(st cStore, keys packedKeys) result {

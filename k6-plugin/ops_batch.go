@@ -92,42 +92,54 @@ func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
 		values[i] = v
 	}
 
-	return h.keyWrites("set_many", nil, func(s *slot) outcome {
-		r := s.setMany(h.store, packKeys(keys), values)
-		if r.err != nil {
-			return fail(mergeItemErrors("setMany", "; nothing was written", r.err, local))
-		}
-		if len(local) > 0 {
-			return fail(newError(nameUnexpectedOutput, "setMany(): libkv accepted an entry it should have rejected"))
-		}
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			o := rt.NewObject()
-			mustSet(o, "written", len(keys))
-			return o
-		})
+	packed := packKeys(keys)
+	return h.writeCall("set_many", nil, write{
+		run:    func(s *slot) result { return s.setMany(h.store, packed, values) },
+		submit: func(token uintptr) { submitSetMany(h.store, packed, values, token) },
+		finish: func(r result) outcome { return setManyOutcome(r, local, len(keys)) },
+	})
+}
+
+func setManyOutcome(r result, local []itemError, written int) outcome {
+	if r.err != nil {
+		return fail(mergeItemErrors("setMany", "; nothing was written", r.err, local))
+	}
+	if len(local) > 0 {
+		return fail(newError(nameUnexpectedOutput, "setMany(): libkv accepted an entry it should have rejected"))
+	}
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		o := rt.NewObject()
+		mustSet(o, "written", written)
+		return o
 	})
 }
 
 // deleteMany(keys) → {deleted, missing}. Every key is validated before any is deleted.
 func (h *handle) deleteMany(call sobek.FunctionCall) sobek.Value {
 	keys, local, kerr := keyList("deleteMany", call.Argument(0))
-	return h.keyWrites("delete_many", kerr, func(s *slot) outcome {
-		// Keys rejected here went to libkv as "", which it rejects as empty:
-		// nothing is deleted and its other per-item errors come back too.
-		r := s.deleteMany(h.store, packKeys(keys))
-		if r.err != nil {
-			return fail(mergeItemErrors("deleteMany", "; nothing was deleted", r.err, local))
-		}
-		if len(local) > 0 {
-			return fail(newError(nameUnexpectedOutput, "deleteMany(): libkv accepted a key it should have rejected"))
-		}
-		deleted, missing := r.num1, r.num2
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			o := rt.NewObject()
-			mustSet(o, "deleted", deleted)
-			mustSet(o, "missing", missing)
-			return o
-		})
+	// Keys rejected here go to libkv as "", which it rejects as empty:
+	// nothing is deleted and its other per-item errors come back too.
+	packed := packKeys(keys)
+	return h.writeCall("delete_many", kerr, write{
+		run:    func(s *slot) result { return s.deleteMany(h.store, packed) },
+		submit: func(token uintptr) { submitDeleteMany(h.store, packed, token) },
+		finish: func(r result) outcome { return deleteManyOutcome(r, local) },
+	})
+}
+
+func deleteManyOutcome(r result, local []itemError) outcome {
+	if r.err != nil {
+		return fail(mergeItemErrors("deleteMany", "; nothing was deleted", r.err, local))
+	}
+	if len(local) > 0 {
+		return fail(newError(nameUnexpectedOutput, "deleteMany(): libkv accepted a key it should have rejected"))
+	}
+	deleted, missing := r.num1, r.num2
+	return resolved(func(rt *sobek.Runtime) sobek.Value {
+		o := rt.NewObject()
+		mustSet(o, "deleted", deleted)
+		mustSet(o, "missing", missing)
+		return o
 	})
 }
 

@@ -517,29 +517,59 @@ kv_store_set (KvStore *store, const char *key, const char *value, gsize value_le
   return kv_store_set_finish (result, error);
 }
 
-gboolean
-kv_store_set_many (KvStore *store, const char *const *keys, const char *const *values,
-                   const gsize *value_lens, gsize n, GPtrArray **item_errors, GError **error)
+/* A batch's copies of its inputs, and the item errors that refused it. */
+typedef struct
 {
-  KvCore *core;
+  char **keys;       /* NULL-terminated copy */
+  GPtrArray *values; /* encoded, GBytes * (setMany) */
+  GPtrArray *items;  /* KvItemError *, when the batch was refused item by item */
+} BatchCtx;
+
+static void
+batch_ctx_clear (gpointer data)
+{
+  BatchCtx *ctx = data;
+
+  g_strfreev (ctx->keys);
+  g_clear_pointer (&ctx->values, g_ptr_array_unref);
+  g_clear_pointer (&ctx->items, g_ptr_array_unref);
+}
+
+/* Refuses the batch with @items (INVALID_OPTIONS naming the first), keeping them for _finish. */
+static void
+batch_refuse (KvResult *result, GPtrArray *items, const char *what)
+{
+  BatchCtx *ctx = result->ctx;
+
+  _kv_fail_with_items (items, &ctx->items, what, &result->error);
+}
+
+/* Copies @keys into the batch and points the result's write at them. */
+static void
+batch_take_keys (KvResult *result, const char *const *keys, gsize n)
+{
+  BatchCtx *ctx = result->ctx;
+
+  ctx->keys = g_new0 (char *, n + 1);
+  for (gsize i = 0; i < n; i++)
+    ctx->keys[i] = g_strdup (keys[i]);
+  result->write.keys = (const char *const *) ctx->keys;
+  result->write.n = n;
+}
+
+static KvResult *
+set_many_start (KvStore *store, const char *const *keys, const char *const *values,
+                const gsize *value_lens, gsize n, KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result =
+    _kv_result_new (KV_RESULT_SET_MANY, sizeof (BatchCtx), batch_ctx_clear, callback, user_data);
+  BatchCtx *ctx = result->ctx;
   GPtrArray *items = NULL;
-  g_autoptr (GPtrArray) encoded = NULL;
-  gboolean ok;
 
-  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  g_return_val_if_fail (n == 0 || (keys && values && value_lens), FALSE);
-
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return FALSE;
-  if (!_kv_core_check_writable (core, error))
-    {
-      _kv_core_release (core);
-      return FALSE;
-    }
-
+  if (!_kv_result_begin (result, store, NULL, TRUE))
+    goto done;
   /* Validate and encode everything before the first write: all or nothing. */
-  encoded = g_ptr_array_new_full ((guint) n, bytes_unref0);
+  ctx->values = g_ptr_array_new_full ((guint) n, bytes_unref0);
   for (gsize i = 0; i < n; i++)
     {
       const char *problem = _kv_key_problem (keys[i]);
@@ -548,24 +578,72 @@ kv_store_set_many (KvStore *store, const char *const *keys, const char *const *v
 
       if (problem)
         _kv_item_errors_add (&items, i, keys[i],
-                         keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
-                         problem);
-      else if ((bytes = _kv_store_value_encode (store, core, values[i], value_lens[i], &local)) ==
-               NULL)
+                             keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
+                             problem);
+      else if ((bytes = _kv_store_value_encode (store, result->core, values[i], value_lens[i],
+                                                &local)) == NULL)
         _kv_item_errors_add (&items, i, keys[i],
-                         local->code == KV_ERROR_SERIALIZER ? "SerializerError" : "InvalidEntries",
-                         local->message);
-      g_ptr_array_add (encoded, bytes);
+                             local->code == KV_ERROR_SERIALIZER ? "SerializerError"
+                                                                : "InvalidEntries",
+                             local->message);
+      g_ptr_array_add (ctx->values, bytes);
     }
   if (items)
     {
-      _kv_core_release (core);
-      return _kv_fail_with_items (items, item_errors, "setMany", error);
+      batch_refuse (result, items, "setMany");
+      goto done;
     }
-  ok = core->backend->vtable->put_many (core->backend, keys, (GBytes *const *) encoded->pdata, n,
-                                        error);
-  _kv_core_release (core);
-  return ok;
+  batch_take_keys (result, keys, n);
+  result->write.kind = KV_WRITE_PUT;
+  result->write.values = (GBytes *const *) ctx->values->pdata;
+  _kv_result_run (result);
+  return result;
+done:
+  _kv_result_complete (result);
+  return result;
+}
+
+void
+kv_store_set_many_submit (KvStore *store, const char *const *keys, const char *const *values,
+                          const gsize *value_lens, gsize n, KvResultFunc callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (n == 0 || (keys && values && value_lens));
+  kv_result_unref (set_many_start (store, keys, values, value_lens, n, callback, user_data));
+}
+
+/* The item errors of a batch refused item by item, for either _finish. */
+static gboolean
+batch_finish (KvResult *result, KvResultKind kind, GPtrArray **item_errors, GError **error)
+{
+  BatchCtx *ctx;
+
+  if (_kv_result_check (result, kind, error))
+    return TRUE;
+  ctx = result->ctx;
+  if (item_errors && ctx->items)
+    *item_errors = g_ptr_array_ref (ctx->items);
+  return FALSE;
+}
+
+gboolean
+kv_store_set_many_finish (KvResult *result, GPtrArray **item_errors, GError **error)
+{
+  return batch_finish (result, KV_RESULT_SET_MANY, item_errors, error);
+}
+
+gboolean
+kv_store_set_many (KvStore *store, const char *const *keys, const char *const *values,
+                   const gsize *value_lens, gsize n, GPtrArray **item_errors, GError **error)
+{
+  g_autoptr (KvResult) result = NULL;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n == 0 || (keys && values && value_lens), FALSE);
+  result = set_many_start (store, keys, values, value_lens, n, NULL, NULL);
+  _kv_result_wait (result);
+  return kv_store_set_many_finish (result, item_errors, error);
 }
 
 static KvResult *
@@ -606,49 +684,71 @@ kv_store_delete (KvStore *store, const char *key, GError **error)
   return kv_store_delete_finish (result, error);
 }
 
-gboolean
-kv_store_delete_many (KvStore *store, const char *const *keys, gsize n, guint64 *out_deleted,
-                      guint64 *out_missing, GPtrArray **item_errors, GError **error)
+static KvResult *
+delete_many_start (KvStore *store, const char *const *keys, gsize n, KvResultFunc callback,
+                   gpointer user_data)
 {
-  KvCore *core;
+  KvResult *result = _kv_result_new (KV_RESULT_DELETE_MANY, sizeof (BatchCtx), batch_ctx_clear,
+                                     callback, user_data);
   GPtrArray *items = NULL;
-  guint64 deleted = 0;
-  gboolean ok;
 
-  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  g_return_val_if_fail (keys != NULL || n == 0, FALSE);
-
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return FALSE;
-  if (!_kv_core_check_writable (core, error))
-    {
-      _kv_core_release (core);
-      return FALSE;
-    }
+  if (!_kv_result_begin (result, store, NULL, TRUE))
+    goto done;
   for (gsize i = 0; i < n; i++)
     {
       const char *problem = _kv_key_problem (keys[i]);
       if (problem)
         _kv_item_errors_add (&items, i, keys[i],
-                         keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
-                         problem);
+                             keys[i] == NULL || *keys[i] == '\0' ? "EmptyKey" : "InvalidEntries",
+                             problem);
     }
   if (items)
     {
-      _kv_core_release (core);
-      return _kv_fail_with_items (items, item_errors, "deleteMany", error);
+      batch_refuse (result, items, "deleteMany");
+      goto done;
     }
-  ok = core->backend->vtable->remove_many (core->backend, keys, n, &deleted, error);
-  _kv_core_release (core);
-  if (ok)
-    {
-      if (out_deleted)
-        *out_deleted = deleted;
-      if (out_missing)
-        *out_missing = n - deleted;
-    }
-  return ok;
+  batch_take_keys (result, keys, n);
+  result->write.kind = KV_WRITE_REMOVE;
+  _kv_result_run (result);
+  return result;
+done:
+  _kv_result_complete (result);
+  return result;
+}
+
+void
+kv_store_delete_many_submit (KvStore *store, const char *const *keys, gsize n,
+                             KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (keys != NULL || n == 0);
+  kv_result_unref (delete_many_start (store, keys, n, callback, user_data));
+}
+
+gboolean
+kv_store_delete_many_finish (KvResult *result, guint64 *out_deleted, guint64 *out_missing,
+                             GPtrArray **item_errors, GError **error)
+{
+  if (!batch_finish (result, KV_RESULT_DELETE_MANY, item_errors, error))
+    return FALSE;
+  if (out_deleted)
+    *out_deleted = result->write.count;
+  if (out_missing)
+    *out_missing = result->write.n - result->write.count;
+  return TRUE;
+}
+
+gboolean
+kv_store_delete_many (KvStore *store, const char *const *keys, gsize n, guint64 *out_deleted,
+                      guint64 *out_missing, GPtrArray **item_errors, GError **error)
+{
+  g_autoptr (KvResult) result = NULL;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (keys != NULL || n == 0, FALSE);
+  result = delete_many_start (store, keys, n, NULL, NULL);
+  _kv_result_wait (result);
+  return kv_store_delete_many_finish (result, out_deleted, out_missing, item_errors, error);
 }
 
 gboolean

@@ -94,6 +94,23 @@ void kv_store_set_submit (KvStore *store, const char *key, const char *value, gs
 KV_AVAILABLE_IN_1_0
 gboolean kv_store_set_finish (KvResult *result, GError **error);
 
+/* kv_store_set_many_submit: see kv_store_set_many(); every input is copied before it returns. */
+KV_AVAILABLE_IN_1_0
+void kv_store_set_many_submit (KvStore *store, const char *const *keys,
+                               const char *const *values, const gsize *value_lens, gsize n,
+                               KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_set_many_finish (KvResult *result, GPtrArray **item_errors, GError **error);
+
+/* kv_store_delete_many_submit: see kv_store_delete_many(); @keys are copied. */
+KV_AVAILABLE_IN_1_0
+void kv_store_delete_many_submit (KvStore *store, const char *const *keys, gsize n,
+                                  KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_delete_many_finish (KvResult *result, guint64 *out_deleted,
+                                      guint64 *out_missing, GPtrArray **item_errors,
+                                      GError **error);
+
 /* kv_store_delete_submit: see kv_store_delete(). */
 KV_AVAILABLE_IN_1_0
 void kv_store_delete_submit (KvStore *store, const char *key, KvResultFunc callback,

@@ -190,6 +190,62 @@ test_each_operation (StoreFixture *f, gconstpointer data)
 }
 
 static void
+test_batches (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  const char *keys[] = { "m1", "m2", "m3" };
+  const char *values[] = { "1", "{\"b\":2,\"a\":1}", "3" };
+  const gsize lens[] = { 1, 13, 1 };
+  const char *bad_keys[] = { "m4", "", "m5" };
+  const char *bad_values[] = { "4", "5", "{" };
+  const char *del[] = { "m1", "m3", "none" };
+  guint64 deleted = 0, missing = 0, size = 0;
+  Sink s;
+  KvResult *r;
+
+  sink_init (&s);
+  kv_store_set_many_submit (f->store, keys, values, lens, 3, on_result, &s);
+  r = sink_wait (&s, 1);
+  g_assert_true (kv_store_set_many_finish (r, &items, &error));
+  g_assert_no_error (error);
+  g_assert_null (items);
+  {
+    g_autoptr (GBytes) v = kv_store_get (f->store, "m2", &error);
+    g_assert_cmpstr (g_bytes_get_data (v, NULL), ==, "{\"a\":1,\"b\":2}");
+  }
+
+  /* Refused item by item: nothing written, the items come back through _finish. */
+  kv_store_set_many_submit (f->store, bad_keys, bad_values, lens, 3, on_result, &s);
+  r = sink_wait (&s, 2);
+  g_assert_false (kv_store_set_many_finish (r, &items, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  g_assert_nonnull (items);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpstr (((KvItemError *) items->pdata[0])->name, ==, "EmptyKey");
+  g_assert_cmpstr (((KvItemError *) items->pdata[1])->name, ==, "SerializerError");
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_assert_true (kv_store_size (f->store, &size, &error));
+  g_assert_cmpuint (size, ==, 3);
+
+  kv_store_delete_many_submit (f->store, del, 3, on_result, &s);
+  r = sink_wait (&s, 3);
+  g_assert_true (kv_store_delete_many_finish (r, &deleted, &missing, &items, &error));
+  g_assert_cmpuint (deleted, ==, 2);
+  g_assert_cmpuint (missing, ==, 1);
+  g_assert_true (kv_store_size (f->store, &size, &error));
+  g_assert_cmpuint (size, ==, 1);
+
+  kv_store_delete_many_submit (f->store, bad_keys, 3, on_result, &s);
+  r = sink_wait (&s, 4);
+  g_assert_false (kv_store_delete_many_finish (r, &deleted, &missing, &items, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_assert_cmpuint (items->len, ==, 1);
+  sink_clear (&s);
+}
+
+static void
 test_claim_refs (StoreFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -445,6 +501,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   STORE_TEST_ADD ("submit/each-operation", test_each_operation);
+  STORE_TEST_ADD ("submit/batches", test_batches);
   STORE_TEST_ADD ("submit/claim-refs", test_claim_refs);
   STORE_TEST_ADD ("submit/closed", test_closed);
   STORE_TEST_ADD ("submit/nonblocking", test_nonblocking);
