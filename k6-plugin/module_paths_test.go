@@ -211,5 +211,18 @@ func TestDiskInlineReadsSeeResolvedWrites(t *testing.T) {
 		}
 		const m = await kv.getMany(["k0", "k199", "none"]);
 		if (m[1].value !== 199 || m[2].exists) throw new Error(JSON.stringify(m));
-		if ((await kv.size()) !== 200) throw new Error("size");`)
+		if ((await kv.size()) !== 200) throw new Error("size");
+
+		// Submitted batches: all or nothing, item errors as on memory.
+		const w = await kv.setMany({"b:1": 1, "b:2": {z: 1, a: [2]}});
+		if (w.written !== 2) throw new Error(JSON.stringify(w));
+		if (JSON.stringify(await kv.get("b:2")) !== '{"a":[2],"z":1}') throw new Error("b:2");
+		let refused = null;
+		try { await kv.setMany({"b:3": 3, "": 0, "b:4": () => 1}); } catch (e) { refused = e; }
+		if (refused === null || refused.name !== "InvalidOptionsError" ||
+		    JSON.stringify(refused.errors.map((i) => i.name)) !== '["EmptyKey","SerializerError"]')
+			throw new Error("setMany refusal: " + JSON.stringify(refused));
+		if (await kv.exists("b:3")) throw new Error("a refused batch wrote b:3");
+		const d = await kv.deleteMany(["b:1", "b:2", "b:none"]);
+		if (d.deleted !== 2 || d.missing !== 1) throw new Error(JSON.stringify(d));`)
 }
