@@ -111,19 +111,6 @@ func (h *handle) asyncCommits(op string, prepErr *kvError, work func(s *slot) ou
 	return h.pooled(p, op, prepErr, work)
 }
 
-// keyWrites runs a call that writes a key it names (claimKey): inline on a
-// memory store, on the commit pool for a disk store.
-// Only for calls that are all or nothing in libkv's nonblocking mode: one
-// refused half-way would otherwise be repeated on the pool after a part of it
-// had happened (claimKeys without allOrNothing claims key by key, so it is
-// not one of them).
-func (h *handle) keyWrites(op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
-	if h.memoryBackend {
-		return h.inline(op, prepErr, work)
-	}
-	return h.pooled(h.pools.commit, op, prepErr, work)
-}
-
 func (h *handle) pooled(p *pool, op string, prepErr *kvError, work func(s *slot) outcome) sobek.Value {
 	c, ok := h.begin(op, prepErr)
 	if !ok {

@@ -44,8 +44,8 @@ kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *o
 }
 
 /* A claim call that may find nothing: an error, or a flag then the claim. */
-static void
-put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error)
+void
+kvb_out_put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error)
 {
   if (error != NULL)
     {
@@ -66,7 +66,7 @@ kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 
 
   kvb_out_reset (out);
   claim = kv_store_claim_random (store, prefix, owner, ttl_ms, &error);
-  put_optional_claim (out, claim, error);
+  kvb_out_put_optional_claim (out, claim, error);
 }
 
 void
@@ -82,17 +82,6 @@ kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const c
     kvb_out_error (out, error, NULL);
   else
     kvb_out_put_claims (out, claims);
-}
-
-void
-kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out)
-{
-  GError *error = NULL;
-  g_autoptr (KvClaim) claim = NULL;
-
-  kvb_out_reset (out);
-  claim = kv_store_claim_key (store, key, owner, ttl_ms, &error);
-  put_optional_claim (out, claim, error);
 }
 
 void

@@ -20,4 +20,6 @@ void kvb_out_put_keys (KvbOut *out, GPtrArray *keys);
 void kvb_out_put_entries (KvbOut *out, GPtrArray *entries);
 void kvb_out_put_claim (KvbOut *out, const KvClaim *claim);
 void kvb_out_put_claims (KvbOut *out, GPtrArray *claims);
+/* An error (taken), or a u64 flag then the claim when there is one. */
+void kvb_out_put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error);
 const char **kvb_split_keys (const char *packed, gsize n);

@@ -26,6 +26,7 @@ typedef enum
   W_CLAIM_REF,
   W_SET_MANY,
   W_DELETE_MANY,
+  W_CLAIM_KEY,
 } WriteKind;
 
 /* One write in flight. Blocking calls keep it on their stack. */
@@ -97,11 +98,19 @@ collect (const Pending *p, KvbOut *out)
     case W_SET_MANY:
       ok = kv_store_set_many_finish (p->result, &items, &error);
       break;
+    case W_CLAIM_KEY:
+      break; /* below: it packs a claim */
     case W_DELETE_MANY:
       ok = kv_store_delete_many_finish (p->result, &deleted, &missing, &items, &error);
       out->num1 = deleted;
       out->num2 = missing;
       break;
+    }
+  if (p->kind == W_CLAIM_KEY)
+    {
+      g_autoptr (KvClaim) claim = kv_store_claim_key_finish (p->result, &error);
+      kvb_out_put_optional_claim (out, claim, error);
+      return;
     }
   if (!ok)
     {
@@ -461,4 +470,21 @@ void
 kvb_submit_delete_many (KvStore *store, const char *packed_keys, gsize n, guintptr token)
 {
   start_delete_many (store, packed_keys, n, pending_new (W_DELETE_MANY, 0, token), on_submitted);
+}
+
+void
+kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out)
+{
+  BLOCKING (p, W_CLAIM_KEY, 0);
+  kvb_out_reset (out);
+  kv_store_claim_key_submit (store, key, owner, ttl_ms, on_blocking, &p);
+  finish_blocking (&p, out);
+}
+
+void
+kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                      guintptr token)
+{
+  kv_store_claim_key_submit (store, key, owner, ttl_ms, on_submitted,
+                             pending_new (W_CLAIM_KEY, 0, token));
 }

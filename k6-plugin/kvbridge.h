@@ -106,6 +106,8 @@ void kvb_submit_compare_and_delete (KvStore *store, const char *key, const char 
 void kvb_submit_set_many (KvStore *store, const char *keys, const char *values,
                           const gsize *value_lens, gsize n, guintptr token);
 void kvb_submit_delete_many (KvStore *store, const char *keys, gsize n, guintptr token);
+void kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                           guintptr token);
 void kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
                            guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token);
 /* Blocks until a submitted write of any store completes; fills @out with its

@@ -542,6 +542,11 @@ func submitCompareAndDelete(st cStore, key string, expected []byte, wantCurrent 
 		C.guintptr(token))
 }
 
+func submitClaimKey(st cStore, key string, owner *string, ttlMs int64, token uintptr) {
+	k, o := cstr(key), optCstr(owner)
+	C.kvb_submit_claim_key(st, ptr(k), optPtr(o), C.gint64(ttlMs), C.guintptr(token))
+}
+
 func submitClaimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs int64, token uintptr) {
 	id, k := cstr(ref.id), cstr(ref.key)
 	C.kvb_submit_claim_ref(st, C.int(op), ptr(id), ptr(k), C.guint64(ref.token), cbool(deleteKey),

@@ -224,5 +224,14 @@ func TestDiskInlineReadsSeeResolvedWrites(t *testing.T) {
 			throw new Error("setMany refusal: " + JSON.stringify(refused));
 		if (await kv.exists("b:3")) throw new Error("a refused batch wrote b:3");
 		const d = await kv.deleteMany(["b:1", "b:2", "b:none"]);
-		if (d.deleted !== 2 || d.missing !== 1) throw new Error(JSON.stringify(d));`)
+		if (d.deleted !== 2 || d.missing !== 1) throw new Error(JSON.stringify(d));
+
+		// A submitted claimKey: granted once, then busy (null), then completed.
+		await kv.set("job:1", {n: 1});
+		const c = await kv.claimKey("job:1", {owner: "w"});
+		if (c === null || c.owner !== "w" || c.entry.value.n !== 1) throw new Error(JSON.stringify(c));
+		if ((await kv.claimKey("job:1")) !== null) throw new Error("claimed twice");
+		if ((await kv.claimKey("job:none")) !== null) throw new Error("claimed a missing key");
+		if (!(await kv.completeClaim(c))) throw new Error("completeClaim");
+		if (await kv.exists("job:1")) throw new Error("completed job still there");`)
 }

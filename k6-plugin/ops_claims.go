@@ -94,9 +94,10 @@ func (h *handle) claimKey(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		o, kerr = parseClaimOptions("claimKey", call.Argument(1), false, false, false)
 	}
-	return h.keyWrites("claim_key", kerr, func(s *slot) outcome {
-		r := s.claimKey(h.store, key, o.owner, o.ttlMs)
-		return h.optionalClaim("claimKey", r, false)
+	return h.writeCall("claim_key", kerr, write{
+		run:    func(s *slot) result { return s.claimKey(h.store, key, o.owner, o.ttlMs) },
+		submit: func(token uintptr) { submitClaimKey(h.store, key, o.owner, o.ttlMs, token) },
+		finish: func(r result) outcome { return h.optionalClaim("claimKey", r, false) },
 	})
 }
 

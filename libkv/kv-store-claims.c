@@ -348,22 +348,74 @@ kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count, GErr
 
 /* ---- Claims on named keys ----------------------------------------------------------------- */
 
+/* claimKey: one update, so it can be submitted; the context owns its owner string. */
+typedef struct
+{
+  GrantCtx grant;
+  char *owner;
+} ClaimKeyCtx;
+
+static void
+claim_key_ctx_clear (gpointer data)
+{
+  ClaimKeyCtx *ctx = data;
+
+  grant_ctx_reset (&ctx->grant);
+  g_free (ctx->owner);
+}
+
+static KvResult *
+claim_key_start (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                 KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_KEY, sizeof (ClaimKeyCtx),
+                                     claim_key_ctx_clear, callback, user_data);
+  ClaimKeyCtx *ctx = result->ctx;
+
+  ctx->grant.now = now_ms ();
+  if (!check_owner (owner, &result->error) ||
+      !resolve_ttl (ttl_ms, &ctx->grant.ttl_ms, &result->error) ||
+      !_kv_result_begin (result, store, key, TRUE))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  ctx->owner = g_strdup (owner);
+  ctx->grant.owner = ctx->owner;
+  result->write.kind = KV_WRITE_UPDATE;
+  result->write.func = claim_cb;
+  result->write.user_data = &ctx->grant;
+  _kv_result_run (result);
+  return result;
+}
+
+void
+kv_store_claim_key_submit (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                           KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (claim_key_start (store, key, owner, ttl_ms, callback, user_data));
+}
+
+KvClaim *
+kv_store_claim_key_finish (KvResult *result, GError **error)
+{
+  const KvClaim *granted;
+
+  if (!_kv_result_check (result, KV_RESULT_CLAIM_KEY, error))
+    return NULL;
+  granted = ((ClaimKeyCtx *) result->ctx)->grant.granted;
+  return granted ? kv_claim_copy (granted) : NULL;
+}
+
 KvClaim *
 kv_store_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
                     GError **error)
 {
-  GrantCtx ctx = { .now = now_ms (), .owner = owner };
-  KvCore *core;
-  gboolean ok;
+  g_autoptr (KvResult) result = claim_key_start (store, key, owner, ttl_ms, NULL, NULL);
 
-  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
-    return NULL;
-  core = _kv_store_begin_key_call (store, key, TRUE, error);
-  if (core == NULL)
-    return NULL;
-  ok = core->backend->vtable->update (core->backend, key, claim_cb, &ctx, error);
-  _kv_core_release (core);
-  return ok ? ctx.granted : NULL;
+  _kv_result_wait (result);
+  return kv_store_claim_key_finish (result, error);
 }
 
 /* A claim decided inside an allOrNothing batch, waiting for the verdict. */

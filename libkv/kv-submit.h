@@ -174,6 +174,14 @@ gboolean kv_store_compare_and_delete_finish (KvResult *result, gboolean *out_del
                                              gboolean *out_existed, GBytes **out_current,
                                              GError **error);
 
+/* kv_store_claim_key_submit: see kv_store_claim_key(); _finish returns the claim or
+ * %NULL (with @error set only on failure: a missing or claimed key is not one). */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_key_submit (KvStore *store, const char *key, const char *owner,
+                                gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+KvClaim *kv_store_claim_key_finish (KvResult *result, GError **error);
+
 /* kv_store_complete_claim_submit: see kv_store_complete_claim(); @ref is copied. */
 KV_AVAILABLE_IN_1_0
 void kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboolean delete_key,

@@ -257,19 +257,29 @@ test_claim_refs (StoreFixture *f, gconstpointer data)
 
   sink_init (&s);
   g_assert_true (kv_store_set (f->store, "job:1", "1", 1, &error));
-  claim = kv_store_claim_key (f->store, "job:1", NULL, 0, &error);
+  kv_store_claim_key_submit (f->store, "job:1", "w1", 0, on_result, &s);
+  claim = kv_store_claim_key_finish (sink_wait (&s, 1), &error);
   g_assert_no_error (error);
   g_assert_nonnull (claim);
+  g_assert_cmpstr (kv_claim_get_owner (claim), ==, "w1");
+  /* Claimed now: a second claim finds it busy, which is no error. */
+  kv_store_claim_key_submit (f->store, "job:1", NULL, 0, on_result, &s);
+  g_assert_null (kv_store_claim_key_finish (sink_wait (&s, 2), &error));
+  g_assert_no_error (error);
+  kv_store_claim_key_submit (f->store, "job:1", NULL, -5, on_result, &s);
+  g_assert_null (kv_store_claim_key_finish (sink_wait (&s, 3), &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
   ref = (KvClaimRef){ .id = kv_claim_get_id (claim), .key = kv_claim_get_key (claim),
                       .token = kv_claim_get_token (claim) };
 
   kv_store_renew_claim_submit (f->store, &ref, 60000, on_result, &s);
-  r = sink_wait (&s, 1);
+  r = sink_wait (&s, 4);
   g_assert_true (kv_store_renew_claim_finish (r, &done, &error));
   g_assert_true (done);
 
   kv_store_complete_claim_submit (f->store, &ref, TRUE, on_result, &s);
-  r = sink_wait (&s, 2);
+  r = sink_wait (&s, 5);
   g_assert_true (kv_store_complete_claim_finish (r, &done, &error));
   g_assert_true (done);
   g_assert_true (kv_store_exists (f->store, "job:1", &exists, &error));
@@ -277,13 +287,13 @@ test_claim_refs (StoreFixture *f, gconstpointer data)
 
   /* Not the live claim any more: completed FALSE, no error. */
   kv_store_release_claim_submit (f->store, &ref, on_result, &s);
-  r = sink_wait (&s, 3);
+  r = sink_wait (&s, 6);
   g_assert_true (kv_store_release_claim_finish (r, &done, &error));
   g_assert_false (done);
 
   ref.token = 0;
   kv_store_release_claim_submit (f->store, &ref, on_result, &s);
-  r = sink_wait (&s, 4);
+  r = sink_wait (&s, 7);
   g_assert_false (kv_store_release_claim_finish (r, &done, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   sink_clear (&s);
