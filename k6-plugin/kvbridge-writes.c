@@ -184,9 +184,18 @@ on_blocking (KvResult *result, gpointer data)
   pthread_mutex_unlock (&p->lock);
 }
 
-#define BLOCKING(p, kind_, want_current_)                                                         \
-  Pending p = { .kind = (kind_), .want_current = (want_current_),                                 \
-                .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER }
+/* The body of every blocking call: a Pending on the stack named p, the
+ * submit call (which passes on_blocking, &p), then the wait and the collection. */
+#define RUN_BLOCKING(out, kind_, want_current_, submit_call)                                       \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    Pending p = { .kind = (kind_), .want_current = (want_current_),                               \
+                  .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };          \
+    kvb_out_reset (out);                                                                           \
+    submit_call;                                                                                   \
+    finish_blocking (&p, out);                                                                     \
+  }                                                                                                \
+  G_STMT_END
 
 /* Waits for the result (on a memory store it came before the submit returned) and collects it. */
 static void
@@ -214,10 +223,7 @@ start_set (KvStore *store, const char *key, const char *value, gsize value_len, 
 void
 kvb_set (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
 {
-  BLOCKING (p, W_SET, 0);
-  kvb_out_reset (out);
-  start_set (store, key, value, value_len, &p, on_blocking);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_SET, 0, start_set (store, key, value, value_len, &p, on_blocking));
 }
 
 void
@@ -230,10 +236,7 @@ kvb_submit_set (KvStore *store, const char *key, const char *value, gsize value_
 void
 kvb_delete (KvStore *store, const char *key, KvbOut *out)
 {
-  BLOCKING (p, W_DELETE, 0);
-  kvb_out_reset (out);
-  kv_store_delete_submit (store, key, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_DELETE, 0, kv_store_delete_submit (store, key, on_blocking, &p));
 }
 
 void
@@ -245,10 +248,8 @@ kvb_submit_delete (KvStore *store, const char *key, guintptr token)
 void
 kvb_increment_by (KvStore *store, const char *key, gint64 delta, KvbOut *out)
 {
-  BLOCKING (p, W_INCREMENT_BY, 0);
-  kvb_out_reset (out);
-  kv_store_increment_by_submit (store, key, delta, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_INCREMENT_BY, 0,
+                kv_store_increment_by_submit (store, key, delta, on_blocking, &p));
 }
 
 void
@@ -262,10 +263,8 @@ void
 kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
                 KvbOut *out)
 {
-  BLOCKING (p, W_GET_OR_SET, 0);
-  kvb_out_reset (out);
-  kv_store_get_or_set_submit (store, key, value, value_len, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_GET_OR_SET, 0,
+                kv_store_get_or_set_submit (store, key, value, value_len, on_blocking, &p));
 }
 
 void
@@ -279,10 +278,8 @@ kvb_submit_get_or_set (KvStore *store, const char *key, const char *value, gsize
 void
 kvb_swap (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
 {
-  BLOCKING (p, W_SWAP, 0);
-  kvb_out_reset (out);
-  kv_store_swap_submit (store, key, value, value_len, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_SWAP, 0,
+                kv_store_swap_submit (store, key, value, value_len, on_blocking, &p));
 }
 
 void
@@ -307,11 +304,9 @@ kvb_compare_and_swap (KvStore *store, const char *key, const char *expected, gsi
                       int expect_absent, const char *value, gsize value_len, int want_current,
                       KvbOut *out)
 {
-  BLOCKING (p, W_COMPARE_AND_SWAP, want_current);
-  kvb_out_reset (out);
-  start_compare_and_swap (store, key, expected, expected_len, expect_absent, value, value_len,
-                          &p, on_blocking);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_COMPARE_AND_SWAP, want_current,
+                start_compare_and_swap (store, key, expected, expected_len, expect_absent, value,
+                                        value_len, &p, on_blocking));
 }
 
 void
@@ -327,10 +322,8 @@ void
 kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
                    KvbOut *out)
 {
-  BLOCKING (p, W_SET_IF_ABSENT, 0);
-  kvb_out_reset (out);
-  kv_store_set_if_absent_submit (store, key, value, value_len, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_SET_IF_ABSENT, 0,
+                kv_store_set_if_absent_submit (store, key, value, value_len, on_blocking, &p));
 }
 
 void
@@ -344,10 +337,8 @@ kvb_submit_set_if_absent (KvStore *store, const char *key, const char *value, gs
 void
 kvb_delete_if_exists (KvStore *store, const char *key, KvbOut *out)
 {
-  BLOCKING (p, W_DELETE_IF_EXISTS, 0);
-  kvb_out_reset (out);
-  kv_store_delete_if_exists_submit (store, key, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_DELETE_IF_EXISTS, 0,
+                kv_store_delete_if_exists_submit (store, key, on_blocking, &p));
 }
 
 void
@@ -361,10 +352,9 @@ void
 kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, gsize expected_len,
                         int want_current, KvbOut *out)
 {
-  BLOCKING (p, W_COMPARE_AND_DELETE, want_current);
-  kvb_out_reset (out);
-  kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_COMPARE_AND_DELETE, want_current,
+                kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_blocking,
+                                                    &p));
 }
 
 void
@@ -400,10 +390,9 @@ void
 kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 claim_token,
                int delete_key, gint64 ttl_ms, KvbOut *out)
 {
-  BLOCKING (p, W_CLAIM_REF, 0);
-  kvb_out_reset (out);
-  start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms, &p, on_blocking);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_CLAIM_REF, 0,
+                start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms, &p,
+                                 on_blocking));
 }
 
 void
@@ -434,10 +423,8 @@ void
 kvb_set_many (KvStore *store, const char *packed_keys, const char *packed_values,
               const gsize *value_lens, gsize n, KvbOut *out)
 {
-  BLOCKING (p, W_SET_MANY, 0);
-  kvb_out_reset (out);
-  start_set_many (store, packed_keys, packed_values, value_lens, n, &p, on_blocking);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_SET_MANY, 0,
+                start_set_many (store, packed_keys, packed_values, value_lens, n, &p, on_blocking));
 }
 
 void
@@ -460,10 +447,7 @@ start_delete_many (KvStore *store, const char *packed_keys, gsize n, Pending *p,
 void
 kvb_delete_many (KvStore *store, const char *packed_keys, gsize n, KvbOut *out)
 {
-  BLOCKING (p, W_DELETE_MANY, 0);
-  kvb_out_reset (out);
-  start_delete_many (store, packed_keys, n, &p, on_blocking);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_DELETE_MANY, 0, start_delete_many (store, packed_keys, n, &p, on_blocking));
 }
 
 void
@@ -475,10 +459,8 @@ kvb_submit_delete_many (KvStore *store, const char *packed_keys, gsize n, guintp
 void
 kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out)
 {
-  BLOCKING (p, W_CLAIM_KEY, 0);
-  kvb_out_reset (out);
-  kv_store_claim_key_submit (store, key, owner, ttl_ms, on_blocking, &p);
-  finish_blocking (&p, out);
+  RUN_BLOCKING (out, W_CLAIM_KEY, 0,
+                kv_store_claim_key_submit (store, key, owner, ttl_ms, on_blocking, &p));
 }
 
 void
