@@ -15,11 +15,14 @@ KvResult *
 _kv_result_new (KvResultKind kind, gsize ctx_size, void (*ctx_clear) (gpointer ctx),
                 KvResultFunc callback, gpointer user_data)
 {
-  KvResult *result = g_new0 (KvResult, 1);
+  /* One allocation for the result and its context: a memory-store call makes
+   * one of these per operation. */
+  gsize head = (sizeof (KvResult) + G_MEM_ALIGN - 1) / G_MEM_ALIGN * G_MEM_ALIGN;
+  KvResult *result = g_malloc0 (head + ctx_size);
 
   result->ref_count = 1;
   result->kind = kind;
-  result->ctx = ctx_size ? g_malloc0 (ctx_size) : NULL;
+  result->ctx = ctx_size ? (char *) result + head : NULL;
   result->ctx_clear = ctx_clear;
   result->callback = callback;
   result->user_data = user_data;
@@ -44,7 +47,6 @@ kv_result_unref (KvResult *result)
     return;
   if (result->ctx_clear)
     result->ctx_clear (result->ctx);
-  g_free (result->ctx);
   g_clear_error (&result->error);
   g_free (result->key);
   g_clear_pointer (&result->value, g_bytes_unref);
