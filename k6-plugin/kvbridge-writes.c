@@ -99,18 +99,17 @@ collect (const Pending *p, KvbOut *out)
       ok = kv_store_set_many_finish (p->result, &items, &error);
       break;
     case W_CLAIM_KEY:
-      break; /* below: it packs a claim */
+      {
+        /* A claim, or none (not an error): packed like the blocking claim calls. */
+        g_autoptr (KvClaim) claim = kv_store_claim_key_finish (p->result, &error);
+        kvb_out_put_optional_claim (out, claim, error);
+        return;
+      }
     case W_DELETE_MANY:
       ok = kv_store_delete_many_finish (p->result, &deleted, &missing, &items, &error);
       out->num1 = deleted;
       out->num2 = missing;
       break;
-    }
-  if (p->kind == W_CLAIM_KEY)
-    {
-      g_autoptr (KvClaim) claim = kv_store_claim_key_finish (p->result, &error);
-      kvb_out_put_optional_claim (out, claim, error);
-      return;
     }
   if (!ok)
     {
