@@ -42,10 +42,7 @@ func (h *handle) getOrSetOutcome(r result) outcome {
 	if r.err != nil {
 		return fail(r.err)
 	}
-	value, kerr := decodeValue(r.value, h.stringMode)
-	if kerr != nil {
-		return fail(kerr)
-	}
+	value := decodeValue(r.value, h.stringMode)
 	loaded := r.flag0
 	return resolved(func(rt *sobek.Runtime) sobek.Value {
 		o := rt.NewObject()
@@ -69,10 +66,7 @@ func (h *handle) swapOutcome(r result) outcome {
 	if r.err != nil {
 		return fail(r.err)
 	}
-	previous, kerr := h.optionalValue(r)
-	if kerr != nil {
-		return fail(kerr)
-	}
+	previous := h.optionalValue(r)
 	return resolved(func(rt *sobek.Runtime) sobek.Value {
 		o := rt.NewObject()
 		mustSet(o, "previous", previous.toJSOrNull(rt))
@@ -190,10 +184,7 @@ func (h *handle) detailed(r result, field string, opts compareOptions) outcome {
 	existed := r.flag1
 	var current *decoded
 	if opts.includeCurrentOnMismatch && existed {
-		var kerr *kvError
-		if current, kerr = h.optionalValue(r); kerr != nil {
-			return fail(kerr)
-		}
+		current = h.optionalValue(r)
 	}
 	return resolved(func(rt *sobek.Runtime) sobek.Value {
 		o := rt.NewObject()
@@ -217,15 +208,12 @@ func (h *handle) keyValueArgs(method string, call sobek.FunctionCall) (string, [
 }
 
 // optionalValue decodes the value a call may have returned; nil when it returned none.
-func (h *handle) optionalValue(r result) (*decoded, *kvError) {
+func (h *handle) optionalValue(r result) *decoded {
 	if !r.hasValue {
-		return nil, nil
+		return nil
 	}
-	d, kerr := decodeValue(r.value, h.stringMode)
-	if kerr != nil {
-		return nil, kerr
-	}
-	return &d, nil
+	d := decodeValue(r.value, h.stringMode)
+	return &d
 }
 
 func (d *decoded) toJSOrNull(rt *sobek.Runtime) sobek.Value {

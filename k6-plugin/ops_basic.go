@@ -88,9 +88,6 @@ func (h *handle) size(sobek.FunctionCall) sobek.Value {
 
 // valueOutcome decodes a stored value off the event loop and resolves to it.
 func (h *handle) valueOutcome(data []byte) outcome {
-	d, kerr := decodeValue(data, h.stringMode)
-	if kerr != nil {
-		return fail(kerr)
-	}
+	d := decodeValue(data, h.stringMode)
 	return resolved(d.toJS)
 }

@@ -37,10 +37,7 @@ func (h *handle) getMany(call sobek.FunctionCall) sobek.Value {
 			if b == nil {
 				continue
 			}
-			d, kerr := decodeValue(b, h.stringMode)
-			if kerr != nil {
-				return fail(kerr)
-			}
+			d := decodeValue(b, h.stringMode)
 			values[i] = &d
 		}
 		return resolved(func(rt *sobek.Runtime) sobek.Value {

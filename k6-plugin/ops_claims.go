@@ -25,10 +25,7 @@ func (h *handle) popRandom(call sobek.FunctionCall) sobek.Value {
 		if !p.done() || len(raw) > 1 {
 			return malformed("popRandom")
 		}
-		entries, kerr := h.decodeEntries(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		entries := h.decodeEntries(raw)
 		if len(entries) == 0 {
 			return constant(nil).withEmpty(true)
 		}
@@ -49,10 +46,7 @@ func (h *handle) popRandomMany(call sobek.FunctionCall) sobek.Value {
 		if !p.done() {
 			return malformed("popRandomMany")
 		}
-		entries, kerr := h.decodeEntries(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		entries := h.decodeEntries(raw)
 		return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) }).withEmpty(len(entries) == 0)
 	})
 }
@@ -79,10 +73,7 @@ func (h *handle) claimRandomMany(call sobek.FunctionCall) sobek.Value {
 		if !p.done() {
 			return malformed("claimRandomMany")
 		}
-		claims, kerr := h.decodeClaims(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		claims := h.decodeClaims(raw)
 		return resolved(func(rt *sobek.Runtime) sobek.Value { return claimsToJS(rt, claims) }).withEmpty(len(claims) == 0)
 	})
 }
@@ -122,10 +113,7 @@ func (h *handle) claimKeys(call sobek.FunctionCall) sobek.Value {
 		if !p.done() {
 			return malformed("claimKeys")
 		}
-		claimed, kerr := h.decodeClaims(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		claimed := h.decodeClaims(raw)
 		return resolved(func(rt *sobek.Runtime) sobek.Value {
 			obj := rt.NewObject()
 			mustSet(obj, "claimed", claimsToJS(rt, claimed))
@@ -237,16 +225,12 @@ type claim struct {
 	value decoded
 }
 
-func (h *handle) decodeClaims(raw []rawClaim) ([]claim, *kvError) {
+func (h *handle) decodeClaims(raw []rawClaim) []claim {
 	claims := make([]claim, len(raw))
 	for i, c := range raw {
-		d, kerr := decodeValue(c.value, h.stringMode)
-		if kerr != nil {
-			return nil, kerr
-		}
-		claims[i] = claim{rawClaim: c, value: d}
+		claims[i] = claim{rawClaim: c, value: decodeValue(c.value, h.stringMode)}
 	}
-	return claims, nil
+	return claims
 }
 
 // optionalClaim resolves a claimRandom/claimKey result: the claim, or null.
@@ -259,10 +243,7 @@ func (h *handle) optionalClaim(method string, r result, reportEmpty bool) outcom
 	if !p.done() || len(raw) > 1 {
 		return malformed(method)
 	}
-	claims, kerr := h.decodeClaims(raw)
-	if kerr != nil {
-		return fail(kerr)
-	}
+	claims := h.decodeClaims(raw)
 	var out outcome
 	if len(claims) == 0 {
 		out = constant(nil)

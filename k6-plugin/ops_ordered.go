@@ -22,10 +22,7 @@ func (h *handle) list(call sobek.FunctionCall) sobek.Value {
 		if !p.done() {
 			return malformed("list")
 		}
-		entries, kerr := h.decodeEntries(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		entries := h.decodeEntries(raw)
 		return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) })
 	})
 }
@@ -61,10 +58,7 @@ func (h *handle) scan(call sobek.FunctionCall) sobek.Value {
 		if !p.done() {
 			return malformed("scan")
 		}
-		entries, kerr := h.decodeEntries(raw)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		entries := h.decodeEntries(raw)
 		done := r.flag0
 		return resolved(func(rt *sobek.Runtime) sobek.Value {
 			obj := rt.NewObject()
@@ -185,16 +179,12 @@ type entry struct {
 }
 
 // decodeEntries decodes stored values off the event loop.
-func (h *handle) decodeEntries(raw []rawEntry) ([]entry, *kvError) {
+func (h *handle) decodeEntries(raw []rawEntry) []entry {
 	entries := make([]entry, len(raw))
 	for i, e := range raw {
-		d, kerr := decodeValue(e.value, h.stringMode)
-		if kerr != nil {
-			return nil, kerr
-		}
-		entries[i] = entry{key: e.key, value: d}
+		entries[i] = entry{key: e.key, value: decodeValue(e.value, h.stringMode)}
 	}
-	return entries, nil
+	return entries
 }
 
 func (e entry) toJS(rt *sobek.Runtime) *sobek.Object {

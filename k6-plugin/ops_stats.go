@@ -23,10 +23,7 @@ func (h *handle) stats(sobek.FunctionCall) sobek.Value {
 			return fail(r.err)
 		}
 		// The snapshot is JSON whatever the store's serialization mode.
-		d, kerr := decodeValue(r.value, false)
-		if kerr != nil {
-			return fail(kerr)
-		}
+		d := decodeValue(r.value, false)
 		return resolved(d.toJS)
 	})
 }

@@ -76,9 +76,10 @@ type decoded struct {
 	stringMode bool
 }
 
-// decodeValue wraps stored bytes; it may run off the event loop and does no work.
-func decodeValue(data []byte, stringMode bool) (decoded, *kvError) {
-	return decoded{raw: data, stringMode: stringMode}, nil
+// decodeValue wraps stored bytes; it may run off the event loop and does no
+// work: bytes that are not JSON reject the call when toJS builds the value.
+func decodeValue(data []byte, stringMode bool) decoded {
+	return decoded{raw: data, stringMode: stringMode}
 }
 
 // toJS builds the JavaScript value. Event loop only. Stored bytes that are

@@ -13,8 +13,8 @@ import (
 // Old path vs new path, both ways. The old write path is encodeJSON plus
 // libkv re-parsing and rewriting the text (kv_json_canonicalize: what
 // canonicalization costs today, measured through testonlyCanonicalize); the
-// new one is encodeCanonicalJSON alone. The old read path is decodeValue
-// (encoding/json into any) plus toJS; the new one is jsonToJS.
+// new one is encodeCanonicalJSON alone. The old read path is legacyDecode
+// (encoding/json into any, then sobek values); the new one is jsonToJS.
 
 var benchValues = []struct{ name, src string }{
 	{"small-object", `({name: "Alice", age: 30, tags: ["admin", "ops", "k6"]})`},
@@ -84,11 +84,9 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(bv.name+"/old", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				d, kerr := decodeValue(text, false)
-				if kerr != nil {
-					b.Fatal(kerr)
+				if _, err := legacyDecode(rt, text); err != nil {
+					b.Fatal(err)
 				}
-				_ = d.toJS(rt)
 			}
 		})
 		b.Run(bv.name+"/new", func(b *testing.B) {
