@@ -8,41 +8,6 @@
 
 /* ---- Claims --------------------------------------------------------------------------------- */
 
-void
-kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out)
-{
-  GError *error = NULL;
-  g_autoptr (KvEntry) entry = NULL;
-
-  kvb_out_reset (out);
-  entry = kv_store_pop_random (store, prefix, &error);
-  if (error != NULL)
-    {
-      kvb_out_error (out, error, NULL);
-      return;
-    }
-  kvb_out_put_u64 (out, entry != NULL ? 1 : 0);
-  if (entry != NULL)
-    {
-      kvb_out_put_str (out, kv_entry_get_key (entry));
-      kvb_out_put_bytes (out, kv_entry_get_value (entry));
-    }
-}
-
-void
-kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out)
-{
-  GError *error = NULL;
-  g_autoptr (GPtrArray) entries = NULL;
-
-  kvb_out_reset (out);
-  entries = kv_store_pop_random_many (store, prefix, count, &error);
-  if (entries == NULL)
-    kvb_out_error (out, error, NULL);
-  else
-    kvb_out_put_entries (out, entries);
-}
-
 /* A claim call that may find nothing: an error, or a flag then the claim. */
 void
 kvb_out_put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error)
@@ -55,33 +20,6 @@ kvb_out_put_optional_claim (KvbOut *out, const KvClaim *claim, GError *error)
   kvb_out_put_u64 (out, claim != NULL ? 1 : 0);
   if (claim != NULL)
     kvb_out_put_claim (out, claim);
-}
-
-void
-kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
-                  KvbOut *out)
-{
-  GError *error = NULL;
-  g_autoptr (KvClaim) claim = NULL;
-
-  kvb_out_reset (out);
-  claim = kv_store_claim_random (store, prefix, owner, ttl_ms, &error);
-  kvb_out_put_optional_claim (out, claim, error);
-}
-
-void
-kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
-                       gint64 ttl_ms, KvbOut *out)
-{
-  GError *error = NULL;
-  g_autoptr (GPtrArray) claims = NULL;
-
-  kvb_out_reset (out);
-  claims = kv_store_claim_random_many (store, prefix, count, owner, ttl_ms, &error);
-  if (claims == NULL)
-    kvb_out_error (out, error, NULL);
-  else
-    kvb_out_put_claims (out, claims);
 }
 
 void

@@ -27,6 +27,10 @@ typedef enum
   W_SET_MANY,
   W_DELETE_MANY,
   W_CLAIM_KEY,
+  W_CLAIM_RANDOM,
+  W_CLAIM_RANDOM_MANY,
+  W_POP_RANDOM,
+  W_POP_RANDOM_MANY,
 } WriteKind;
 
 /* One write in flight. Blocking calls keep it on their stack. */
@@ -103,6 +107,43 @@ collect (const Pending *p, KvbOut *out)
         /* A claim, or none (not an error): packed like the blocking claim calls. */
         g_autoptr (KvClaim) claim = kv_store_claim_key_finish (p->result, &error);
         kvb_out_put_optional_claim (out, claim, error);
+        return;
+      }
+    case W_CLAIM_RANDOM:
+      {
+        g_autoptr (KvClaim) claim = kv_store_claim_random_finish (p->result, &error);
+        kvb_out_put_optional_claim (out, claim, error);
+        return;
+      }
+    case W_CLAIM_RANDOM_MANY:
+    case W_POP_RANDOM_MANY:
+      {
+        g_autoptr (GPtrArray) got = p->kind == W_CLAIM_RANDOM_MANY
+                                      ? kv_store_claim_random_many_finish (p->result, &error)
+                                      : kv_store_pop_random_many_finish (p->result, &error);
+        if (got == NULL)
+          kvb_out_error (out, error, NULL);
+        else if (p->kind == W_CLAIM_RANDOM_MANY)
+          kvb_out_put_claims (out, got);
+        else
+          kvb_out_put_entries (out, got);
+        return;
+      }
+    case W_POP_RANDOM:
+      {
+        g_autoptr (KvEntry) entry = kv_store_pop_random_finish (p->result, &error);
+        if (error != NULL)
+          {
+            kvb_out_error (out, error, NULL);
+            return;
+          }
+        /* Packed like popRandomMany's entries: a count (0 or 1), then the entry. */
+        kvb_out_put_u64 (out, entry != NULL ? 1 : 0);
+        if (entry != NULL)
+          {
+            kvb_out_put_str (out, kv_entry_get_key (entry));
+            kvb_out_put_bytes (out, kv_entry_get_value (entry));
+          }
         return;
       }
     case W_DELETE_MANY:
@@ -468,4 +509,63 @@ kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, gint64
 {
   kv_store_claim_key_submit (store, key, owner, ttl_ms, on_submitted,
                              pending_new (W_CLAIM_KEY, 0, token));
+}
+
+void
+kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                  KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_RANDOM, 0,
+                kv_store_claim_random_submit (store, prefix, owner, ttl_ms, on_blocking, &p));
+}
+
+void
+kvb_submit_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                         guintptr token)
+{
+  kv_store_claim_random_submit (store, prefix, owner, ttl_ms, on_submitted,
+                                pending_new (W_CLAIM_RANDOM, 0, token));
+}
+
+void
+kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                       gint64 ttl_ms, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_RANDOM_MANY, 0,
+                kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms,
+                                                   on_blocking, &p));
+}
+
+void
+kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count,
+                              const char *owner, gint64 ttl_ms, guintptr token)
+{
+  kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms, on_submitted,
+                                     pending_new (W_CLAIM_RANDOM_MANY, 0, token));
+}
+
+void
+kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_POP_RANDOM, 0, kv_store_pop_random_submit (store, prefix, on_blocking, &p));
+}
+
+void
+kvb_submit_pop_random (KvStore *store, const char *prefix, guintptr token)
+{
+  kv_store_pop_random_submit (store, prefix, on_submitted, pending_new (W_POP_RANDOM, 0, token));
+}
+
+void
+kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_POP_RANDOM_MANY, 0,
+                kv_store_pop_random_many_submit (store, prefix, count, on_blocking, &p));
+}
+
+void
+kvb_submit_pop_random_many (KvStore *store, const char *prefix, gint64 count, guintptr token)
+{
+  kv_store_pop_random_many_submit (store, prefix, count, on_submitted,
+                                   pending_new (W_POP_RANDOM_MANY, 0, token));
 }

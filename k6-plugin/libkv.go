@@ -553,6 +553,26 @@ func submitClaimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs int
 		C.gint64(ttlMs), C.guintptr(token))
 }
 
+func submitClaimRandom(st cStore, prefix string, owner *string, ttlMs int64, token uintptr) {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_submit_claim_random(st, ptr(p), optPtr(o), C.gint64(ttlMs), C.guintptr(token))
+}
+
+func submitClaimRandomMany(st cStore, prefix string, count int64, owner *string, ttlMs int64, token uintptr) {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_submit_claim_random_many(st, ptr(p), C.gint64(count), optPtr(o), C.gint64(ttlMs), C.guintptr(token))
+}
+
+func submitPopRandom(st cStore, prefix string, token uintptr) {
+	p := cstr(prefix)
+	C.kvb_submit_pop_random(st, ptr(p), C.guintptr(token))
+}
+
+func submitPopRandomMany(st cStore, prefix string, count int64, token uintptr) {
+	p := cstr(prefix)
+	C.kvb_submit_pop_random_many(st, ptr(p), C.gint64(count), C.guintptr(token))
+}
+
 // nextCompletion blocks until a submitted write completes, collects its
 // results into this slot and returns its token.
 func (s *slot) nextCompletion() uintptr {

@@ -15,66 +15,84 @@ import (
 // popRandom({prefix?}) → {key, value} removed from the store, or null.
 func (h *handle) popRandom(call sobek.FunctionCall) sobek.Value {
 	prefix, kerr := parsePrefixOptions("popRandom", call.Argument(0))
-	return h.asyncCommits("pop_random", kerr, func(s *slot) outcome {
-		r := s.popRandom(h.store, prefix)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.entries()
-		if !p.done() || len(raw) > 1 {
-			return malformed("popRandom")
-		}
-		entries := h.decodeEntries(raw)
-		if len(entries) == 0 {
-			return constant(nil).withEmpty(true)
-		}
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return entries[0].toJS(rt) }).withEmpty(false)
+	return h.writeCall("pop_random", kerr, write{
+		walks:  true,
+		run:    func(s *slot) result { return s.popRandom(h.store, prefix) },
+		submit: func(token uintptr) { submitPopRandom(h.store, prefix, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.entries()
+			if !p.done() || len(raw) > 1 {
+				return malformed("popRandom")
+			}
+			entries := h.decodeEntries(raw)
+			if len(entries) == 0 {
+				return constant(nil).withEmpty(true)
+			}
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return entries[0].toJS(rt) }).withEmpty(false)
+		},
 	})
 }
 
 // popRandomMany({prefix?, count}) → up to count popped {key, value}.
 func (h *handle) popRandomMany(call sobek.FunctionCall) sobek.Value {
 	prefix, count, kerr := parsePopManyOptions(call.Argument(0))
-	return h.asyncCommits("pop_random_many", kerr, func(s *slot) outcome {
-		r := s.popRandomMany(h.store, prefix, count)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.entries()
-		if !p.done() {
-			return malformed("popRandomMany")
-		}
-		entries := h.decodeEntries(raw)
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) }).withEmpty(len(entries) == 0)
+	return h.writeCall("pop_random_many", kerr, write{
+		walks:  true,
+		run:    func(s *slot) result { return s.popRandomMany(h.store, prefix, count) },
+		submit: func(token uintptr) { submitPopRandomMany(h.store, prefix, count, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.entries()
+			if !p.done() {
+				return malformed("popRandomMany")
+			}
+			entries := h.decodeEntries(raw)
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) }).withEmpty(len(entries) == 0)
+		},
 	})
 }
 
 // claimRandom({prefix?, owner?, ttl?}) → a claim on a random claimable key, or null.
 func (h *handle) claimRandom(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandom", call.Argument(0), true, false, false)
-	return h.asyncCommits("claim_random", kerr, func(s *slot) outcome {
-		r := s.claimRandom(h.store, o.prefix, o.owner, o.ttlMs)
-		return h.optionalClaim("claimRandom", r, true)
+	return h.writeCall("claim_random", kerr, write{
+		walks:  true,
+		run:    func(s *slot) result { return s.claimRandom(h.store, o.prefix, o.owner, o.ttlMs) },
+		submit: func(token uintptr) { submitClaimRandom(h.store, o.prefix, o.owner, o.ttlMs, token) },
+		finish: func(r result) outcome { return h.optionalClaim("claimRandom", r, true) },
 	})
 }
 
 // claimRandomMany({prefix?, count, owner?, ttl?}) → up to count claims.
 func (h *handle) claimRandomMany(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandomMany", call.Argument(0), true, true, false)
-	return h.asyncCommits("claim_random_many", kerr, func(s *slot) outcome {
-		r := s.claimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.claims()
-		if !p.done() {
-			return malformed("claimRandomMany")
-		}
-		claims := h.decodeClaims(raw)
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return claimsToJS(rt, claims) }).withEmpty(len(claims) == 0)
+	return h.writeCall("claim_random_many", kerr, write{
+		walks: true,
+		run: func(s *slot) result {
+			return s.claimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs)
+		},
+		submit: func(token uintptr) {
+			submitClaimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs, token)
+		},
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.claims()
+			if !p.done() {
+				return malformed("claimRandomMany")
+			}
+			claims := h.decodeClaims(raw)
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return claimsToJS(rt, claims) }).withEmpty(len(claims) == 0)
+		},
 	})
 }
 

@@ -402,6 +402,12 @@ check_strict_syntax (const char *json, gsize len, GError **error)
   return FALSE;
 }
 
+gboolean
+_kv_json_check (const char *json, gsize len, GError **error)
+{
+  return check_strict_syntax (json, len, error);
+}
+
 JsonNode *
 _kv_json_parse_strict (const char *json, gsize len, GError **error)
 {

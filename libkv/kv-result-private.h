@@ -33,6 +33,8 @@ typedef enum
   KV_RESULT_SET_MANY,
   KV_RESULT_CLAIM_KEY,
   KV_RESULT_DELETE_MANY,
+  KV_RESULT_CLAIM_RANDOM,
+  KV_RESULT_POP_RANDOM,
 } KvResultKind;
 
 struct _KvResult

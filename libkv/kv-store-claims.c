@@ -12,13 +12,10 @@
 #include <string.h>
 
 #include "kv-claim-private.h"
+#include "kv-json-private.h"
 #include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
-
-/* Uniform random picks tried before falling back to a walk over the
- * claimable keys; only worth it when picks are cheap (trackKeys). */
-#define RANDOM_ATTEMPTS 8
 
 static gint64
 now_ms (void)
@@ -91,6 +88,8 @@ typedef struct
   KvEntry *popped;
   /* claimKeys with allOrNothing: any key missing or busy vetoes the batch. */
   gboolean vetoed;
+  /* pop: refuse a stored value that is not JSON rather than delete it. */
+  gboolean check_json;
 } GrantCtx;
 
 /* Clears the outcome of the last update, including one from an earlier run
@@ -139,6 +138,22 @@ pop_cb (KvUpdate *u, gpointer data, GError **error)
   grant_ctx_reset (c);
   if (u->current == NULL || claim_is_live (u->claim, c->now))
     return TRUE;
+  if (c->check_json)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (u->current, &len);
+      g_autoptr (GError) problem = NULL;
+      /* A damaged or foreign file can hold such a value. Deleting it and then
+       * failing to return it would lose it: refuse, and the write (with
+       * every pop of it) changes nothing. */
+      if (!_kv_json_check (text, len, &problem))
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
+                       "the value of key \"%s\" is not JSON, so it was not popped: %s", u->key,
+                       problem->message);
+          return FALSE;
+        }
+    }
   c->popped = kv_entry_new (u->key, u->current);
   c->applied = TRUE;
   u->action = KV_UPDATE_DELETE;
@@ -193,157 +208,218 @@ ref_cb (KvUpdate *u, gpointer data, GError **error)
   return TRUE;
 }
 
-/* ---- Choosing keys ------------------------------------------------------------------------ */
+/* ---- Claims and pops of random keys ------------------------------------------------------- */
 
-/* Runs @cb on random keys with @prefix until it applies @want times or no
- * candidate is left. Each success is handed to @collect. */
-static gboolean
-apply_to_random (KvCore *core, const char *prefix, guint64 want, KvUpdateFunc cb, GrantCtx *ctx,
-                 void (*collect) (GrantCtx *ctx, GPtrArray *out), GPtrArray *out, GError **error)
+/* claimRandom(Many) and popRandom(Many): one KV_WRITE_UPDATE_RANDOM, whose
+ * backend chooses the keys (the disk backend inside the write transaction
+ * that changes them, so a choice never loses a race). */
+typedef struct
 {
-  const KvBackendVTable *vt = core->backend->vtable;
-  guint64 got = 0;
-  g_autoptr (GPtrArray) claimable = NULL;
-  g_autoptr (GArray) order = NULL;
-  KvClaimCounts counts;
+  GrantCtx grant;
+  KvUpdateFunc grant_func; /* claim_cb or pop_cb, on &grant */
+  char *owner;
+  char *prefix;
+  GPtrArray *out; /* KvClaim * or KvEntry *, in the order granted */
+} RandomCtx;
 
-  /* One at a time with trackKeys: a uniform pick is O(log n), so try a few. */
-  if (want == 1 && kv_options_get_track_keys (core->options))
-    for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++)
-      {
-        g_autoptr (GPtrArray) pick = g_ptr_array_new_with_free_func (g_free);
-        if (!vt->random_keys (core->backend, prefix, 1, TRUE, pick, error))
-          return FALSE;
-        if (pick->len == 0)
-          return TRUE; /* no key has the prefix at all */
-        grant_ctx_reset (ctx);
-        if (!vt->update (core->backend, pick->pdata[0], cb, ctx, error))
-          return FALSE;
-        if (ctx->applied)
-          {
-            collect (ctx, out);
-            return TRUE;
-          }
-      }
+static void
+random_ctx_clear (gpointer data)
+{
+  RandomCtx *ctx = data;
 
-  /* Every key without a live claim, tried in random order: uniform among the
-   * claimable keys, and a lost race only costs one more candidate. */
-  claimable = g_ptr_array_new_with_free_func (g_free);
-  if (!vt->claim_scan (core->backend, prefix, ctx->now, claimable, &counts, error))
+  grant_ctx_reset (&ctx->grant);
+  g_clear_pointer (&ctx->out, g_ptr_array_unref);
+  g_free (ctx->owner);
+  g_free (ctx->prefix);
+}
+
+static gboolean
+random_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  RandomCtx *c = data;
+
+  if (u->index == 0)
+    g_ptr_array_set_size (c->out, 0); /* a (re)run starts here */
+  if (!c->grant_func (u, &c->grant, error))
     return FALSE;
-  order = _kv_random_ranks (claimable->len, claimable->len, TRUE);
-  for (guint i = 0; i < order->len && got < want; i++)
-    {
-      grant_ctx_reset (ctx);
-      if (!vt->update (core->backend, claimable->pdata[g_array_index (order, guint64, i)], cb, ctx,
-                       error))
-        return FALSE;
-      if (ctx->applied)
-        {
-          collect (ctx, out);
-          got++;
-        }
-    }
+  if (c->grant.granted)
+    g_ptr_array_add (c->out, g_steal_pointer (&c->grant.granted));
+  if (c->grant.popped)
+    g_ptr_array_add (c->out, g_steal_pointer (&c->grant.popped));
   return TRUE;
 }
 
-static void
-collect_claim (GrantCtx *ctx, GPtrArray *out)
+/* @many_name: the method whose count is checked (NULL: one key). */
+static KvResult *
+random_start (KvStore *store, KvResultKind kind, const char *prefix, gint64 count,
+              const char *many_name, const char *owner, gint64 ttl_ms, KvResultFunc callback,
+              gpointer user_data)
 {
-  g_ptr_array_add (out, g_steal_pointer (&ctx->granted));
+  KvResult *result = _kv_result_new (kind, sizeof (RandomCtx), random_ctx_clear, callback,
+                                     user_data);
+  RandomCtx *ctx = result->ctx;
+  gboolean claims = kind == KV_RESULT_CLAIM_RANDOM;
+
+  ctx->grant.now = now_ms ();
+  ctx->grant_func = claims ? claim_cb : pop_cb;
+  ctx->out = g_ptr_array_new_with_free_func (claims ? (GDestroyNotify) kv_claim_free
+                                                    : (GDestroyNotify) kv_entry_free);
+  if (many_name && (count < 1 || count > KV_CLAIM_MANY_MAX))
+    g_set_error (&result->error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                 "%s count must be an integer from 1 to %d", many_name, KV_CLAIM_MANY_MAX);
+  if (result->error || (claims && !check_owner (owner, &result->error)) ||
+      (claims && !resolve_ttl (ttl_ms, &ctx->grant.ttl_ms, &result->error)) ||
+      !_kv_prefix_validate (prefix, FALSE, &result->error) ||
+      !_kv_result_begin (result, store, NULL, TRUE))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  ctx->owner = g_strdup (owner);
+  ctx->grant.owner = ctx->owner;
+  ctx->prefix = g_strdup (prefix);
+  /* A pop hands the value over as it deletes it: one the binding could not
+   * turn back into a value must stay where it is (see pop_cb). */
+  ctx->grant.check_json = !claims && result->core->mode == KV_SERIALIZATION_JSON;
+  result->write.kind = KV_WRITE_UPDATE_RANDOM;
+  result->write.n = many_name ? (gsize) count : 1;
+  result->write.prefix = ctx->prefix;
+  result->write.now_ms = ctx->grant.now;
+  result->write.indexed = kv_options_get_track_keys (result->core->options);
+  result->write.func = random_cb;
+  result->write.user_data = ctx;
+  _kv_result_run (result);
+  return result;
 }
 
-static void
-collect_pop (GrantCtx *ctx, GPtrArray *out)
-{
-  g_ptr_array_add (out, g_steal_pointer (&ctx->popped));
-}
-
-/* The common body of claimRandom(Many) and popRandom(Many). */
+/* A copy of what the operation granted; NULL with @error on failure. */
 static GPtrArray *
-grant_random (KvStore *store, const char *prefix, guint64 count, KvUpdateFunc cb, GrantCtx *ctx,
-              void (*collect) (GrantCtx *ctx, GPtrArray *out), GDestroyNotify free_item,
-              GError **error)
+random_finish (KvResult *result, KvResultKind kind, GError **error)
 {
   GPtrArray *out;
-  KvCore *core;
+  RandomCtx *ctx;
 
-  g_return_val_if_fail (KV_IS_STORE (store), NULL);
-  if (!_kv_prefix_validate (prefix, FALSE, error))
+  if (!_kv_result_check (result, kind, error))
     return NULL;
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return NULL;
-  out = g_ptr_array_new_with_free_func (free_item);
-  if (!_kv_core_check_writable (core, error) ||
-      !apply_to_random (core, prefix, count, cb, ctx, collect, out, error))
-    g_clear_pointer (&out, g_ptr_array_unref);
-  grant_ctx_reset (ctx);
-  _kv_core_release (core);
+  ctx = result->ctx;
+  out = g_ptr_array_new_full (ctx->out->len, kind == KV_RESULT_CLAIM_RANDOM
+                                                 ? (GDestroyNotify) kv_claim_free
+                                                 : (GDestroyNotify) kv_entry_free);
+  for (guint i = 0; i < ctx->out->len; i++)
+    g_ptr_array_add (out, kind == KV_RESULT_CLAIM_RANDOM ? (gpointer) kv_claim_copy (ctx->out->pdata[i])
+                                                         : (gpointer) kv_entry_copy (ctx->out->pdata[i]));
   return out;
 }
 
-static GPtrArray *
-claim_random_common (KvStore *store, const char *prefix, guint64 count, const char *owner,
-                     gint64 ttl_ms, GError **error)
+static gpointer
+first_of (GPtrArray *items)
 {
-  GrantCtx ctx = { .now = now_ms (), .owner = owner };
+  g_autoptr (GPtrArray) owned = items;
 
-  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
-    return NULL;
-  return grant_random (store, prefix, count, claim_cb, &ctx, collect_claim,
-                       (GDestroyNotify) kv_claim_free, error);
+  return owned && owned->len ? g_ptr_array_steal_index (owned, 0) : NULL;
+}
+
+void
+kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner,
+                              gint64 ttl_ms, KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL, owner, ttl_ms,
+                                 callback, user_data));
+}
+
+KvClaim *
+kv_store_claim_random_finish (KvResult *result, GError **error)
+{
+  return first_of (random_finish (result, KV_RESULT_CLAIM_RANDOM, error));
 }
 
 KvClaim *
 kv_store_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
                        GError **error)
 {
-  g_autoptr (GPtrArray) claims = claim_random_common (store, prefix, 1, owner, ttl_ms, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL,
+                                              owner, ttl_ms, NULL, NULL);
 
-  return claims && claims->len ? g_ptr_array_steal_index (claims, 0) : NULL;
+  _kv_result_wait (result);
+  return kv_store_claim_random_finish (result, error);
+}
+
+void
+kv_store_claim_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                   const char *owner, gint64 ttl_ms, KvResultFunc callback,
+                                   gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, count, "claimRandomMany",
+                                 owner, ttl_ms, callback, user_data));
+}
+
+GPtrArray *
+kv_store_claim_random_many_finish (KvResult *result, GError **error)
+{
+  return random_finish (result, KV_RESULT_CLAIM_RANDOM, error);
 }
 
 GPtrArray *
 kv_store_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
                             gint64 ttl_ms, GError **error)
 {
-  if (count < 1 || count > KV_CLAIM_MANY_MAX)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "claimRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
-      return NULL;
-    }
-  return claim_random_common (store, prefix, (guint64) count, owner, ttl_ms, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, count,
+                                              "claimRandomMany", owner, ttl_ms, NULL, NULL);
+
+  _kv_result_wait (result);
+  return kv_store_claim_random_many_finish (result, error);
 }
 
-static GPtrArray *
-pop_random_common (KvStore *store, const char *prefix, guint64 count, GError **error)
+void
+kv_store_pop_random_submit (KvStore *store, const char *prefix, KvResultFunc callback,
+                            gpointer user_data)
 {
-  GrantCtx ctx = { .now = now_ms () };
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL, 0, callback,
+                                 user_data));
+}
 
-  return grant_random (store, prefix, count, pop_cb, &ctx, collect_pop,
-                       (GDestroyNotify) kv_entry_free, error);
+KvEntry *
+kv_store_pop_random_finish (KvResult *result, GError **error)
+{
+  return first_of (random_finish (result, KV_RESULT_POP_RANDOM, error));
 }
 
 KvEntry *
 kv_store_pop_random (KvStore *store, const char *prefix, GError **error)
 {
-  g_autoptr (GPtrArray) popped = pop_random_common (store, prefix, 1, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL,
+                                              0, NULL, NULL);
 
-  return popped && popped->len ? g_ptr_array_steal_index (popped, 0) : NULL;
+  _kv_result_wait (result);
+  return kv_store_pop_random_finish (result, error);
+}
+
+void
+kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                 KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, count, "popRandomMany",
+                                 NULL, 0, callback, user_data));
+}
+
+GPtrArray *
+kv_store_pop_random_many_finish (KvResult *result, GError **error)
+{
+  return random_finish (result, KV_RESULT_POP_RANDOM, error);
 }
 
 GPtrArray *
 kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count, GError **error)
 {
-  if (count < 1 || count > KV_CLAIM_MANY_MAX)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "popRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
-      return NULL;
-    }
-  return pop_random_common (store, prefix, (guint64) count, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_POP_RANDOM, prefix, count,
+                                              "popRandomMany", NULL, 0, NULL, NULL);
+
+  _kv_result_wait (result);
+  return kv_store_pop_random_many_finish (result, error);
 }
 
 /* ---- Claims on named keys ----------------------------------------------------------------- */

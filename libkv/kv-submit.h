@@ -182,6 +182,40 @@ void kv_store_claim_key_submit (KvStore *store, const char *key, const char *own
 KV_AVAILABLE_IN_1_0
 KvClaim *kv_store_claim_key_finish (KvResult *result, GError **error);
 
+/* kv_store_claim_random_submit: see kv_store_claim_random(); _finish returns the claim or
+ * %NULL (with @error set only on failure: no claimable key is not one). On a
+ * disk store the key is chosen inside the write transaction that claims it. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner,
+                                   gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+KvClaim *kv_store_claim_random_finish (KvResult *result, GError **error);
+
+/* kv_store_claim_random_many_submit: see kv_store_claim_random_many(); _finish
+ * returns (transfer full) (element-type KvClaim) the claims, possibly none. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                        const char *owner, gint64 ttl_ms, KvResultFunc callback,
+                                        gpointer user_data);
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_claim_random_many_finish (KvResult *result, GError **error);
+
+/* kv_store_pop_random_submit: see kv_store_pop_random(); _finish returns the
+ * popped entry or %NULL (with @error set only on failure). */
+KV_AVAILABLE_IN_1_0
+void kv_store_pop_random_submit (KvStore *store, const char *prefix, KvResultFunc callback,
+                                 gpointer user_data);
+KV_AVAILABLE_IN_1_0
+KvEntry *kv_store_pop_random_finish (KvResult *result, GError **error);
+
+/* kv_store_pop_random_many_submit: see kv_store_pop_random_many(); _finish
+ * returns (transfer full) (element-type KvEntry) the popped entries, possibly none. */
+KV_AVAILABLE_IN_1_0
+void kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                      KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_pop_random_many_finish (KvResult *result, GError **error);
+
 /* kv_store_complete_claim_submit: see kv_store_complete_claim(); @ref is copied. */
 KV_AVAILABLE_IN_1_0
 void kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboolean delete_key,

@@ -506,6 +506,143 @@ test_nonblocking (StoreFixture *f, gconstpointer data)
   pthread_mutex_destroy (&pause.lock);
 }
 
+/* claimRandom(Many) / popRandom(Many) submitted: what the blocking calls return,
+ * each key granted once, nothing granted past what there is. */
+static void
+test_random (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) granted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) many = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+  g_autoptr (KvEntry) entry = NULL;
+  Sink s;
+  KvResult *r;
+  guint calls = 0;
+
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("job:%d", i);
+      g_assert_true (kv_store_set (f->store, key, "1", 1, &error));
+    }
+  g_assert_true (kv_store_set (f->store, "other", "1", 1, &error));
+  sink_init (&s);
+
+  kv_store_claim_random_submit (f->store, "job:", "me", 60000, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  claim = kv_store_claim_random_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claim);
+  g_assert_true (g_str_has_prefix (kv_claim_get_key (claim), "job:"));
+  g_assert_cmpstr (kv_claim_get_owner (claim), ==, "me");
+  g_hash_table_add (granted, g_strdup (kv_claim_get_key (claim)));
+  /* A result may be finished again: the same claim, a new copy. */
+  {
+    g_autoptr (KvClaim) again = kv_store_claim_random_finish (r, &error);
+    g_assert_cmpstr (kv_claim_get_id (again), ==, kv_claim_get_id (claim));
+  }
+
+  /* Asking for more than is left grants exactly what is left, once each. */
+  kv_store_claim_random_many_submit (f->store, "job:", 20, NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  many = kv_store_claim_random_many_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->len, ==, 9);
+  for (guint i = 0; i < many->len; i++)
+    {
+      const char *key = kv_claim_get_key (many->pdata[i]);
+      g_assert_true (g_str_has_prefix (key, "job:"));
+      g_assert_true (g_hash_table_add (granted, g_strdup (key)));
+    }
+  g_assert_cmpuint (g_hash_table_size (granted), ==, 10);
+  kv_store_claim_random_submit (f->store, "job:", NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_claim_random_finish (r, &error));
+  g_assert_no_error (error);
+
+  /* Claimed keys are not popped; the unclaimed one is, and is gone. */
+  kv_store_pop_random_submit (f->store, "job:", on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_pop_random_finish (r, &error));
+  g_assert_no_error (error);
+  kv_store_pop_random_many_submit (f->store, NULL, 5, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_clear_pointer (&many, g_ptr_array_unref);
+  many = kv_store_pop_random_many_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->len, ==, 1);
+  g_assert_cmpstr (kv_entry_get_key (many->pdata[0]), ==, "other");
+  {
+    gboolean exists = TRUE;
+    g_assert_true (kv_store_exists (f->store, "other", &exists, &error));
+    g_assert_false (exists);
+  }
+
+  /* Bad arguments complete at once with the blocking call's error. */
+  kv_store_pop_random_many_submit (f->store, NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_pop_random_many_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  kv_store_claim_random_submit (f->store, "job:", NULL, -1, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_claim_random_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  sink_clear (&s);
+}
+
+/* Many claimRandom and popRandom in flight on few keys: every key is granted
+ * to exactly one of them, and the rest get nothing. */
+static void
+test_random_in_flight (StoreFixture *f, gconstpointer data)
+{
+  enum { KEYS = 200, CALLS = 600 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) granted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint empty = 0;
+  Sink claims, pops, many;
+
+  for (int i = 0; i < KEYS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("q:%04d", i);
+      g_assert_true (kv_store_set (f->store, key, "{}", 2, &error));
+    }
+  sink_init (&claims);
+  sink_init (&pops);
+  sink_init (&many);
+  for (int i = 0; i < CALLS; i++)
+    switch (i % 3)
+      {
+      case 0: kv_store_claim_random_submit (f->store, "q:", NULL, 0, on_result, &claims); break;
+      case 1: kv_store_pop_random_submit (f->store, "q:", on_result, &pops); break;
+      default: kv_store_claim_random_many_submit (f->store, "q:", 3, NULL, 0, on_result, &many);
+      }
+  sink_wait (&claims, CALLS / 3);
+  sink_wait (&pops, CALLS / 3);
+  sink_wait (&many, CALLS / 3);
+  for (guint i = 0; i < CALLS / 3; i++)
+    {
+      g_autoptr (KvClaim) claim = kv_store_claim_random_finish (claims.results->pdata[i], &error);
+      g_autoptr (KvEntry) popped = kv_store_pop_random_finish (pops.results->pdata[i], &error);
+      g_autoptr (GPtrArray) got = kv_store_claim_random_many_finish (many.results->pdata[i], &error);
+      g_assert_no_error (error);
+      empty += (claim == NULL) + (popped == NULL) + (got->len == 0);
+      if (claim)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_claim_get_key (claim))));
+      if (popped)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_entry_get_key (popped))));
+      for (guint j = 0; j < got->len; j++)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_claim_get_key (got->pdata[j]))));
+    }
+  /* Each key went to exactly one call, and the calls outnumber the keys. */
+  g_assert_cmpuint (g_hash_table_size (granted), ==, KEYS);
+  g_assert_cmpuint (empty, >, 0);
+  sink_clear (&claims);
+  sink_clear (&pops);
+  sink_clear (&many);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,6 +652,8 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("submit/claim-refs", test_claim_refs);
   STORE_TEST_ADD ("submit/closed", test_closed);
   STORE_TEST_ADD ("submit/nonblocking", test_nonblocking);
+  STORE_TEST_ADD ("submit/random", test_random);
   STRESS_TEST_ADD ("submit/many-in-flight", test_many_in_flight);
+  STRESS_TEST_ADD ("submit/random-in-flight", test_random_in_flight);
   return g_test_run ();
 }
