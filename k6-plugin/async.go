@@ -194,16 +194,17 @@ type write struct {
 	run    func(s *slot) result   // the blocking form, for memory stores
 	submit func(token uintptr)    // the submitted form, for disk stores
 	finish func(r result) outcome // its result as an outcome
-	// walks: on a memory store the write may walk every key with a prefix
-	// (claimRandom without trackKeys), too long for the event loop, and a
-	// refusal half-way would lose what it had granted: it runs on the CPU pool.
-	walks bool
+	// offLoop: on a memory store the write runs on the CPU pool, not inline:
+	// it may walk every key with a prefix (claimRandom without trackKeys),
+	// too long for the event loop, or change its keys one by one (claimKeys,
+	// the claim batches), so a "would block" half-way could not be retried.
+	offLoop bool
 }
 
-// writeCall runs a write: inline (or pooled, see walks) on a memory store,
+// writeCall runs a write: inline (or pooled, see offLoop) on a memory store,
 // submitted on a disk store.
 func (h *handle) writeCall(op string, prepErr *kvError, w write) sobek.Value {
-	if h.memoryBackend && w.walks {
+	if h.memoryBackend && w.offLoop {
 		return h.async(op, prepErr, func(s *slot) outcome { return w.finish(w.run(s)) })
 	}
 	if h.memoryBackend {

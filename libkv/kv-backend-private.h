@@ -98,6 +98,10 @@ typedef enum
    * changed n of them or none is left; count = how many it changed. func sees
    * u->index 0, 1, 2, … in one run (0 again when the run is repeated). */
   KV_WRITE_UPDATE_RANDOM,
+  /* func on keys[0..n) in order, each update applied before the next key is
+   * read (keys may repeat); one transaction on the disk backend. func sees
+   * u->index = i. Not all or nothing between keys: see update_many(). */
+  KV_WRITE_UPDATE_EACH,
 } KvWriteKind;
 
 typedef struct _KvWrite KvWrite;
@@ -132,6 +136,8 @@ void _kv_backend_write (KvBackend *backend, KvWrite *write);
  * random_keys(), claim_scan() and update() (for backends without their own),
  * setting write->count and write->error; does not call write->done. */
 void _kv_backend_update_random (KvBackend *backend, KvWrite *write);
+/* The same for a KV_WRITE_UPDATE_EACH: one update() per key. */
+void _kv_backend_update_each (KvBackend *backend, KvWrite *write);
 
 /* Whether an update callback changed its key (the measure of "applied" for
  * KV_WRITE_UPDATE_RANDOM). */

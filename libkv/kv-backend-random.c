@@ -1,4 +1,4 @@
-/* kv-backend-random.c — KV_WRITE_UPDATE_RANDOM for backends whose writes run on the caller's thread.
+/* kv-backend-random.c — KV_WRITE_UPDATE_RANDOM and _EACH for backends whose writes run on the caller's thread.
  *
  * The memory backend has no writer thread to choose inside, so the choice is
  * made the way any caller could: pick, then update() the pick with its key
@@ -78,5 +78,24 @@ _kv_backend_update_random (KvBackend *backend, KvWrite *w)
   order = _kv_random_ranks (claimable->len, claimable->len, TRUE);
   for (guint i = 0; i < order->len && w->count < w->n; i++)
     if (!attempt (backend, &a, claimable->pdata[g_array_index (order, guint64, i)]))
+      return;
+}
+
+static gboolean
+each_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  Attempt *a = data;
+
+  u->index = a->calls;
+  return a->write->func (u, a->write->user_data, error);
+}
+
+void
+_kv_backend_update_each (KvBackend *backend, KvWrite *w)
+{
+  Attempt a = { w, 0, FALSE };
+
+  for (a.calls = 0; a.calls < w->n; a.calls++)
+    if (!backend->vtable->update (backend, w->keys[a.calls], each_cb, &a, &w->error))
       return;
 }

@@ -34,6 +34,7 @@ typedef enum
   W_UPDATE,
   W_UPDATE_MANY,
   W_UPDATE_RANDOM,
+  W_UPDATE_EACH,
   W_CLEAR,
   W_REPLACE_ALL,
   W_STOP,
@@ -245,6 +246,27 @@ exec_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
   return rc;
 }
 
+/* One update per key, in order, each applied before the next key is read:
+ * keys may repeat and see each other's effects. A callback that refuses
+ * comes after the keys before it were changed; the op's nested transaction
+ * rolls them back (without one, writeMap, they stay: such callbacks only
+ * refuse on LMDB errors, which abort the whole batch anyway). */
+static int
+exec_update_each (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
+{
+  int rc = 0;
+
+  for (gsize i = 0; i < op->n && rc == 0 && op->error == NULL; i++)
+    {
+      KvUpdate u;
+      rc = prepare_update (self, txn, op->keys[i], i, &u);
+      if (rc == 0 && op->func (&u, op->user_data, &op->error) && (rc = self->wtxn_error) == 0)
+        rc = apply_update (self, txn, op, &u);
+      update_clear (&u);
+    }
+  return rc;
+}
+
 /* ---- Updates of keys chosen at random ------------------------------------------------------- */
 
 /* Uniform picks from the trackKeys index tried before walking the prefix. */
@@ -446,6 +468,7 @@ exec_op (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
     case W_UPDATE:
     case W_UPDATE_MANY: return exec_update (self, txn, op);
     case W_UPDATE_RANDOM: return exec_update_random (self, txn, op);
+    case W_UPDATE_EACH: return exec_update_each (self, txn, op);
     case W_CLEAR: return exec_clear (self, txn, op);
     case W_REPLACE_ALL: return exec_replace_all (self, txn, op);
     case W_STOP:
@@ -856,6 +879,7 @@ _kv_lmdb_submit_write (KvBackend *backend, KvWrite *write)
     [KV_WRITE_UPDATE] = W_UPDATE,
     [KV_WRITE_UPDATE_MANY] = W_UPDATE_MANY,
     [KV_WRITE_UPDATE_RANDOM] = W_UPDATE_RANDOM,
+    [KV_WRITE_UPDATE_EACH] = W_UPDATE_EACH,
   };
   LmdbBackend *self = (LmdbBackend *) backend;
   LmdbWriteOp *op = g_new0 (LmdbWriteOp, 1);

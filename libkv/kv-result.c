@@ -237,6 +237,9 @@ _kv_backend_write (KvBackend *backend, KvWrite *w)
     case KV_WRITE_UPDATE_RANDOM:
       _kv_backend_update_random (backend, w);
       break;
+    case KV_WRITE_UPDATE_EACH:
+      _kv_backend_update_each (backend, w);
+      break;
     }
   w->done (w);
 }

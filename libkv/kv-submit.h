@@ -239,6 +239,42 @@ void kv_store_renew_claim_submit (KvStore *store, const KvClaimRef *ref, gint64 
 KV_AVAILABLE_IN_1_0
 gboolean kv_store_renew_claim_finish (KvResult *result, gboolean *out_renewed, GError **error);
 
+/* kv_store_claim_keys_submit: see kv_store_claim_keys(); @keys are copied.
+ * Without @all_or_nothing every key is claimed on its own, all in one write.
+ * _finish fills (transfer full) *out_claimed (element-type KvClaim), *out_busy
+ * and *out_missing (element-type utf8), or *item_errors on a refused batch. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_keys_submit (KvStore *store, const char *const *keys, gsize n,
+                                 const char *owner, gint64 ttl_ms, gboolean all_or_nothing,
+                                 KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_claim_keys_finish (KvResult *result, GPtrArray **out_claimed,
+                                     GPtrArray **out_busy, GPtrArray **out_missing,
+                                     GPtrArray **item_errors, GError **error);
+
+/* kv_store_release_claims_submit, _complete_claims_, _renew_claims_: see
+ * kv_store_release_claims() and its siblings; @refs are copied, and all of
+ * them are applied in one write, each on its own. */
+KV_AVAILABLE_IN_1_0
+void kv_store_release_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                     KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_release_claims_finish (KvResult *result, guint64 *out_released,
+                                         GPtrArray **out_failed, GError **error);
+KV_AVAILABLE_IN_1_0
+void kv_store_complete_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                      gboolean delete_key, KvResultFunc callback,
+                                      gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_complete_claims_finish (KvResult *result, guint64 *out_completed,
+                                          GPtrArray **out_failed, GError **error);
+KV_AVAILABLE_IN_1_0
+void kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                   gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_renew_claims_finish (KvResult *result, guint64 *out_renewed,
+                                       GPtrArray **out_failed, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvResult, kv_result_unref)
 
 G_END_DECLS

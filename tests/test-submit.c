@@ -5,6 +5,7 @@
  */
 #include <gio/gio.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "store-fixture.h"
 
@@ -643,6 +644,128 @@ test_random_in_flight (StoreFixture *f, gconstpointer data)
   sink_clear (&many);
 }
 
+/* The disk store's last transaction id, from its stats; 0 on other backends. */
+static gint64
+last_txn_id (KvStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stats = kv_store_dup_stats_json (store, &error);
+  const char *at;
+
+  g_assert_no_error (error);
+  at = strstr (stats, "\"lastTxnId\":");
+  return at ? g_ascii_strtoll (at + strlen ("\"lastTxnId\":"), NULL, 10) : 0;
+}
+
+/* claimKeys and the claim batches submitted: what the blocking calls return,
+ * each key and ref on its own, and on disk all of them in one commit. */
+static void
+test_claim_batches (StoreFixture *f, gconstpointer data)
+{
+  enum { N = 50 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL, busy = NULL, missing = NULL, items = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  KvClaimRef refs[N + 1];
+  guint64 done = 0;
+  gint64 txn;
+  Sink s;
+  KvResult *r;
+
+  for (int i = 0; i < N; i++)
+    {
+      char *key = g_strdup_printf ("c:%02d", i);
+      if (i > 0) /* c:00 is missing */
+        g_assert_true (kv_store_set (f->store, key, "1", 1, &error));
+      g_ptr_array_add (keys, key);
+    }
+  {
+    g_autoptr (KvClaim) held = kv_store_claim_key (f->store, "c:01", NULL, 0, &error);
+    g_assert_nonnull (held);
+  }
+  sink_init (&s);
+  txn = last_txn_id (f->store);
+  kv_store_claim_keys_submit (f->store, (const char *const *) keys->pdata, N, "w", 0, FALSE,
+                              on_result, &s);
+  r = sink_wait (&s, 1);
+  g_assert_true (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, N - 2);
+  g_assert_cmpuint (busy->len, ==, 1);
+  g_assert_cmpstr (busy->pdata[0], ==, "c:01");
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (missing->pdata[0], ==, "c:00");
+  if (is_disk (f))
+    g_assert_cmpint (last_txn_id (f->store), ==, txn + 1);
+
+  /* Each ref on its own: the second ref of a key sees the first one's release. */
+  for (guint i = 0; i < claimed->len; i++)
+    {
+      const KvClaim *c = claimed->pdata[i];
+      refs[i] = (KvClaimRef){ kv_claim_get_id (c), kv_claim_get_key (c), kv_claim_get_token (c) };
+    }
+  refs[claimed->len] = refs[0];
+  txn = last_txn_id (f->store);
+  kv_store_release_claims_submit (f->store, refs, claimed->len + 1, on_result, &s);
+  r = sink_wait (&s, 2);
+  g_assert_true (kv_store_release_claims_finish (r, &done, &failed, &error));
+  g_assert_cmpuint (done, ==, claimed->len);
+  g_assert_cmpuint (failed->len, ==, 1);
+  g_assert_cmpuint (((KvItemError *) failed->pdata[0])->index, ==, claimed->len);
+  g_assert_cmpstr (((KvItemError *) failed->pdata[0])->name, ==, "ClaimNotUpdated");
+  if (is_disk (f))
+    g_assert_cmpint (last_txn_id (f->store), ==, txn + 1);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+
+  /* Released refs are not live any more: renewing them fails item by item. */
+  kv_store_renew_claims_submit (f->store, refs, 2, 1000, on_result, &s);
+  r = sink_wait (&s, 3);
+  g_assert_true (kv_store_renew_claims_finish (r, &done, &failed, &error));
+  g_assert_cmpuint (done, ==, 0);
+  g_assert_cmpuint (failed->len, ==, 2);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+
+  /* allOrNothing: busy keys veto the batch, and nothing is claimed. */
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_clear_pointer (&busy, g_ptr_array_unref);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  {
+    g_autoptr (KvClaim) held = kv_store_claim_key (f->store, "c:03", NULL, 0, &error);
+    g_assert_nonnull (held);
+  }
+  kv_store_claim_keys_submit (f->store, (const char *const *) keys->pdata + 1, 10, NULL, 0, TRUE,
+                              on_result, &s);
+  r = sink_wait (&s, 4);
+  g_assert_true (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_assert_cmpuint (busy->len, ==, 2); /* c:01, still held, and c:03 */
+
+  /* Refused batches complete at once, with their items. */
+  {
+    const char *dup[] = { "c:05", "c:05" };
+    g_clear_pointer (&claimed, g_ptr_array_unref);
+    g_clear_pointer (&busy, g_ptr_array_unref);
+    g_clear_pointer (&missing, g_ptr_array_unref);
+    kv_store_claim_keys_submit (f->store, dup, 2, NULL, 0, FALSE, on_result, &s);
+    r = sink_wait (&s, 5);
+    g_assert_false (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+    g_clear_error (&error);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpuint (((KvItemError *) items->pdata[0])->index, ==, 1);
+  }
+  {
+    KvClaimRef bad = { "", "c:05", 1 };
+    kv_store_complete_claims_submit (f->store, &bad, 1, TRUE, on_result, &s);
+    r = sink_wait (&s, 6);
+    g_assert_false (kv_store_complete_claims_finish (r, &done, &failed, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+    g_assert_cmpuint (failed->len, ==, 1);
+  }
+  sink_clear (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -653,6 +776,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("submit/closed", test_closed);
   STORE_TEST_ADD ("submit/nonblocking", test_nonblocking);
   STORE_TEST_ADD ("submit/random", test_random);
+  STORE_TEST_ADD ("submit/claim-batches", test_claim_batches);
   STRESS_TEST_ADD ("submit/many-in-flight", test_many_in_flight);
   STRESS_TEST_ADD ("submit/random-in-flight", test_random_in_flight);
   return g_test_run ();
