@@ -243,6 +243,12 @@ test_to_json_round_trip (void)
   g_autoptr (KvOptions) defaults = kv_options_new ();
 
   assert_round_trip (defaults);
+  /* D11: path "" is the default path, as in xk6-kv (documented in libkv-k6(7)). */
+  {
+    g_autoptr (KvOptions) empty_path = parse_ok ("{\"path\":\"\"}");
+    g_assert_cmpstr (kv_options_get_path (empty_path), ==, "./.k6.kv");
+    g_assert_true (kv_options_equal (empty_path, defaults));
+  }
   for (gsize i = 0; i < G_N_ELEMENTS (variants); i++)
     {
       g_autoptr (KvOptions) o = parse_ok (variants[i]);
