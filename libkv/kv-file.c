@@ -49,13 +49,17 @@ static gboolean
 is_lmdb_data_file (const char *path)
 {
   guint32 magic = 0;
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   struct stat st;
   gboolean yes;
+  int fd;
 
+  /* Never open a FIFO or a device to find out (opening one can have
+   * effects). A store reached through a symbolic link still counts. */
+  if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return FALSE;
-  /* Never read from a FIFO or a device to find out. */
   yes = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
         pread (fd, &magic, sizeof magic, LMDB_MAGIC_OFFSET) == sizeof magic &&
         magic == LMDB_MAGIC;

@@ -193,6 +193,16 @@ test_refuses_store_files (StoreFixture *f, gconstpointer data)
       g_assert_nonnull (strstr (error->message, "lock file of the LMDB store"));
       g_assert_false (g_file_test (snap_lock, G_FILE_TEST_EXISTS));
     }
+  /* Also when X is reached through a symbolic link (the lock file is then next to the link). */
+  {
+    g_autofree char *via = g_build_filename (f->dir, "via-link.kv", NULL);
+    g_autofree char *via_lock = g_strconcat (via, "-lock", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_cmpint (symlink ("snap.kv", via), ==, 0);
+    g_assert_false (write_with (f->store, WRITE_JSONL, via_lock, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT);
+    g_unlink (via);
+  }
   /* A -lock name next to a file that is not LMDB is just a name. */
   g_assert_true (g_file_set_contents (notes, "plain text, long enough to hold a magic\n", -1, NULL));
   g_assert_true (write_with (f->store, WRITE_JSONL, notes_lock, NULL));
