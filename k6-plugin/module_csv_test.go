@@ -136,7 +136,7 @@ const csvScript = `
 	// Files that cannot be read or written.
 	await rejects(kv.importCSV({fileName: "missing.csv", keyColumn: "key"}), "SnapshotNotFoundError", "import a missing file");
 	await rejects(kv.validateCSV({fileName: "missing.csv"}), "SnapshotNotFoundError", "validate a missing file");
-	await rejects(kv.exportCSV({fileName: "no/such/dir/x.csv", columns: ["name"], prefix: "none:"}), "SnapshotExportError", "missing directory");
+	await rejects(kv.exportCSV({fileName: "x.csv/no/dir/x.csv", columns: ["name"], prefix: "none:"}), "SnapshotExportError", "a directory cannot be made under a file");
 
 	// Options: shapes here, ranges and content in libkv; all InvalidOptionsError.
 	for (const [what, call] of [

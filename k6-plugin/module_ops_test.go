@@ -41,6 +41,16 @@ func TestOrderedOperations(t *testing.T) {
 		const keysPage = await kv.scanKeys({prefix: "o:", limit: 10, cursor: page.cursor});
 		eq(keysPage.keys, ["o:c"], "scanKeys last page");
 		eq(keysPage.done, true, "done");
+		eq(keysPage.cursor, "", "the last page's cursor is \"\", as in xk6-kv");
+		let loops = 0, seen = 0, cursor = "";
+		do {
+			const p = await kv.scan({prefix: "o:", limit: 2, cursor});
+			seen += p.entries.length;
+			cursor = p.cursor;
+			assert(++loops <= 3, "xk6-kv's do/while (cursor !== \"\") loop ends");
+		} while (cursor !== "");
+		eq([loops, seen], [3, 5], "scan loop until the cursor is empty");
+		eq((await kv.scanKeys({prefix: "o:none"})).cursor, "", "nothing matches: cursor \"\"");
 		await rejects(kv.scanKeys({prefix: "x:", cursor: page.cursor}), "InvalidCursorError", "cursor of another prefix");
 		await rejects(kv.scan({cursor: "garbage"}), "InvalidCursorError", "garbage cursor");
 		const all = await kv.scanKeys({prefix: "o:"});

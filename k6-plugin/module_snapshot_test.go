@@ -69,7 +69,7 @@ func TestSnapshotsMemory(t *testing.T) {
 		eq((await kv.backup({fileName: "x.kv", maxEntries: -1, maxBytes: 0})).totalEntries, N, "negative budget: no guard");
 		await rejects(kv.backup("x.kv"), "InvalidOptionsError", "options must be an object");
 		await rejects(kv.backup({allowConcurrentWrites: "yes"}), "InvalidOptionsError", "wrong type");
-		await rejects(kv.backup({fileName: "no/such/dir/x.kv"}), "SnapshotExportError", "missing directory");
+		await rejects(kv.backup({fileName: "snap.kv/no/dir/x.kv"}), "SnapshotExportError", "a directory cannot be made under a file");
 
 		// restore replaces every key and drops claims.
 		await kv.set("u:0", "changed");
@@ -124,7 +124,7 @@ func TestSnapshotsMemory(t *testing.T) {
 		await rejects(kv.exportJSONL({fileName: "x.jsonl", limit: 1000001}), "InvalidOptionsError", "export limit cap");
 		await rejects(kv.exportJSONL({prefix: "u:"}), "InvalidOptionsError", "fileName required");
 		await rejects(kv.importJSONL(), "InvalidOptionsError", "options required");
-		await rejects(kv.exportJSONL({fileName: "no/such/dir/x.jsonl"}), "SnapshotExportError", "export into a missing directory");
+		await rejects(kv.exportJSONL({fileName: "snap.kv/no/dir/x.jsonl"}), "SnapshotExportError", "a directory cannot be made under a file");
 
 		// A closed handle rejects every call, validateJSONL included.
 		const closed = openKv({backend: "memory", memory: {shardCount: 4}});

@@ -14,16 +14,29 @@ G_BEGIN_DECLS
 /* A file being written under a temporary name in its final directory. */
 typedef struct
 {
-  char *path;     /* the final name */
-  char *tmp_path; /* where it is written until committed */
+  char *path;       /* the final name */
+  char *tmp_path;   /* where it is written until committed */
+  char *store_path; /* the live store's data file, never to be replaced (nullable) */
   int fd;
 } KvAtomicFile;
 
-/* Creates the temporary file; SNAPSHOT_PERMISSION / SNAPSHOT_EXPORT / SNAPSHOT_IO on failure. */
-gboolean _kv_atomic_file_begin (KvAtomicFile *file, const char *path, GError **error);
+/* Creates the temporary file, and the missing directories of @path (0750).
+ * Refuses (SNAPSHOT_EXPORT) a @path that must not be replaced: one that
+ * exists and is not a regular file (directory, FIFO, socket, device, or a
+ * symbolic link, which is neither followed nor replaced), @store_path
+ * (nullable: the live store's data file) or its -lock file, the same inode
+ * as either, and any "X-lock" where X is an LMDB data file. A regular file
+ * that is replaced keeps its mode (and owner, where permitted); a new one is
+ * created 0644 minus the umask. SNAPSHOT_PERMISSION / SNAPSHOT_EXPORT /
+ * SNAPSHOT_IO on failure. */
+gboolean _kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_path,
+                                GError **error);
+/* The data file a store with @options lives in (the disk backend's path), or NULL. */
+const char *_kv_live_store_file (const KvOptions *options);
 /* Writes all of @data (SNAPSHOT_IO on failure; ENOSPC says the disk is full). */
 gboolean _kv_atomic_file_write (KvAtomicFile *file, const void *data, gsize len, GError **error);
-/* fsync, rename over @path, fsync the directory. */
+/* fsync, check @path again as begin did (it may have changed meanwhile), rename over it,
+ * fsync the directory. */
 gboolean _kv_atomic_file_commit (KvAtomicFile *file, GError **error);
 /* Removes the temporary file; safe after commit and on a file never begun. */
 void _kv_atomic_file_abort (KvAtomicFile *file);

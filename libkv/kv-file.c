@@ -34,21 +34,149 @@ _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char 
                err == ENOSPC || err == EDQUOT ? " (the disk is full)" : "");
 }
 
-gboolean
-_kv_atomic_file_begin (KvAtomicFile *file, const char *path, GError **error)
+const char *
+_kv_live_store_file (const KvOptions *options)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
+  return kv_options_get_backend (options) == KV_BACKEND_DISK ? kv_options_get_path (options) : NULL;
+}
 
-  memset (file, 0, sizeof *file);
-  file->fd = -1;
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+/* LMDB's meta page starts with a page header (a pgno_t, then 8 bytes) and
+ * then the magic number, in the host's byte order. */
+#define LMDB_MAGIC 0xBEEFC0DEu
+#define LMDB_MAGIC_OFFSET (sizeof (size_t) + 8)
+
+static gboolean
+is_lmdb_data_file (const char *path)
+{
+  guint32 magic = 0;
+  struct stat st;
+  gboolean yes;
+  int fd;
+
+  /* Never open a FIFO or a device to find out (opening one can have
+   * effects). A store reached through a symbolic link still counts. */
+  if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return FALSE;
+  yes = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+        pread (fd, &magic, sizeof magic, LMDB_MAGIC_OFFSET) == sizeof magic &&
+        magic == LMDB_MAGIC;
+  close (fd);
+  return yes;
+}
+
+static const char *
+file_type_name (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  return "not a regular file";
+}
+
+static gboolean
+same_inode (const struct stat *st, const char *path)
+{
+  struct stat other;
+
+  return stat (path, &other) == 0 && other.st_dev == st->st_dev && other.st_ino == st->st_ino;
+}
+
+/* Whether @path may be replaced by a rename; *@out_exists and *@out_st
+ * describe what is there now. Why each refusal: a rename over a device,
+ * FIFO or socket replaces the node itself (as root, /dev/null); over a
+ * symbolic link it replaces the link, not what the user pointed at; over the
+ * live store it unlinks the data every later write goes to; over an LMDB
+ * lock file it splits the processes using that store onto two lock tables,
+ * so two writers run at once and corrupt it. */
+static gboolean
+check_destination (const char *path, const char *store_path, gboolean *out_exists,
+                   struct stat *out_st, GError **error)
+{
+  struct stat *st = out_st;
+  gsize len = strlen (path);
+
+  *out_exists = FALSE;
+  if (len > 5 && strcmp (path + len - 5, "-lock") == 0)
+    {
+      g_autofree char *data = g_strndup (path, len - 5);
+      if (is_lmdb_data_file (data))
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                       "cannot write %s: it is the lock file of the LMDB store %s; replacing it "
+                       "would let two writers corrupt that store",
+                       path, data);
+          return FALSE;
+        }
+    }
+  if (lstat (path, st) != 0)
+    return TRUE; /* absent (or unreachable: creating the temporary file says why) */
+  *out_exists = TRUE;
+  if (S_ISDIR (st->st_mode))
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT, "cannot write %s: it is a directory",
                    path);
       return FALSE;
     }
+  if (S_ISLNK (st->st_mode))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                   "cannot write %s: it is a symbolic link (libkv neither follows nor replaces "
+                   "links; give the path of a regular file)",
+                   path);
+      return FALSE;
+    }
+  if (!S_ISREG (st->st_mode))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                   "cannot write %s: it is %s, not a regular file, and is left as it is", path,
+                   file_type_name (st->st_mode));
+      return FALSE;
+    }
+  if (store_path)
+    {
+      g_autofree char *lock = g_strconcat (store_path, "-lock", NULL);
+      if (same_inode (st, store_path) || same_inode (st, lock))
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                       "cannot write %s: it is this store's own %s file (%s); choose another name",
+                       path, same_inode (st, store_path) ? "data" : "lock",
+                       same_inode (st, store_path) ? store_path : lock);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_path,
+                       GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  struct stat st;
+  gboolean exists;
+
+  memset (file, 0, sizeof *file);
+  file->fd = -1;
+  if (!check_destination (path, store_path, &exists, &st, error))
+    return FALSE;
+  /* As xk6-kv does, a missing directory is created ("./snapshots/run.kv"). */
+  if (!exists && g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_EXPORT,
+                                "cannot create the directory of", path);
+      return FALSE;
+    }
   file->path = g_strdup (path);
+  file->store_path = g_strdup (store_path);
   file->tmp_path = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
   file->fd = g_mkstemp_full (file->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   if (file->fd < 0)
@@ -60,7 +188,24 @@ _kv_atomic_file_begin (KvAtomicFile *file, const char *path, GError **error)
                                 "cannot create a file next to", path);
       g_clear_pointer (&file->tmp_path, g_free);
       g_clear_pointer (&file->path, g_free);
+      g_clear_pointer (&file->store_path, g_free);
       return FALSE;
+    }
+  if (exists)
+    {
+      /* The replacement keeps what the operator set on the file it replaces
+       * (a 0600 backup stays 0600). The owner only where permitted: as root,
+       * or a group the caller belongs to. */
+      if ((st.st_uid != geteuid () || st.st_gid != getegid ()) &&
+          fchown (file->fd, st.st_uid, st.st_gid) != 0)
+        (void) fchown (file->fd, (uid_t) -1, st.st_gid);
+      if (fchmod (file->fd, st.st_mode & 07777) != 0)
+        {
+          _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO,
+                                    "cannot give the mode of the file it replaces to", path);
+          _kv_atomic_file_abort (file);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -99,6 +244,13 @@ _kv_atomic_file_commit (KvAtomicFile *file, GError **error)
       return FALSE;
     }
   file->fd = -1;
+  /* What is at the name may have changed while the file was written. */
+  {
+    struct stat st;
+    gboolean exists;
+    if (!check_destination (file->path, file->store_path, &exists, &st, error))
+      return FALSE;
+  }
   if (g_rename (file->tmp_path, file->path) != 0)
     {
       _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot rename into",
@@ -126,6 +278,7 @@ _kv_atomic_file_abort (KvAtomicFile *file)
     g_unlink (file->tmp_path);
   g_clear_pointer (&file->tmp_path, g_free);
   g_clear_pointer (&file->path, g_free);
+  g_clear_pointer (&file->store_path, g_free);
 }
 
 FILE *
@@ -291,7 +444,7 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
     goto fail;
   if (max > 0)
     total = MIN (total, max);
-  if (!_kv_atomic_file_begin (&file, file_name, error) ||
+  if (!_kv_atomic_file_begin (&file, file_name, _kv_live_store_file (kv_store_get_options (store)), error) ||
       !_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
     goto fail;
   if (header)

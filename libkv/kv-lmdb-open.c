@@ -8,12 +8,17 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
 #define DEFAULT_MAP_SIZE (64u << 20)
 #define DEFAULT_MAX_READERS 126
+/* The smallest map a new store is opened with: below a few pages LMDB cannot
+ * even create the store's databases, and says "map full" (the map grows on
+ * demand afterwards, so a smaller mapSize would only be a slower start). */
+#define MIN_MAP_SIZE (1u << 20)
 
 /* LMDB forbids opening one environment twice in a process (its locks are
  * per process); this remembers which files are open, by device and inode. */
@@ -58,6 +63,17 @@ check_path (const char *path, gboolean read_only, GError **error)
   g_autofree char *dir = g_path_get_dirname (path);
   struct stat st;
 
+  /* As xk6-kv does, a writable store's missing directories are created
+   * ("./data/custom.kv" in an empty directory). */
+  if (!read_only && stat (dir, &st) != 0 && errno == ENOENT &&
+      g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int err = errno;
+      g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
+                   "cannot open store %s: cannot create directory %s: %s", path, dir,
+                   g_strerror (err));
+      return FALSE;
+    }
   if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
     {
       g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH,
@@ -72,6 +88,15 @@ check_path (const char *path, gboolean read_only, GError **error)
                        "cannot open store %s: it is a directory, not a store file", path);
           return FALSE;
         }
+      /* LMDB would initialise it, which a read-only open cannot ("Bad file descriptor"). */
+      if (read_only && S_ISREG (st.st_mode) && st.st_size == 0)
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                       "cannot open store %s read-only: its size is 0 (an empty file, or a "
+                       "kernel file such as those in /proc, not a store)",
+                       path);
+          return FALSE;
+        }
     }
   else if (read_only)
     {
@@ -80,6 +105,18 @@ check_path (const char *path, gboolean read_only, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* After LMDB failed to open @path: whether the cause is its lock file,
+ * i.e. the data file is accessible but the lock file is not. */
+static gboolean
+lock_file_failed (const char *path, gboolean read_only)
+{
+  g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+
+  if (access (path, read_only ? R_OK : R_OK | W_OK) != 0)
+    return FALSE;
+  return access (lock, R_OK | W_OK) != 0;
 }
 
 /* A store keeps the serialization it was created with: values written as
@@ -250,7 +287,7 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   if (rc == 0)
     rc = mdb_env_set_maxreaders (self->env, max_readers ? max_readers : DEFAULT_MAX_READERS);
   if (rc == 0)
-    rc = mdb_env_set_mapsize (self->env, map_size);
+    rc = mdb_env_set_mapsize (self->env, MAX (map_size, MIN_MAP_SIZE));
   /* disk.timeout: a lock file another process is setting up can make the
    * open fail with EAGAIN/EBUSY for a moment; retry until the deadline. */
   while (rc == 0 && (rc = mdb_env_open (self->env, path, flags, 0644)) != 0 &&
@@ -262,6 +299,17 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
         g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
                      "cannot open store %s: it is not an LMDB store file (%s)", path,
                      mdb_strerror (rc));
+      else if (rc > 0 && lock_file_failed (path, read_only))
+        {
+          /* The data file is fine; LMDB failed on its lock file (a directory
+           * the user cannot write, or a /proc file with no directory for it). */
+          g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+          g_set_error (error, KV_ERROR,
+                       rc == EACCES || rc == EPERM || rc == EROFS ? KV_ERROR_DISK_PATH
+                                                                  : KV_ERROR_DISK_STORE_OPEN,
+                       "cannot open store %s: cannot create or open its lock file %s: %s", path,
+                       lock, g_strerror (rc));
+        }
       else if (rc == EACCES || rc == EPERM)
         g_set_error (error, KV_ERROR, KV_ERROR_DISK_PATH, "cannot open store %s: %s", path,
                      mdb_strerror (rc));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kv.h"
+#include "kv-json-private.h"
 #include "kv-value-private.h"
 
 struct _KvOptions
@@ -606,26 +607,42 @@ read_options (KvOptions *o, JsonObject *root, GError **error)
   return TRUE;
 }
 
+/* libkv's strict JSON scanner, as for values: json-glib alone accepts
+ * single quotes, comments, hex numbers and trailing commas, and its
+ * messages may quote the input's bytes raw. */
+static JsonNode *
+parse_options_text (const char *json, GError **error)
+{
+  static const char scanner_prefix[] = "value is not valid JSON: ";
+  g_autoptr (GError) local = NULL;
+  g_autofree char *escaped = NULL;
+  JsonNode *root = _kv_json_parse_strict (json, strlen (json), &local);
+  const char *why;
+
+  if (root != NULL)
+    return root;
+  why = g_str_has_prefix (local->message, scanner_prefix) ? local->message + strlen (scanner_prefix)
+                                                          : local->message;
+  if (!g_utf8_validate (why, -1, NULL))
+    why = escaped = g_strescape (why, NULL);
+  g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "options are not valid JSON: %s", why);
+  return NULL;
+}
+
 KvOptions *
 kv_options_new_from_json (const char *json, GError **error)
 {
   g_autoptr (KvOptions) o = kv_options_new ();
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (GError) local = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
 
-  if (json == NULL || *json == '\0')
+  /* No options (NULL, "" or only white space): the defaults. */
+  if (json == NULL || json[strspn (json, " \t\r\n")] == '\0')
     return g_steal_pointer (&o);
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, -1, &local))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "options are not valid JSON: %s",
-                   local->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || JSON_NODE_HOLDS_NULL (root))
+  root = parse_options_text (json, error);
+  if (root == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_NULL (root))
     return g_steal_pointer (&o);
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -683,8 +700,13 @@ kv_options_to_json (const KvOptions *o)
   json_builder_add_boolean_value (b, o->disk_mlock);
   json_builder_set_member_name (b, "mapSize");
   json_builder_add_int_value (b, (gint64) o->disk_map_size);
-  json_builder_set_member_name (b, "maxReaders");
-  json_builder_add_int_value (b, o->disk_max_readers);
+  /* 0 is "LMDB's default", which the parser does not take as a value:
+   * leaving it out is what kv_options_new_from_json() reads back as 0. */
+  if (o->disk_max_readers > 0)
+    {
+      json_builder_set_member_name (b, "maxReaders");
+      json_builder_add_int_value (b, o->disk_max_readers);
+    }
   json_builder_set_member_name (b, "writeMap");
   json_builder_add_boolean_value (b, o->disk_write_map);
   json_builder_set_member_name (b, "noReadAhead");

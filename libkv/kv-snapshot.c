@@ -488,7 +488,7 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
     }
   if (!maintenance_begin (core, KV_ERROR_BACKUP_IN_PROGRESS, error))
     goto out_release;
-  if (!_kv_atomic_file_begin (&file, path, error))
+  if (!_kv_atomic_file_begin (&file, path, _kv_live_store_file (core->options), error))
     goto out_maintenance;
 
   w.max_entries = (guint64) max_entries;

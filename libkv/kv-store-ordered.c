@@ -76,9 +76,11 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
     }
   _kv_core_release (core);
 
-  /* The next page starts strictly after the last key of this one; an empty
-   * page hands back the cursor it was given, so polling a finished scan is stable. */
-  if (items->len > 0)
+  /* The next page starts strictly after the last key of this one. The last
+   * page's cursor is "", as in xk6-kv, so `while (cursor !== "")` loops end. */
+  if (!more)
+    *out_cursor = g_strdup ("");
+  else if (items->len > 0)
     {
       gpointer last = items->pdata[items->len - 1];
       *out_cursor =

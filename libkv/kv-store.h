@@ -314,7 +314,7 @@ GPtrArray *kv_store_list_keys (KvStore *store, const char *prefix, gint64 limit,
  * @cursor: (nullable): %NULL or "" to start, else a cursor a previous page returned for the same @prefix
  * @limit: page size (0 or less: the rest in one page)
  * @out_entries: (out) (transfer full) (element-type KvEntry): this page
- * @out_cursor: (out) (transfer full): the cursor for the next page
+ * @out_cursor: (out) (transfer full): the cursor for the next page; "" on the last page (when @out_done), as in xk6-kv
  * @out_done: (out): %TRUE when no matching key follows this page
  *
  * A page of entries strictly after the cursor. Cursors are opaque, encode the

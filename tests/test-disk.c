@@ -241,10 +241,13 @@ static void
 test_bad_paths (DiskFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *missing_dir = g_build_filename (f->dir, "no", "such", "store.kv", NULL);
+  g_autofree char *plain = g_build_filename (f->dir, "plain", NULL);
+  /* Under a regular file: no directory can be made there. */
+  g_autofree char *missing_dir = g_build_filename (f->dir, "plain", "such", "store.kv", NULL);
   g_autofree char *foreign = g_build_filename (f->dir, "foreign.kv", NULL);
   KvStore *kv;
 
+  g_assert_true (g_file_set_contents (plain, "x", -1, NULL));
   kv = open_disk (missing_dir, NULL, &error);
   g_assert_null (kv);
   g_assert_error (error, KV_ERROR, KV_ERROR_DISK_PATH);
@@ -659,6 +662,127 @@ test_pop_keeps_undecodable (DiskFixture *f, gconstpointer data)
   g_object_unref (kv);
 }
 
+/* As in xk6-kv, openKv({path: "./data/custom.kv"}) creates ./data (0750);
+ * a read-only open creates nothing. */
+static void
+test_creates_parent_dir (DiskFixture *f, gconstpointer data)
+{
+  g_autofree char *top = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *parent = g_build_filename (f->dir, "data", "deeper", NULL);
+  g_autofree char *path = g_build_filename (parent, "custom.kv", NULL);
+  g_autofree char *ro_top = g_build_filename (f->dir, "ro", NULL);
+  g_autofree char *ro_path = g_build_filename (ro_top, "x.kv", NULL);
+  g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+  g_autoptr (GError) error = NULL;
+  mode_t mask = umask (022);
+  struct stat st;
+  KvStore *kv;
+
+  umask (mask);
+  kv = open_ok (path, NULL);
+  g_assert_true (kv_store_set (kv, "k", "1", 1, NULL));
+  g_object_unref (kv);
+  g_assert_cmpint (stat (parent, &st), ==, 0);
+  g_assert_true (S_ISDIR (st.st_mode));
+  g_assert_cmpint (st.st_mode & 07777, ==, 0750 & ~mask);
+  kv = open_ok (path, "\"disk\":{\"readOnly\":true}");
+  assert_value (kv, "k", "1");
+  g_object_unref (kv);
+
+  kv = open_disk (ro_path, "\"disk\":{\"readOnly\":true}", &error);
+  g_assert_null (kv);
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (ro_top, G_FILE_TEST_EXISTS));
+
+  g_remove (path);
+  g_remove (lock);
+  g_rmdir (parent);
+  g_rmdir (top);
+}
+
+/* D11: messages that say what is wrong. */
+static void
+test_open_messages (DiskFixture *f, gconstpointer data)
+{
+  g_autofree char *empty = g_build_filename (f->dir, "empty.kv", NULL);
+  const char *tiny[] = { "1", "4096", "65536" };
+
+  /* A map too small for even a new store is raised to the minimum. */
+  for (gsize i = 0; i < G_N_ELEMENTS (tiny); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/tiny-%zu.kv", f->dir, i);
+      g_autofree char *extra = g_strdup_printf ("\"disk\":{\"mapSize\":%s}", tiny[i]);
+      KvStore *kv = open_ok (path, extra);
+      for (int k = 0; k < 200; k++)
+        {
+          g_autofree char *key = g_strdup_printf ("key-%d", k);
+          g_assert_true (kv_store_set (kv, key, "\"some value to fill pages\"", 26, NULL));
+        }
+      g_object_unref (kv);
+    }
+  /* A zero-length file read-only: not "Bad file descriptor". */
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  {
+    g_autoptr (GError) error = NULL;
+    KvStore *kv = open_disk (empty, "\"disk\":{\"readOnly\":true}", &error);
+    g_assert_null (kv);
+    g_assert_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN);
+    g_assert_nonnull (strstr (error->message, "size is 0"));
+    g_assert_null (strstr (error->message, "Bad file descriptor"));
+  }
+  /* /proc/self/mem exists: the failure is its lock file, and the message says so. */
+  {
+    g_autoptr (GError) error = NULL;
+    KvStore *kv = open_disk ("/proc/self/mem", NULL, &error);
+    g_assert_null (kv);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "/proc/self/mem-lock"));
+  }
+}
+
+/* D11: when only the lock file cannot be made, the message names it. Root
+ * ignores modes, so as root the check runs as uid 65534 ("nobody"). */
+static void
+test_lock_file_permission_message (void)
+{
+  const char *dir = g_getenv ("KV_TEST_LOCKLESS_DIR");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *path = g_build_filename (dir, "shared.kv", NULL);
+      g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+      g_autoptr (GError) error = NULL;
+      KvStore *kv;
+
+      if (geteuid () == 0)
+        g_assert_true (setgid (65534) == 0 && setuid (65534) == 0);
+      kv = open_disk (path, NULL, &error);
+      g_assert_null (kv);
+      g_assert_error (error, KV_ERROR, KV_ERROR_DISK_PATH);
+      g_assert_nonnull (strstr (error->message, lock));
+      g_assert_nonnull (strstr (error->message, "lock file"));
+      return;
+    }
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("kv-lockless-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (tmp, "shared.kv", NULL);
+    g_autofree char *lock = g_strconcat (path, "-lock", NULL);
+
+    g_object_unref (open_ok (path, NULL));
+    g_remove (lock);
+    /* The store may be read and written by anyone; its directory by no one else. */
+    g_assert_cmpint (g_chmod (path, 0666), ==, 0);
+    g_assert_cmpint (g_chmod (tmp, geteuid () == 0 ? 0755 : 0555), ==, 0);
+    g_setenv ("KV_TEST_LOCKLESS_DIR", tmp, TRUE);
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_chmod (tmp, 0700);
+    g_remove (path);
+    g_remove (lock);
+    g_rmdir (tmp);
+    g_test_trap_assert_passed ();
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -669,6 +793,9 @@ main (int argc, char **argv)
   ADD ("/kv/disk/serialization-kept", test_serialization_kept);
   g_test_add_func ("/kv/disk/permission-denied", test_permission_denied);
   ADD ("/kv/disk/bad-paths", test_bad_paths);
+  ADD ("/kv/disk/creates-parent-dir", test_creates_parent_dir);
+  ADD ("/kv/disk/open-messages", test_open_messages);
+  g_test_add_func ("/kv/disk/lock-file-permission-message", test_lock_file_permission_message);
   ADD ("/kv/disk/bucket-missing", test_bucket_missing);
   ADD ("/kv/disk/pop-keeps-undecodable", test_pop_keeps_undecodable);
   ADD ("/kv/disk/open-twice", test_open_twice);

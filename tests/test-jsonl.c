@@ -222,7 +222,8 @@ test_export_failure_keeps_old_file (StoreFixture *f, gconstpointer data)
   g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
   g_autofree char *path = fixture_file (f, "keep.jsonl", "old contents\n");
   g_autofree char *contents = NULL;
-  g_autofree char *nodir = g_build_filename (f->dir, "no", "dir", "x.jsonl", NULL);
+  /* "keep.jsonl" is a file: no directory can be made under it. */
+  g_autofree char *nodir = g_build_filename (f->dir, "keep.jsonl", "dir", "x.jsonl", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GDir) d = NULL;
   const char *name;

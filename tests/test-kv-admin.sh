@@ -320,11 +320,11 @@ else
 		jq_true '(.entries | map(.key)) == ["user:1","user:2"] and (.cursor | length > 0) and .done == false'
 	cursor=$(jq -r .cursor "$out" 2>/dev/null)
 	run scan "$listed" --prefix=user: --limit=2 --json --cursor="$cursor"
-	check "scan --cursor: the next page, done=true" \
-		jq_true '.entries == [{"key":"user:3","value":3}] and .done == true'
-	last=$(jq -r .cursor "$out" 2>/dev/null)
-	run scan "$listed" --prefix=user: --json --cursor="$last"
-	check "scan after the last page: empty and done" jq_true '.entries == [] and .done == true'
+	check "scan --cursor: the next page, done=true, cursor \"\" as in xk6-kv" \
+		jq_true '.entries == [{"key":"user:3","value":3}] and .done == true and .cursor == ""'
+	run scan "$listed" --prefix=user: --limit=2 --cursor="$cursor"
+	check "scan: the last page prints an empty cursor" \
+		sh -c "[ $rc -eq 0 ] && grep -qx 'cursor: ' '$out' && grep -qx 'done: true' '$out'"
 	run scan "$listed" --json --keys-only --limit=3
 	check "scan --json --keys-only: keys" \
 		jq_true '.keys == ["cfg:rate","user:1","user:2"] and .done == false and (has("entries") | not)'
@@ -393,8 +393,8 @@ else
 	check "export --delimiter of two characters: exit 2" exit_is 2
 	run export "$src"
 	check "export without FILE: exit 2, says FILE" sh -c "[ $rc -eq 2 ] && grep -q 'missing argument: FILE' '$err'"
-	run export "$src" "$tmpdir/no/such/dir/x.jsonl"
-	check "export into a missing directory: exit 1, SnapshotExportError" \
+	run export "$src" "$src/no/such/dir/x.jsonl"
+	check "export under a file (no directory can be made there): exit 1, SnapshotExportError" \
 		sh -c "[ $rc -eq 1 ] && grep -q '(SnapshotExportError)\$' '$err'"
 
 	run export "$src" "$jsonl"
@@ -549,6 +549,63 @@ else
 	run verify "$tmpdir/claims.kvs" --json
 	check "a snapshot holds no claims" jq_true '.claims == 0 and .entries == 4'
 fi
+
+# --- outputs: what export, backup and compact may replace (D19, D20, D26, D27) --------------
+# Scratch nodes in $tmpdir only: a FIFO, a symlink and, as root, a /dev/null-like
+# node made with mknod here. Never a real device.
+o=$tmpdir/outputs
+mkdir "$o"
+dir_mode=$(printf %o $((0750 & ~$(umask))))
+printf '{"key":"a","value":1}\n{"key":"b","value":2}\n' >"$o/in.jsonl"
+run import "$o/data/new/s.kv" "$o/in.jsonl"
+check "import into a store whose directory is missing: created (0750)" \
+	sh -c "[ $rc -eq 0 ] && [ -f '$o/data/new/s.kv' ] && [ \$(stat -c %a '$o/data/new') = $dir_mode ]"
+s=$o/data/new/s.kv
+s_sum=$(cksum <"$s")
+for cmd in export compact; do
+	run $cmd "$s" "$s"
+	check "$cmd onto STORE itself: exit 2, one line" \
+		sh -c "[ $rc -eq 2 ] && [ \$(wc -l <'$err') -eq 1 ] && grep -q 'must not be STORE itself' '$err'"
+done
+for cmd in export backup compact; do
+	run $cmd "$s" "$s-lock"
+	check "$cmd onto STORE-lock: exit 2, one line" \
+		sh -c "[ $rc -eq 2 ] && [ \$(wc -l <'$err') -eq 1 ] && grep -q \"must not be STORE's lock file\" '$err'"
+done
+ln "$s" "$o/hardlink.kv"
+run export "$s" "$o/hardlink.kv"
+check "export onto another name of STORE's inode: exit 1, SnapshotExportError" \
+	sh -c "[ $rc -eq 1 ] && grep -q \"this store's own data file.*(SnapshotExportError)\$\" '$err'"
+run backup "$s" "$o/snap.kvs"
+run export "$s" "$o/snap.kvs-lock"
+check "export onto X-lock of another LMDB file X: exit 1, SnapshotExportError" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'lock file of the LMDB store.*(SnapshotExportError)\$' '$err' && [ ! -e '$o/snap.kvs-lock' ]"
+mkfifo "$o/fifo1"
+echo precious >"$o/target1"
+ln -s target1 "$o/link1"
+nodes="fifo1 link1"
+if [ "$(id -u)" = 0 ] && mknod "$o/mynull" c 1 3 2>/dev/null; then nodes="$nodes mynull"; fi
+for node in $nodes; do
+	before=$(stat -c %F "$o/$node")
+	for cmd in export backup compact; do
+		run $cmd "$s" "$o/$node"
+		check "$cmd onto $before $node: exit 1, SnapshotExportError, left as it was" \
+			sh -c "[ $rc -eq 1 ] && grep -q '(SnapshotExportError)\$' '$err' && [ \"\$(stat -c %F '$o/$node')\" = '$before' ]"
+	done
+done
+check "the symlink's target was not touched" sh -c "[ \"\$(cat '$o/target1')\" = precious ]"
+check "the store survived every refused output" test "$(cksum <"$s")" = "$s_sum"
+run count "$s"
+check "and still reads" sh -c "[ $rc -eq 0 ] && [ \"\$(cat '$out')\" = 2 ]"
+for cmd in export backup; do
+	: >"$o/secret-$cmd"
+	chmod 600 "$o/secret-$cmd"
+	run $cmd "$s" "$o/secret-$cmd"
+	check "$cmd over a 0600 file keeps 0600" sh -c "[ $rc -eq 0 ] && [ \$(stat -c %a '$o/secret-$cmd') = 600 ] && [ -s '$o/secret-$cmd' ]"
+	run $cmd "$s" "$o/made/for/$cmd/out"
+	check "$cmd into a missing directory: created (0750)" \
+		sh -c "[ $rc -eq 0 ] && [ -f '$o/made/for/$cmd/out' ] && [ \$(stat -c %a '$o/made/for/$cmd') = $dir_mode ]"
+done
 
 # The plan goes last, so adding a check never means counting by hand.
 echo "1..$n"

@@ -202,6 +202,102 @@ test_size (void)
     }
 }
 
+/* D12: what kv_options_to_json() writes, kv_options_new_from_json() reads
+ * back as the same options: the defaults, each option changed alone, all at once. */
+static void
+assert_round_trip (const KvOptions *o)
+{
+  g_autofree char *json = kv_options_to_json (o);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KvOptions) back = kv_options_new_from_json (json, &error);
+  g_autofree char *again = NULL;
+
+  g_test_message ("%s", json);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  g_assert_true (kv_options_equal (o, back));
+  again = kv_options_to_json (back);
+  g_assert_cmpstr (again, ==, json);
+}
+
+static void
+test_to_json_round_trip (void)
+{
+  static const char *const variants[] = {
+    "{\"backend\":\"memory\"}", "{\"path\":\"other \\\"dir\\\"/caf\\u00e9.kv\"}",
+    "{\"serialization\":\"string\"}", "{\"trackKeys\":true}", "{\"memory\":{\"shardCount\":3}}",
+    "{\"metrics\":{\"operations\":true}}", "{\"disk\":{\"timeout\":\"1m30s\"}}",
+    "{\"disk\":{\"timeout\":0}}", "{\"disk\":{\"noSync\":true}}", "{\"disk\":{\"noGrowSync\":true}}",
+    "{\"disk\":{\"noFreelistSync\":true}}", "{\"disk\":{\"preLoadFreelist\":true}}",
+    "{\"disk\":{\"freelistType\":\"map\"}}", "{\"disk\":{\"freelistType\":\"array\"}}",
+    "{\"disk\":{\"readOnly\":true}}", "{\"disk\":{\"initialMmapSize\":\"8MB\"}}",
+    "{\"disk\":{\"mlock\":true}}", "{\"disk\":{\"mapSize\":\"2MiB\"}}",
+    "{\"disk\":{\"maxReaders\":200}}", "{\"disk\":{\"maxReaders\":1}}",
+    "{\"disk\":{\"writeMap\":true}}", "{\"disk\":{\"noReadAhead\":true}}",
+    "{\"backend\":\"memory\",\"path\":\"x.kv\",\"serialization\":\"string\",\"trackKeys\":true,"
+    "\"memory\":{\"shardCount\":7},\"metrics\":{\"operations\":true},\"disk\":{\"timeout\":5,"
+    "\"noSync\":true,\"noGrowSync\":true,\"noFreelistSync\":true,\"preLoadFreelist\":true,"
+    "\"freelistType\":\"map\",\"readOnly\":true,\"initialMmapSize\":123456,\"mlock\":true,"
+    "\"mapSize\":\"1GiB\",\"maxReaders\":500,\"writeMap\":true,\"noReadAhead\":true}}",
+  };
+  g_autoptr (KvOptions) defaults = kv_options_new ();
+
+  assert_round_trip (defaults);
+  /* D11: path "" is the default path, as in xk6-kv (documented in libkv-k6(7)). */
+  {
+    g_autoptr (KvOptions) empty_path = parse_ok ("{\"path\":\"\"}");
+    g_assert_cmpstr (kv_options_get_path (empty_path), ==, "./.k6.kv");
+    g_assert_true (kv_options_equal (empty_path, defaults));
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autoptr (KvOptions) o = parse_ok (variants[i]);
+      g_assert_false (kv_options_equal (o, defaults));
+      assert_round_trip (o);
+    }
+}
+
+/* D22: options are strict JSON, as values are; the message says where. */
+static void
+test_strict_json (void)
+{
+  static const char *const not_json[] = {
+    "{'backend':'memory'}",
+    "{\"backend\":\"memory\" /* c */}",
+    "{\"backend\":\"memory\"} // c",
+    "{\"memory\":{\"shardCount\":0x10}}",
+    "{\"backend\":\"memory\",}",
+    "{\"disk\":{\"timeout\":[1,]}}",
+    "{\"memory\":{\"shardCount\":+1}}",
+    "{\"memory\":{\"shardCount\":01}}",
+    "{\"backend\":\"memory\"} x",
+    "{backend:\"memory\"}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (not_json); i++)
+    {
+      g_test_message ("%s", not_json[i]);
+      assert_parse_fails (not_json[i], KV_ERROR_INVALID_OPTIONS, "options are not valid JSON");
+      assert_parse_fails (not_json[i], KV_ERROR_INVALID_OPTIONS, " at byte ");
+    }
+  /* Bytes that are not UTF-8 are never quoted raw. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (KvOptions) o = kv_options_new_from_json ("{\"path\":\"\xff\xfe.kv\"}", &error);
+    g_assert_null (o);
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    g_assert_nonnull (strstr (error->message, "UTF-8"));
+  }
+  /* Strict still means JSON: white space anywhere, and nothing at all. */
+  {
+    g_autoptr (KvOptions) a = parse_ok (" \n{ \"backend\" :\t\"memory\" }\r\n");
+    g_autoptr (KvOptions) b = parse_ok (" \n ");
+    g_assert_cmpint (kv_options_get_backend (a), ==, KV_BACKEND_MEMORY);
+    g_assert_cmpint (kv_options_get_backend (b), ==, KV_BACKEND_DISK);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kv/options/equal", test_equal_sees_every_difference);
   g_test_add_func ("/kv/options/duration", test_duration);
   g_test_add_func ("/kv/options/size", test_size);
+  g_test_add_func ("/kv/options/to-json-round-trip", test_to_json_round_trip);
+  g_test_add_func ("/kv/options/strict-json", test_strict_json);
   return g_test_run ();
 }

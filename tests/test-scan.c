@@ -138,7 +138,6 @@ test_scan_exact_page_boundary (StoreFixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) page = NULL;
   g_autofree char *cursor = NULL;
-  g_autofree char *again = NULL;
   gboolean done = TRUE;
 
   put_numbered (f->store, "p", 10);
@@ -146,11 +145,115 @@ test_scan_exact_page_boundary (StoreFixture *f, gconstpointer data)
   g_assert_cmpuint (page->len, ==, 10);
   g_assert_true (done); /* nothing follows: no empty extra page needed */
   g_clear_pointer (&page, g_ptr_array_unref);
-  /* Reusing the last cursor gives an empty, done page and the same cursor. */
-  g_assert_true (kv_store_scan_keys (f->store, "p", cursor, 10, &page, &again, &done, NULL));
-  g_assert_cmpuint (page->len, ==, 0);
-  g_assert_true (done);
-  g_assert_cmpstr (again, ==, cursor);
+  /* The last page's cursor is "", as in xk6-kv: `while (cursor !== "")` ends. */
+  g_assert_cmpstr (cursor, ==, "");
+}
+
+/* Pages until the cursor is "" (xk6-kv's loop), never more than @max_pages. */
+static guint
+scan_until_empty_cursor (KvStore *store, const char *prefix, gint64 limit, gboolean keys_only,
+                         guint max_pages)
+{
+  g_autofree char *cursor = g_strdup ("");
+  guint items = 0, pages = 0;
+
+  do
+    {
+      g_autoptr (GPtrArray) page = NULL;
+      g_autoptr (GError) error = NULL;
+      char *next = NULL;
+      gboolean done = FALSE;
+      gboolean ok = keys_only
+                      ? kv_store_scan_keys (store, prefix, cursor, limit, &page, &next, &done, &error)
+                      : kv_store_scan (store, prefix, cursor, limit, &page, &next, &done, &error);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      /* done and an empty cursor go together. */
+      g_assert_cmpint (done, ==, *next == '\0');
+      items += page->len;
+      g_free (cursor);
+      cursor = next;
+      g_assert_cmpuint (++pages, <=, max_pages);
+    }
+  while (*cursor != '\0');
+  return items;
+}
+
+static void
+test_scan_last_cursor_empty (StoreFixture *f, gconstpointer data)
+{
+  /* An empty store, then 25 keys under "p:" and 7 elsewhere; page sizes that
+   * end on, before and past the last key. */
+  for (int keys_only = 0; keys_only <= 1; keys_only++)
+    {
+      g_assert_cmpuint (scan_until_empty_cursor (f->store, NULL, 10, keys_only, 1), ==, 0);
+      g_assert_cmpuint (scan_until_empty_cursor (f->store, "p:", 10, keys_only, 1), ==, 0);
+    }
+  put_numbered (f->store, "p:", 25);
+  put_numbered (f->store, "q:", 7);
+  for (int keys_only = 0; keys_only <= 1; keys_only++)
+    {
+      const gint64 limits[] = { 1, 5, 7, 25, 32, 100, 0 };
+      for (gsize i = 0; i < G_N_ELEMENTS (limits); i++)
+        {
+          g_assert_cmpuint (scan_until_empty_cursor (f->store, "p:", limits[i], keys_only, 26), ==, 25);
+          g_assert_cmpuint (scan_until_empty_cursor (f->store, NULL, limits[i], keys_only, 33), ==, 32);
+        }
+    }
+}
+
+/* A cursor as kv-cursor.c encodes it, for any last key (even one the encoder never writes). */
+static char *
+forge_cursor (const char *prefix, const char *last)
+{
+  gsize plen = strlen (prefix), klen = strlen (last), len = 5 + plen + klen;
+  g_autofree guint8 *buf = g_malloc (len + 4);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  buf[0] = 1;
+  buf[1] = (guint8) (plen >> 24), buf[2] = (guint8) (plen >> 16);
+  buf[3] = (guint8) (plen >> 8), buf[4] = (guint8) plen;
+  memcpy (buf + 5, prefix, plen);
+  memcpy (buf + 5 + plen, last, klen);
+  g_checksum_update (sum, buf, (gssize) len);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  memcpy (buf + len, digest, 4);
+  return g_base64_encode (buf, len + 4);
+}
+
+/* D25: a forged cursor with an empty last key is InvalidCursor on every backend. */
+static void
+test_scan_forged_empty_last_key (StoreFixture *f, gconstpointer data)
+{
+  const char *prefixes[] = { "user:", "" };
+
+  put_numbered (f->store, "user:", 5);
+  for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    for (int keys_only = 0; keys_only <= 1; keys_only++)
+      {
+        g_autofree char *good = forge_cursor (prefixes[i], "user:00001");
+        g_autofree char *forged = forge_cursor (prefixes[i], "");
+        const char *prefix = *prefixes[i] ? prefixes[i] : NULL;
+        g_autoptr (GPtrArray) page = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autofree char *next = NULL;
+        gboolean done, ok;
+
+        /* The forger is right: a cursor for a real key is accepted. */
+        ok = kv_store_scan_keys (f->store, prefix, good, 10, &page, &next, &done, &error);
+        g_assert_no_error (error);
+        g_assert_true (ok);
+        g_assert_cmpuint (page->len, ==, 3);
+        g_clear_pointer (&page, g_ptr_array_unref);
+        g_clear_pointer (&next, g_free);
+
+        ok = keys_only ? kv_store_scan_keys (f->store, prefix, forged, 10, &page, &next, &done, &error)
+                       : kv_store_scan (f->store, prefix, forged, 10, &page, &next, &done, &error);
+        g_assert_false (ok);
+        g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
+      }
 }
 
 static gint
@@ -477,6 +580,8 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("scan-page-boundary", test_scan_exact_page_boundary);
   STORE_TEST_ADD ("scan-random-paging", test_scan_random_paging);
   STORE_TEST_ADD ("scan-bad-cursors", test_scan_bad_cursors);
+  STORE_TEST_ADD ("scan-last-cursor-empty", test_scan_last_cursor_empty);
+  STORE_TEST_ADD ("scan-forged-empty-last-key", test_scan_forged_empty_last_key);
   STORE_TEST_ADD ("count", test_count);
   STORE_TEST_ADD ("delete-by-prefix", test_delete_by_prefix);
   STORE_TEST_ADD ("random-key-uniform", test_random_key_uniform);

@@ -97,6 +97,7 @@ kva_builtin_backup (int argc, char **argv, KvaInvocation *invocation, GError **e
                                  KVA_BUILTIN_FLAG_NONE, error))
     return FALSE;
   if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
+      || !kva_check_output_path (invocation, "FILE", file, TRUE, error)
       || !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
     return FALSE;
 

@@ -16,8 +16,6 @@ kva_builtin_compact (int argc, char **argv, KvaInvocation *invocation, GError **
 {
   g_autoptr (GOptionContext) context = g_option_context_new ("STORE OUTPUT");
   g_autoptr (KvStore) store = NULL;
-  g_autoptr (GFile) store_file = NULL;
-  g_autoptr (GFile) output_file = NULL;
   const char *output;
 
   g_option_context_set_description (
@@ -34,10 +32,8 @@ kva_builtin_compact (int argc, char **argv, KvaInvocation *invocation, GError **
   if (!kva_expect_path_arg (invocation, argc, argv, "OUTPUT", &output, error))
     return FALSE;
   /* A copy onto the store itself would be libkv's no-op backup: say so instead. */
-  store_file = g_file_new_for_path (invocation->store_path);
-  output_file = g_file_new_for_path (output);
-  if (g_file_equal (store_file, output_file))
-    return kva_usage_error (invocation, error, "OUTPUT must not be STORE itself");
+  if (!kva_check_output_path (invocation, "OUTPUT", output, FALSE, error))
+    return FALSE;
 
   store = kva_invocation_open_store (invocation, error);
   if (store == NULL)

@@ -102,6 +102,7 @@ kva_builtin_export (int argc, char **argv, KvaInvocation *invocation, GError **e
   include_key = !opt_no_key;
 
   if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
+      || !kva_check_output_path (invocation, "FILE", file, FALSE, error)
       || !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error)
       || !kva_parse_format (invocation, format, &csv, error)
       || !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))

@@ -60,6 +60,23 @@ kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv, const cha
   return TRUE;
 }
 
+gboolean
+kva_check_output_path (KvaInvocation *invocation, const char *name, const char *path,
+                       gboolean allow_store, GError **error)
+{
+  g_autofree char *lock = g_strconcat (invocation->store_path, "-lock", NULL);
+  g_autoptr (GFile) store_file = g_file_new_for_path (invocation->store_path);
+  g_autoptr (GFile) lock_file = g_file_new_for_path (lock);
+  g_autoptr (GFile) output_file = g_file_new_for_path (path);
+
+  if (!allow_store && g_file_equal (store_file, output_file))
+    return kva_usage_error (invocation, error, "%s must not be STORE itself", name);
+  if (g_file_equal (lock_file, output_file))
+    return kva_usage_error (invocation, error, "%s must not be STORE's lock file (%s)", name,
+                            lock);
+  return TRUE;
+}
+
 /* Whether the --options JSON (already parsed once by libkv) sets serialization. */
 static gboolean
 options_name_serialization (const char *options_json)

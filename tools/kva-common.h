@@ -113,6 +113,13 @@ gboolean kva_expect_args (KvaInvocation *invocation, int argc, char **argv, int 
 gboolean kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv,
                               const char *name, const char **out_path, GError **error);
 
+/* Usage error if the output path @path (argument @name) names STORE's lock
+ * file, or STORE itself unless @allow_store (backup onto STORE is libkv's
+ * no-op). libkv refuses these too (exit 1); caught here they are the typo
+ * they usually are (exit 2), as compact's OUTPUT == STORE. */
+gboolean kva_check_output_path (KvaInvocation *invocation, const char *name, const char *path,
+                                gboolean allow_store, GError **error);
+
 /* Output. */
 
 /* Prints @node as one line of canonical JSON on stdout. */

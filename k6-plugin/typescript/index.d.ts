@@ -155,6 +155,14 @@ declare module "k6/x/kv" {
     errors?: KvItemError[];
   }
 
+  /**
+   * xk6-kv's spellings of the same types, so that scripts typed against
+   * xk6-kv's declarations type-check unchanged against these.
+   */
+  export type KVErrorName = KvErrorName;
+  export type KVError = KvError;
+  export type ManyEntryError = KvItemError;
+
   export interface GetManyItem<T = any> {
     key: string;
     /** false for a missing key (and for `""`, which reads as missing). */
@@ -215,14 +223,18 @@ declare module "k6/x/kv" {
 
   export interface ScanResult<T = any> {
     entries: Array<Entry<T>>;
-    /** Pass to the next call; the next page starts strictly after the last key returned. */
+    /**
+     * Pass to the next call; the next page starts strictly after the last key
+     * returned. `""` on the last page (when `done`), as in xk6-kv.
+     */
     cursor: string;
-    /** true when no matching key follows this page. */
+    /** true when no matching key follows this page (and `cursor` is `""`). */
     done: boolean;
   }
 
   export interface ScanKeysResult {
     keys: string[];
+    /** As ScanResult's: `""` on the last page. */
     cursor: string;
     done: boolean;
   }
