@@ -81,9 +81,9 @@ append_cell (GString *out, RowFormat *f, gsize c, const char *key, GError **erro
   if (v[0] == '{' || v[0] == '[')
     {
       g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
-                   "the value of key \"%.200s\" has a nested %s in column %" G_GSIZE_FORMAT
-                   "; CSV cells are strings, numbers, booleans or null",
-                   key, v[0] == '[' ? "array" : "object", c + 1);
+                   "the value of key \"%.200s\" has a nested %s in column \"%s\"; CSV cells "
+                   "are strings, numbers, booleans or null",
+                   key, v[0] == '[' ? "array" : "object", f->columns[c]);
       return FALSE;
     }
   if (v[0] != '"')
@@ -96,9 +96,9 @@ append_cell (GString *out, RowFormat *f, gsize c, const char *key, GError **erro
     {
       /* The importer refuses a raw NUL; writing one would make a file that does not read back. */
       g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
-                   "the value of key \"%.200s\" holds a NUL character in column %" G_GSIZE_FORMAT
-                   "; CSV cells cannot hold it",
-                   key, c + 1);
+                   "the value of key \"%.200s\" holds a NUL character in column \"%s\"; CSV "
+                   "cells cannot hold it",
+                   key, f->columns[c]);
       return FALSE;
     }
   append_field (out, f->text->str, f->text->len, f->delimiter);
