@@ -41,9 +41,27 @@ typedef struct
   GString *names;  /* decoded member names of the open objects, innermost last */
   GString *str;    /* the string being decoded */
   GArray *members; /* Member, of the open objects, innermost last */
+  GArray *spans;    /* Span: the members of the objects in reorders, in canonical order */
+  GArray *reorders; /* Reorder: the objects written out of canonical order */
   const char *problem;
   char problem_buf[64];
 } Canon;
+
+/* Objects are written in text order as they are read. One that is not in
+ * canonical order (or repeats a name) is recorded, and the text is then
+ * written again, once, with each recorded object's members in order
+ * (emit_range): moving an object's text as soon as it ends would move a
+ * deep value once per enclosing object (512 levels × 64 MiB). */
+typedef struct
+{
+  gsize start, end;
+} Span;
+
+typedef struct
+{
+  gsize open, end; /* the object's text, braces included */
+  guint first, n;  /* its members in spans */
+} Reorder;
 
 static gboolean canon_value (Canon *c, int depth);
 
@@ -266,16 +284,17 @@ same_name (const Member *x, const Member *y)
   return x->name_len == y->name_len && memcmp (x->name_ptr, y->name_ptr, x->name_len) == 0;
 }
 
-/* The members were written in text order; sorts them bytewise by decoded
- * name (code point order) and keeps the last of a repeated name, as
- * JSON.parse does. Text that is already canonical is left in place. */
+/* The members were written in text order; if that is not canonical order
+ * (bytewise by decoded name, i.e. code point order) or a name repeats,
+ * records the object with its members sorted, keeping the last of a repeated
+ * name as JSON.parse does. Text already canonical is recorded nowhere. */
 static void
-finish_object (Canon *c, guint first, gsize body)
+finish_object (Canon *c, guint first, gsize open)
 {
   Member *m = &g_array_index (c->members, Member, first);
   guint n = c->members->len - first;
   gboolean sorted = TRUE;
-  g_autofree char *copy = NULL;
+  Reorder r = { open, 0, c->spans->len, 0 };
 
   for (guint i = 0; i < n; i++)
     m[i].name_ptr = c->names->str + m[i].name;
@@ -284,16 +303,67 @@ finish_object (Canon *c, guint first, gsize body)
   if (sorted)
     return;
   qsort (m, n, sizeof *m, compare_members);
-  copy = g_memdup2 (c->out->str + body, c->out->len - body);
-  g_string_truncate (c->out, body);
   for (guint i = 0; i < n; i++)
     {
+      Span span = { m[i].start, m[i].end };
       if (i + 1 < n && same_name (&m[i], &m[i + 1]))
         continue;
-      if (c->out->len > body)
-        g_string_append_c (c->out, ',');
-      g_string_append_len (c->out, copy + (m[i].start - body), (gssize) (m[i].end - m[i].start));
+      g_array_append_val (c->spans, span);
+      r.n++;
     }
+  g_array_append_val (c->reorders, r); /* its end is set once '}' is written */
+}
+
+static int
+compare_reorders (const void *a, const void *b)
+{
+  const Reorder *x = a, *y = b;
+  return x->open < y->open ? -1 : x->open > y->open;
+}
+
+static void emit_range (const Canon *c, GString *final, gsize from, gsize to);
+
+static void
+emit_object (const Canon *c, GString *final, const Reorder *r)
+{
+  g_string_append_c (final, '{');
+  for (guint i = 0; i < r->n; i++)
+    {
+      const Span *span = &g_array_index (c->spans, Span, r->first + i);
+      if (i > 0)
+        g_string_append_c (final, ',');
+      emit_range (c, final, span->start, span->end);
+    }
+  g_string_append_c (final, '}');
+}
+
+/* Copies c->out[from, to) to @final, writing each recorded object in it in
+ * canonical order. Recorded objects are sorted by position; one inside
+ * another is reached through the outer one's members. */
+static void
+emit_range (const Canon *c, GString *final, gsize from, gsize to)
+{
+  const Reorder *r = (const Reorder *) (gpointer) c->reorders->data;
+  guint n = c->reorders->len, lo = 0, hi = n;
+
+  while (lo < hi) /* the first recorded object at or after from */
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (r[mid].open < from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  while (lo < n && r[lo].open < to)
+    {
+      const Reorder *obj = &r[lo];
+      g_string_append_len (final, c->out->str + from, (gssize) (obj->open - from));
+      emit_object (c, final, obj);
+      from = obj->end;
+      while (lo < n && r[lo].open < from) /* skip the objects nested in it */
+        lo++;
+    }
+  g_string_append_len (final, c->out->str + from, (gssize) (to - from));
 }
 
 static gboolean
@@ -369,11 +439,17 @@ canon_container (Canon *c, int depth, char close, gboolean object)
       break;
     }
   if (ok && object)
-    finish_object (c, first, body);
+    {
+      guint recorded = c->reorders->len;
+      finish_object (c, first, body - 1);
+      g_string_append_c (c->out, close);
+      if (c->reorders->len > recorded)
+        g_array_index (c->reorders, Reorder, recorded).end = c->out->len;
+    }
+  else if (ok)
+    g_string_append_c (c->out, close);
   g_array_set_size (c->members, first);
   g_string_truncate (c->names, names_mark);
-  if (ok)
-    g_string_append_c (c->out, close);
   return ok;
 }
 
@@ -428,6 +504,8 @@ kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **err
       c.names = g_string_new (NULL);
       c.str = g_string_new (NULL);
       c.members = g_array_new (FALSE, FALSE, sizeof (Member));
+      c.spans = g_array_new (FALSE, FALSE, sizeof (Span));
+      c.reorders = g_array_new (FALSE, FALSE, sizeof (Reorder));
       if (canon_value (&c, 0))
         {
           skip_ws (&c);
@@ -436,9 +514,19 @@ kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **err
           else
             fail (&c, "unexpected text after the value");
         }
+      if (ok && c.reorders->len > 0)
+        {
+          GString *final = g_string_sized_new (c.out->len + 1);
+          qsort (c.reorders->data, c.reorders->len, sizeof (Reorder), compare_reorders);
+          emit_range (&c, final, 0, c.out->len);
+          g_string_free (c.out, TRUE);
+          c.out = final;
+        }
       g_string_free (c.names, TRUE);
       g_string_free (c.str, TRUE);
       g_array_unref (c.members);
+      g_array_unref (c.spans);
+      g_array_unref (c.reorders);
     }
   if (ok)
     {
