@@ -24,8 +24,9 @@ import (
 //     promise settles when the drainer hands back their completion; nothing
 //     waits for the fsync but the promise.
 //   - pooled: everything else runs on a goroutine holding a pool slot,
-//     because it may take long (scans, snapshots) or make several commits in
-//     a row (claimRandom); the pools bound the OS threads in C.
+//     because it may take long (scans, snapshots, claimRandom on a memory
+//     store) or make several commits in a row (clear, deleteByPrefix); the
+//     pools bound the OS threads in C.
 //
 // Whatever the path, a promise settles exactly once, on the event loop.
 
@@ -193,10 +194,19 @@ type write struct {
 	run    func(s *slot) result   // the blocking form, for memory stores
 	submit func(token uintptr)    // the submitted form, for disk stores
 	finish func(r result) outcome // its result as an outcome
+	// offLoop: on a memory store the write runs on the CPU pool, not inline:
+	// it may walk every key with a prefix (claimRandom without trackKeys),
+	// too long for the event loop, or change its keys one by one (claimKeys,
+	// the claim batches), so a "would block" half-way could not be retried.
+	offLoop bool
 }
 
-// writeCall runs a write: inline on a memory store, submitted on a disk store.
+// writeCall runs a write: inline (or pooled, see offLoop) on a memory store,
+// submitted on a disk store.
 func (h *handle) writeCall(op string, prepErr *kvError, w write) sobek.Value {
+	if h.memoryBackend && w.offLoop {
+		return h.async(op, prepErr, func(s *slot) outcome { return w.finish(w.run(s)) })
+	}
 	if h.memoryBackend {
 		return h.inline(op, prepErr, func(s *slot) outcome {
 			r := w.run(s)

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <pthread.h>
+#include <string.h>
 
 #include "kvbridge-private.h"
 
@@ -27,6 +28,12 @@ typedef enum
   W_SET_MANY,
   W_DELETE_MANY,
   W_CLAIM_KEY,
+  W_CLAIM_RANDOM,
+  W_CLAIM_RANDOM_MANY,
+  W_POP_RANDOM,
+  W_POP_RANDOM_MANY,
+  W_CLAIM_KEYS,
+  W_CLAIM_REFS,
 } WriteKind;
 
 /* One write in flight. Blocking calls keep it on their stack. */
@@ -103,6 +110,69 @@ collect (const Pending *p, KvbOut *out)
         /* A claim, or none (not an error): packed like the blocking claim calls. */
         g_autoptr (KvClaim) claim = kv_store_claim_key_finish (p->result, &error);
         kvb_out_put_optional_claim (out, claim, error);
+        return;
+      }
+    case W_CLAIM_RANDOM:
+      {
+        g_autoptr (KvClaim) claim = kv_store_claim_random_finish (p->result, &error);
+        kvb_out_put_optional_claim (out, claim, error);
+        return;
+      }
+    case W_CLAIM_RANDOM_MANY:
+    case W_POP_RANDOM_MANY:
+      {
+        g_autoptr (GPtrArray) got = p->kind == W_CLAIM_RANDOM_MANY
+                                      ? kv_store_claim_random_many_finish (p->result, &error)
+                                      : kv_store_pop_random_many_finish (p->result, &error);
+        if (got == NULL)
+          kvb_out_error (out, error, NULL);
+        else if (p->kind == W_CLAIM_RANDOM_MANY)
+          kvb_out_put_claims (out, got);
+        else
+          kvb_out_put_entries (out, got);
+        return;
+      }
+    case W_POP_RANDOM:
+      {
+        g_autoptr (KvEntry) entry = kv_store_pop_random_finish (p->result, &error);
+        if (error != NULL)
+          {
+            kvb_out_error (out, error, NULL);
+            return;
+          }
+        /* Packed like popRandomMany's entries: a count (0 or 1), then the entry. */
+        kvb_out_put_u64 (out, entry != NULL ? 1 : 0);
+        if (entry != NULL)
+          {
+            kvb_out_put_str (out, kv_entry_get_key (entry));
+            kvb_out_put_bytes (out, kv_entry_get_value (entry));
+          }
+        return;
+      }
+    case W_CLAIM_KEYS:
+      {
+        g_autoptr (GPtrArray) claimed = NULL, busy = NULL, absent = NULL;
+        if (!kv_store_claim_keys_finish (p->result, &claimed, &busy, &absent, &items, &error))
+          {
+            kvb_out_error (out, error, items);
+            return;
+          }
+        kvb_out_put_claims (out, claimed);
+        kvb_out_put_keys (out, busy);
+        kvb_out_put_keys (out, absent);
+        return;
+      }
+    case W_CLAIM_REFS:
+      {
+        /* release, complete and renew share one result: updated count, then the failed refs */
+        g_autoptr (GPtrArray) failed = NULL;
+        if (!kv_store_release_claims_finish (p->result, &deleted, &failed, &error))
+          {
+            kvb_out_error (out, error, NULL);
+            return;
+          }
+        out->num1 = deleted;
+        kvb_out_put_items (out, failed);
         return;
       }
     case W_DELETE_MANY:
@@ -468,4 +538,135 @@ kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, gint64
 {
   kv_store_claim_key_submit (store, key, owner, ttl_ms, on_submitted,
                              pending_new (W_CLAIM_KEY, 0, token));
+}
+
+void
+kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                  KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_RANDOM, 0,
+                kv_store_claim_random_submit (store, prefix, owner, ttl_ms, on_blocking, &p));
+}
+
+void
+kvb_submit_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                         guintptr token)
+{
+  kv_store_claim_random_submit (store, prefix, owner, ttl_ms, on_submitted,
+                                pending_new (W_CLAIM_RANDOM, 0, token));
+}
+
+void
+kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                       gint64 ttl_ms, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_RANDOM_MANY, 0,
+                kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms,
+                                                   on_blocking, &p));
+}
+
+void
+kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count,
+                              const char *owner, gint64 ttl_ms, guintptr token)
+{
+  kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms, on_submitted,
+                                     pending_new (W_CLAIM_RANDOM_MANY, 0, token));
+}
+
+void
+kvb_pop_random (KvStore *store, const char *prefix, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_POP_RANDOM, 0, kv_store_pop_random_submit (store, prefix, on_blocking, &p));
+}
+
+void
+kvb_submit_pop_random (KvStore *store, const char *prefix, guintptr token)
+{
+  kv_store_pop_random_submit (store, prefix, on_submitted, pending_new (W_POP_RANDOM, 0, token));
+}
+
+void
+kvb_pop_random_many (KvStore *store, const char *prefix, gint64 count, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_POP_RANDOM_MANY, 0,
+                kv_store_pop_random_many_submit (store, prefix, count, on_blocking, &p));
+}
+
+void
+kvb_submit_pop_random_many (KvStore *store, const char *prefix, gint64 count, guintptr token)
+{
+  kv_store_pop_random_many_submit (store, prefix, count, on_submitted,
+                                   pending_new (W_POP_RANDOM_MANY, 0, token));
+}
+
+static void
+start_claim_keys (KvStore *store, const char *packed_keys, gsize n, const char *owner,
+                  gint64 ttl_ms, int all_or_nothing, Pending *p, KvResultFunc done)
+{
+  g_autofree const char **keys = kvb_split_keys (packed_keys, n);
+
+  kv_store_claim_keys_submit (store, keys, n, owner, ttl_ms, all_or_nothing, done, p);
+}
+
+void
+kvb_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner, gint64 ttl_ms,
+                int all_or_nothing, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_KEYS, 0,
+                start_claim_keys (store, keys, n, owner, ttl_ms, all_or_nothing, &p, on_blocking));
+}
+
+void
+kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner,
+                       gint64 ttl_ms, int all_or_nothing, guintptr token)
+{
+  start_claim_keys (store, keys, n, owner, ttl_ms, all_or_nothing,
+                    pending_new (W_CLAIM_KEYS, 0, token), on_submitted);
+}
+
+/* Refs arrive as packed ids and keys (like batch keys) and an array of tokens. */
+static void
+start_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
+                  const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms, Pending *p,
+                  KvResultFunc done)
+{
+  g_autofree KvClaimRef *refs = g_new0 (KvClaimRef, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      refs[i] = (KvClaimRef){ .id = ids, .key = keys, .token = tokens[i] };
+      ids += strlen (ids) + 1;
+      keys += strlen (keys) + 1;
+    }
+  switch (op)
+    {
+    case KVB_REF_RELEASE:
+      kv_store_release_claims_submit (store, refs, n, done, p);
+      break;
+    case KVB_REF_COMPLETE:
+      kv_store_complete_claims_submit (store, refs, n, delete_key, done, p);
+      break;
+    case KVB_REF_RENEW:
+    default:
+      kv_store_renew_claims_submit (store, refs, n, ttl_ms, done, p);
+      break;
+    }
+}
+
+void
+kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
+                gsize n, int delete_key, gint64 ttl_ms, KvbOut *out)
+{
+  RUN_BLOCKING (out, W_CLAIM_REFS, 0,
+                start_claim_refs (store, op, ids, keys, tokens, n, delete_key, ttl_ms, &p,
+                                  on_blocking));
+}
+
+void
+kvb_submit_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
+                       const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms,
+                       guintptr token)
+{
+  start_claim_refs (store, op, ids, keys, tokens, n, delete_key, ttl_ms,
+                    pending_new (W_CLAIM_REFS, 0, token), on_submitted);
 }

@@ -110,6 +110,19 @@ void kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, g
                            guintptr token);
 void kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
                            guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token);
+/* The key is chosen inside the disk backend's write transaction. */
+void kvb_submit_claim_random (KvStore *store, const char *prefix, const char *owner,
+                              gint64 ttl_ms, guintptr token);
+void kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count,
+                                   const char *owner, gint64 ttl_ms, guintptr token);
+void kvb_submit_pop_random (KvStore *store, const char *prefix, guintptr token);
+void kvb_submit_pop_random_many (KvStore *store, const char *prefix, gint64 count,
+                                 guintptr token);
+void kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner,
+                            gint64 ttl_ms, int all_or_nothing, guintptr token);
+void kvb_submit_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
+                            const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms,
+                            guintptr token);
 /* Blocks until a submitted write of any store completes; fills @out with its
  * results and returns its token. One caller at a time (the binding's drainer). */
 guintptr kvb_next_completion (KvbOut *out);

@@ -396,15 +396,27 @@ func (s *slot) claimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs
 	return s.collect()
 }
 
-func (s *slot) claimRefs(st cStore, op refOp, refs []claimRef, deleteKey bool, ttlMs int64) result {
+// packedRefs is a batch of claim refs as C takes it: ids and keys packed
+// like batch keys, and the tokens (one more, so &tokens[0] is valid when empty).
+type packedRefs struct {
+	ids, keys packedKeys
+	tokens    []C.guint64
+	n         int
+}
+
+func packRefs(refs []claimRef) packedRefs {
 	ids := make([]string, len(refs))
 	keys := make([]string, len(refs))
-	tokens := make([]C.guint64, len(refs)+1) // +1 so &tokens[0] is valid for an empty batch
+	tokens := make([]C.guint64, len(refs)+1)
 	for i, r := range refs {
 		ids[i], keys[i], tokens[i] = r.id, r.key, C.guint64(r.token)
 	}
-	pi, pk := packKeys(ids), packKeys(keys)
-	C.kvb_claim_refs(st, C.int(op), ptr(pi.buf), ptr(pk.buf), &tokens[0], C.gsize(len(refs)),
+	return packedRefs{packKeys(ids), packKeys(keys), tokens, len(refs)}
+}
+
+func (s *slot) claimRefs(st cStore, op refOp, refs []claimRef, deleteKey bool, ttlMs int64) result {
+	p := packRefs(refs)
+	C.kvb_claim_refs(st, C.int(op), ptr(p.ids.buf), ptr(p.keys.buf), &p.tokens[0], C.gsize(p.n),
 		cbool(deleteKey), C.gint64(ttlMs), s.out)
 	return s.collect()
 }
@@ -555,6 +567,38 @@ func submitClaimRef(st cStore, op refOp, ref claimRef, deleteKey bool, ttlMs int
 	id, k := cstr(ref.id), cstr(ref.key)
 	C.kvb_submit_claim_ref(st, C.int(op), ptr(id), ptr(k), C.guint64(ref.token), cbool(deleteKey),
 		C.gint64(ttlMs), C.guintptr(token))
+}
+
+func submitClaimRandom(st cStore, prefix string, owner *string, ttlMs int64, token uintptr) {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_submit_claim_random(st, ptr(p), optPtr(o), C.gint64(ttlMs), C.guintptr(token))
+}
+
+func submitClaimRandomMany(st cStore, prefix string, count int64, owner *string, ttlMs int64, token uintptr) {
+	p, o := cstr(prefix), optCstr(owner)
+	C.kvb_submit_claim_random_many(st, ptr(p), C.gint64(count), optPtr(o), C.gint64(ttlMs), C.guintptr(token))
+}
+
+func submitPopRandom(st cStore, prefix string, token uintptr) {
+	p := cstr(prefix)
+	C.kvb_submit_pop_random(st, ptr(p), C.guintptr(token))
+}
+
+func submitPopRandomMany(st cStore, prefix string, count int64, token uintptr) {
+	p := cstr(prefix)
+	C.kvb_submit_pop_random_many(st, ptr(p), C.gint64(count), C.guintptr(token))
+}
+
+func submitClaimKeys(st cStore, keys packedKeys, owner *string, ttlMs int64, allOrNothing bool, token uintptr) {
+	o := optCstr(owner)
+	C.kvb_submit_claim_keys(st, ptr(keys.buf), C.gsize(keys.n), optPtr(o), C.gint64(ttlMs), cbool(allOrNothing),
+		C.guintptr(token))
+}
+
+func submitClaimRefs(st cStore, op refOp, refs []claimRef, deleteKey bool, ttlMs int64, token uintptr) {
+	p := packRefs(refs)
+	C.kvb_submit_claim_refs(st, C.int(op), ptr(p.ids.buf), ptr(p.keys.buf), &p.tokens[0], C.gsize(p.n),
+		cbool(deleteKey), C.gint64(ttlMs), C.guintptr(token))
 }
 
 // nextCompletion blocks until a submitted write completes, collects its

@@ -145,6 +145,65 @@ func TestDiskSubmittedWritesManyVUs(t *testing.T) {
 	assert.LessOrEqual(t, peak.Load(), int64(base+16), "thread growth past the pools' bound")
 }
 
+// Hundreds of VUs draining a durable queue with claimRandom, popRandom,
+// claimRandomMany and completeClaims, all submitted: every job goes to
+// exactly one VU, and the writes share commits with pools of 2 slots.
+func TestDiskSubmittedClaimsManyVUs(t *testing.T) {
+	if inParent(t, "TestDiskSubmittedClaimsManyVUs", cpuPoolEnv+"=2", commitPoolEnv+"=2") {
+		return
+	}
+	const vus, jobs = 200, 1200
+
+	seed := newDiskVU(t)
+	run(t, seed.Runtime, fmt.Sprintf(`
+		const entries = {};
+		for (let i = 0; i < %d; i++) entries["job:" + String(i).padStart(5, "0")] = i;
+		await kv.setMany(entries);`, jobs))
+	runtimes := make([]*testVU, vus)
+	for i := range runtimes {
+		runtimes[i] = newDiskVU(t)
+	}
+	var wg sync.WaitGroup
+	for i, r := range runtimes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.RunOnEventLoop(fmt.Sprintf(`
+				(async () => {
+					// Each job taken is marked once; a second mark means it was taken twice.
+					const took = async (key) => {
+						if (!(await kv.setIfAbsent("took:" + key, %d))) throw new Error(key + " taken twice");
+					};
+					for (;;) {
+						const c = await kv.claimRandom({prefix: "job:"});
+						if (c === null) break;
+						await took(c.key);
+						if (!(await kv.completeClaim(c))) throw new Error("lost the claim on " + c.key);
+						const p = await kv.popRandom({prefix: "job:"});
+						if (p !== null) await took(p.key);
+						const many = await kv.claimRandomMany({prefix: "job:", count: 2});
+						for (const m of many) await took(m.key);
+						const done = await kv.completeClaims(many);
+						if (done.completed !== many.length) throw new Error("completeClaims: " + JSON.stringify(done));
+					}
+				})().catch((e) => { throw new Error(e && e.message ? e.message : JSON.stringify(e)); });`, i))
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+
+	r := newDiskVU(t)
+	run(t, r.Runtime, fmt.Sprintf(`
+		const eq = (a, b, m) => { if (a !== b) throw new Error(m + ": " + a + " !== " + b); };
+		eq(await kv.count({prefix: "job:"}), 0, "the queue is drained");
+		eq(await kv.count({prefix: "took:"}), %d, "every job was taken exactly once");
+		const s = await kv.stats();
+		globalThis.perCommit = s.lmdb.groupCommitOps / s.lmdb.groupCommitBatches;`, jobs))
+	perCommit := r.VU.Runtime().Get("perCommit").ToFloat()
+	t.Logf("%d VUs drained %d jobs; %.1f writes per commit", vus, jobs, perCommit)
+	assert.Greater(t, perCommit, 8.0, "claims should share commits without holding pool slots")
+}
+
 // A VU's context ends while its writes are in flight: every promise settles
 // exactly once, each write is either done (and counted) or rejected with
 // OperationCanceledError before it was submitted, and the loop does not hang.

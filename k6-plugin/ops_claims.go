@@ -15,66 +15,84 @@ import (
 // popRandom({prefix?}) → {key, value} removed from the store, or null.
 func (h *handle) popRandom(call sobek.FunctionCall) sobek.Value {
 	prefix, kerr := parsePrefixOptions("popRandom", call.Argument(0))
-	return h.asyncCommits("pop_random", kerr, func(s *slot) outcome {
-		r := s.popRandom(h.store, prefix)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.entries()
-		if !p.done() || len(raw) > 1 {
-			return malformed("popRandom")
-		}
-		entries := h.decodeEntries(raw)
-		if len(entries) == 0 {
-			return constant(nil).withEmpty(true)
-		}
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return entries[0].toJS(rt) }).withEmpty(false)
+	return h.writeCall("pop_random", kerr, write{
+		offLoop: true,
+		run:     func(s *slot) result { return s.popRandom(h.store, prefix) },
+		submit:  func(token uintptr) { submitPopRandom(h.store, prefix, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.entries()
+			if !p.done() || len(raw) > 1 {
+				return malformed("popRandom")
+			}
+			entries := h.decodeEntries(raw)
+			if len(entries) == 0 {
+				return constant(nil).withEmpty(true)
+			}
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return entries[0].toJS(rt) }).withEmpty(false)
+		},
 	})
 }
 
 // popRandomMany({prefix?, count}) → up to count popped {key, value}.
 func (h *handle) popRandomMany(call sobek.FunctionCall) sobek.Value {
 	prefix, count, kerr := parsePopManyOptions(call.Argument(0))
-	return h.asyncCommits("pop_random_many", kerr, func(s *slot) outcome {
-		r := s.popRandomMany(h.store, prefix, count)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.entries()
-		if !p.done() {
-			return malformed("popRandomMany")
-		}
-		entries := h.decodeEntries(raw)
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) }).withEmpty(len(entries) == 0)
+	return h.writeCall("pop_random_many", kerr, write{
+		offLoop: true,
+		run:     func(s *slot) result { return s.popRandomMany(h.store, prefix, count) },
+		submit:  func(token uintptr) { submitPopRandomMany(h.store, prefix, count, token) },
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.entries()
+			if !p.done() {
+				return malformed("popRandomMany")
+			}
+			entries := h.decodeEntries(raw)
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return entriesToJS(rt, entries) }).withEmpty(len(entries) == 0)
+		},
 	})
 }
 
 // claimRandom({prefix?, owner?, ttl?}) → a claim on a random claimable key, or null.
 func (h *handle) claimRandom(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandom", call.Argument(0), true, false, false)
-	return h.asyncCommits("claim_random", kerr, func(s *slot) outcome {
-		r := s.claimRandom(h.store, o.prefix, o.owner, o.ttlMs)
-		return h.optionalClaim("claimRandom", r, true)
+	return h.writeCall("claim_random", kerr, write{
+		offLoop: true,
+		run:     func(s *slot) result { return s.claimRandom(h.store, o.prefix, o.owner, o.ttlMs) },
+		submit:  func(token uintptr) { submitClaimRandom(h.store, o.prefix, o.owner, o.ttlMs, token) },
+		finish:  func(r result) outcome { return h.optionalClaim("claimRandom", r, true) },
 	})
 }
 
 // claimRandomMany({prefix?, count, owner?, ttl?}) → up to count claims.
 func (h *handle) claimRandomMany(call sobek.FunctionCall) sobek.Value {
 	o, kerr := parseClaimOptions("claimRandomMany", call.Argument(0), true, true, false)
-	return h.asyncCommits("claim_random_many", kerr, func(s *slot) outcome {
-		r := s.claimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.claims()
-		if !p.done() {
-			return malformed("claimRandomMany")
-		}
-		claims := h.decodeClaims(raw)
-		return resolved(func(rt *sobek.Runtime) sobek.Value { return claimsToJS(rt, claims) }).withEmpty(len(claims) == 0)
+	return h.writeCall("claim_random_many", kerr, write{
+		offLoop: true,
+		run: func(s *slot) result {
+			return s.claimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs)
+		},
+		submit: func(token uintptr) {
+			submitClaimRandomMany(h.store, o.prefix, o.count, o.owner, o.ttlMs, token)
+		},
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.claims()
+			if !p.done() {
+				return malformed("claimRandomMany")
+			}
+			claims := h.decodeClaims(raw)
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return claimsToJS(rt, claims) }).withEmpty(len(claims) == 0)
+		},
 	})
 }
 
@@ -101,26 +119,35 @@ func (h *handle) claimKeys(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		o, kerr = parseClaimOptions("claimKeys", call.Argument(1), false, false, true)
 	}
-	return h.asyncCommits("claim_keys", kerr, func(s *slot) outcome {
-		r := s.claimKeys(h.store, packKeys(keys), o.owner, o.ttlMs, o.allOrNothing)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		p := payloadReader{b: r.value}
-		raw := p.claims()
-		busy := p.keys()
-		missing := p.keys()
-		if !p.done() {
-			return malformed("claimKeys")
-		}
-		claimed := h.decodeClaims(raw)
-		return resolved(func(rt *sobek.Runtime) sobek.Value {
-			obj := rt.NewObject()
-			mustSet(obj, "claimed", claimsToJS(rt, claimed))
-			mustSet(obj, "busy", stringsToJS(rt, busy))
-			mustSet(obj, "missing", stringsToJS(rt, missing))
-			return obj
-		})
+	packed := packKeys(keys)
+	return h.writeCall("claim_keys", kerr, write{
+		offLoop: true,
+		run: func(s *slot) result {
+			return s.claimKeys(h.store, packed, o.owner, o.ttlMs, o.allOrNothing)
+		},
+		submit: func(token uintptr) {
+			submitClaimKeys(h.store, packed, o.owner, o.ttlMs, o.allOrNothing, token)
+		},
+		finish: func(r result) outcome {
+			if r.err != nil {
+				return fail(r.err)
+			}
+			p := payloadReader{b: r.value}
+			raw := p.claims()
+			busy := p.keys()
+			missing := p.keys()
+			if !p.done() {
+				return malformed("claimKeys")
+			}
+			claimed := h.decodeClaims(raw)
+			return resolved(func(rt *sobek.Runtime) sobek.Value {
+				obj := rt.NewObject()
+				mustSet(obj, "claimed", claimsToJS(rt, claimed))
+				mustSet(obj, "busy", stringsToJS(rt, busy))
+				mustSet(obj, "missing", stringsToJS(rt, missing))
+				return obj
+			})
+		},
 	})
 }
 
@@ -162,9 +189,7 @@ func (h *handle) claimRefCall(op string, kerr *kvError, rop refOp, ref claimRef,
 // releaseClaims(claims) → {attempted, released, failed}.
 func (h *handle) releaseClaims(call sobek.FunctionCall) sobek.Value {
 	refs, kerr := refList("releaseClaims", call.Argument(0))
-	return h.asyncCommits("release_claims", kerr, func(s *slot) outcome {
-		return refBatchOutcome("releaseClaims", "released", len(refs), s.claimRefs(h.store, refRelease, refs, false, 0))
-	})
+	return h.claimRefsCall("release_claims", "releaseClaims", "released", kerr, refRelease, refs, false, 0)
 }
 
 // completeClaims(claims, {deleteKey? = true}) → {attempted, completed, failed}.
@@ -174,9 +199,7 @@ func (h *handle) completeClaims(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		deleteKey, kerr = parseCompleteOptions("completeClaims", call.Argument(1))
 	}
-	return h.asyncCommits("complete_claims", kerr, func(s *slot) outcome {
-		return refBatchOutcome("completeClaims", "completed", len(refs), s.claimRefs(h.store, refComplete, refs, deleteKey, 0))
-	})
+	return h.claimRefsCall("complete_claims", "completeClaims", "completed", kerr, refComplete, refs, deleteKey, 0)
 }
 
 // renewClaims(claims, {ttl?}) → {attempted, renewed, failed}.
@@ -186,8 +209,16 @@ func (h *handle) renewClaims(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		ttl, kerr = parseRenewOptions("renewClaims", call.Argument(1))
 	}
-	return h.asyncCommits("renew_claims", kerr, func(s *slot) outcome {
-		return refBatchOutcome("renewClaims", "renewed", len(refs), s.claimRefs(h.store, refRenew, refs, false, ttl))
+	return h.claimRefsCall("renew_claims", "renewClaims", "renewed", kerr, refRenew, refs, false, ttl)
+}
+
+// claimRefsCall is one releaseClaims, completeClaims or renewClaims: one durable write.
+func (h *handle) claimRefsCall(op, method, verb string, kerr *kvError, rop refOp, refs []claimRef, deleteKey bool, ttl int64) sobek.Value {
+	return h.writeCall(op, kerr, write{
+		offLoop: true,
+		run:     func(s *slot) result { return s.claimRefs(h.store, rop, refs, deleteKey, ttl) },
+		submit:  func(token uintptr) { submitClaimRefs(h.store, rop, refs, deleteKey, ttl, token) },
+		finish:  func(r result) outcome { return refBatchOutcome(method, verb, len(refs), r) },
 	})
 }
 

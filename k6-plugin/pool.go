@@ -18,12 +18,13 @@ import (
 //
 //   - cpu: scans, lists, snapshots, imports and the like keep a processor
 //     busy, so more of them than processors only adds switching;
-//   - commit: disk calls that wait for one or more group commits in a row
-//     (claimRandom, setMany, ...). Their threads sleep in fsync; the more
-//     of them share a commit, the more each fsync is worth, so this pool is
-//     sized for the commits it feeds, not for the processors.
+//   - commit: disk calls that walk the store and then wait for a group
+//     commit (clear, deleteByPrefix). Their threads sleep in fsync; the
+//     more of them share a commit, the more each fsync is worth, so this
+//     pool is sized for the commits it feeds, not for the processors.
 //
-// Single durable writes use neither: they are submitted (writes.go).
+// Every other durable write, claims and their batches included, uses
+// neither: it is submitted (writes.go).
 
 // cpuPoolEnv and commitPoolEnv override the slot counts.
 const (
@@ -31,8 +32,9 @@ const (
 	commitPoolEnv = "K6_KV_COMMIT_WORKERS"
 )
 
-// defaultCommitPool: bench/k6's disk worker queue gains little past it on
-// 2 to 8 processors (docs/DECISIONS.md has the measurements).
+// defaultCommitPool: measured when claimRandom still ran here, bench/k6's
+// disk worker queue gained nothing past it (docs/DECISIONS.md); it bounds
+// threads, and costs none while no such call waits.
 const defaultCommitPool = 64
 
 // maxPoolSize keeps a typo in an environment variable from creating an absurd number of threads.

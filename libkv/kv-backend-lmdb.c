@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "kv-claim-private.h"
+#include "kv-lmdb-claimable-private.h"
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
@@ -487,29 +488,10 @@ lmdb_rebuild_index (KvBackend *backend, GError **error)
   return ok;
 }
 
-typedef struct
-{
-  LmdbBackend *self;
-  gint64 now;
-  GPtrArray *claimable;
-  KvClaimCounts counts;
-} ClaimWalk;
-
 static gboolean
-claim_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
+collect_claimable (const MDB_val *k, gpointer data)
 {
-  ClaimWalk *w = data;
-  KvClaimRecord *claim = _kv_lmdb_get_claim (w->self, txn, k);
-  gboolean live = claim && claim->expires_at_ms > w->now;
-
-  w->counts.total++;
-  if (live)
-    w->counts.live++;
-  else if (claim)
-    w->counts.expired++;
-  if (!live && w->claimable)
-    g_ptr_array_add (w->claimable, g_strndup (k->mv_data, k->mv_size));
-  _kv_claim_record_free (claim);
+  g_ptr_array_add (data, g_strndup (k->mv_data, k->mv_size));
   return TRUE;
 }
 
@@ -517,11 +499,22 @@ static gboolean
 lmdb_claim_scan (KvBackend *backend, const char *prefix, gint64 now_ms, GPtrArray *claimable,
                  KvClaimCounts *out, GError **error)
 {
-  ClaimWalk w = { (LmdbBackend *) backend, now_ms, claimable, { 0 } };
+  LmdbBackend *self = (LmdbBackend *) backend;
+  KvClaimCounts counts = { 0 };
+  MDB_txn *txn;
+  int rc;
 
-  if (!walk_prefix (w.self, prefix, NULL, claim_one, &w, KV_ERROR_DISK_STORE_SCAN, error))
+  if (!_kv_lmdb_read_begin (self, &txn, error))
     return FALSE;
-  *out = w.counts;
+  rc = _kv_lmdb_walk_claimable (self, txn, prefix, now_ms, claimable ? collect_claimable : NULL,
+                                claimable, &counts);
+  _kv_lmdb_read_end (self, txn);
+  if (rc != 0)
+    {
+      _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_SCAN, "walking the store failed");
+      return FALSE;
+    }
+  *out = counts;
   return TRUE;
 }
 

@@ -93,6 +93,15 @@ typedef enum
   KV_WRITE_REMOVE,      /* keys[0..n); count = how many existed */
   KV_WRITE_UPDATE,      /* func on keys[0] */
   KV_WRITE_UPDATE_MANY, /* as update_many() */
+  /* func on up to n keys with prefix, each chosen uniformly among the keys
+   * that have no live claim at now_ms when it is chosen, until func has
+   * changed n of them or none is left; count = how many it changed. func sees
+   * u->index 0, 1, 2, … in one run (0 again when the run is repeated). */
+  KV_WRITE_UPDATE_RANDOM,
+  /* func on keys[0..n) in order, each update applied before the next key is
+   * read (keys may repeat); one transaction on the disk backend. func sees
+   * u->index = i. Not all or nothing between keys: see update_many(). */
+  KV_WRITE_UPDATE_EACH,
 } KvWriteKind;
 
 typedef struct _KvWrite KvWrite;
@@ -105,6 +114,12 @@ struct _KvWrite
   KvUpdateFunc func;
   gboolean (*decide) (gpointer user_data);
   gpointer user_data;
+  /* KV_WRITE_UPDATE_RANDOM: the prefix (nullable), the time claims are
+   * judged at, and whether keys are tracked (uniform picks are then cheap,
+   * so a few are tried before walking every key with the prefix). */
+  const char *prefix;
+  gint64 now_ms;
+  gboolean indexed;
   /* Results, valid in @done. */
   guint64 count;
   GError *error;
@@ -116,6 +131,21 @@ struct _KvWrite
 /* Runs @write: through the backend's submit_write when it has one, else
  * synchronously through its put/remove/update entries, then calls write->done. */
 void _kv_backend_write (KvBackend *backend, KvWrite *write);
+
+/* Runs a KV_WRITE_UPDATE_RANDOM on the caller's thread with the backend's
+ * random_keys(), claim_scan() and update() (for backends without their own),
+ * setting write->count and write->error; does not call write->done. */
+void _kv_backend_update_random (KvBackend *backend, KvWrite *write);
+/* The same for a KV_WRITE_UPDATE_EACH: one update() per key. */
+void _kv_backend_update_each (KvBackend *backend, KvWrite *write);
+
+/* Whether an update callback changed its key (the measure of "applied" for
+ * KV_WRITE_UPDATE_RANDOM). */
+static inline gboolean
+_kv_update_changes (const KvUpdate *u)
+{
+  return u->action != KV_UPDATE_KEEP || u->set_claim;
+}
 
 /* Whether the calling thread is one of a backend's own (the disk writer):
  * such a thread must not close a store, since closing waits for it. */

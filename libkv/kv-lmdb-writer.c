@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "kv-lmdb-claimable-private.h"
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
@@ -32,6 +33,8 @@ typedef enum
   W_REMOVE,
   W_UPDATE,
   W_UPDATE_MANY,
+  W_UPDATE_RANDOM,
+  W_UPDATE_EACH,
   W_CLEAR,
   W_REPLACE_ALL,
   W_STOP,
@@ -48,8 +51,11 @@ struct _LmdbWriteOp
   gboolean (*decide) (gpointer user_data);
   gpointer user_data;
   KvEntrySource *source;
+  const char *prefix; /* W_UPDATE_RANDOM */
+  gint64 now_ms;
+  gboolean indexed;
   /* Results. */
-  guint64 count; /* keys deleted, for W_REMOVE */
+  guint64 count; /* keys deleted, for W_REMOVE; keys changed, for W_UPDATE_RANDOM */
   GError *error;
   GPtrArray *index_delta; /* trackKeys: "+key" / "-key" notes, applied after commit */
   /* Completion: a waiting caller's flag, under the backend's queue_lock; or,
@@ -240,6 +246,172 @@ exec_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
   return rc;
 }
 
+/* One update per key, in order, each applied before the next key is read:
+ * keys may repeat and see each other's effects. A callback that refuses
+ * comes after the keys before it were changed; the op's nested transaction
+ * rolls them back (without one, writeMap, they stay: such callbacks only
+ * refuse on LMDB errors, which abort the whole batch anyway). */
+static int
+exec_update_each (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
+{
+  int rc = 0;
+
+  for (gsize i = 0; i < op->n && rc == 0 && op->error == NULL; i++)
+    {
+      KvUpdate u;
+      rc = prepare_update (self, txn, op->keys[i], i, &u);
+      if (rc == 0 && op->func (&u, op->user_data, &op->error) && (rc = self->wtxn_error) == 0)
+        rc = apply_update (self, txn, op, &u);
+      update_clear (&u);
+    }
+  return rc;
+}
+
+/* ---- Updates of keys chosen at random ------------------------------------------------------- */
+
+/* Uniform picks from the trackKeys index tried before walking the prefix. */
+#define RANDOM_ATTEMPTS 8
+
+/* Runs op->func on @key as the @index-th call of this run; *changed tells
+ * whether it changed the key. LMDB errors as rc, the callback's as op->error. */
+static int
+update_chosen (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op, const char *key, gsize index,
+               gboolean *changed)
+{
+  KvUpdate u;
+  int rc = prepare_update (self, txn, key, index, &u);
+
+  *changed = FALSE;
+  if (rc == 0 && !op->func (&u, op->user_data, &op->error))
+    rc = -1;
+  else if (rc == 0 && (rc = self->wtxn_error) == 0)
+    {
+      *changed = _kv_update_changes (&u);
+      rc = apply_update (self, txn, op, &u);
+    }
+  update_clear (&u);
+  return rc == -1 ? 0 : rc;
+}
+
+/* A uniform pick among the indexed keys with op->prefix, as a copy; NULL
+ * with *none when no key has it, NULL without when the index is not as of
+ * this transaction's start (another process wrote since): then the caller
+ * walks the store instead. */
+static char *
+pick_indexed (LmdbBackend *self, MDB_txn *txn, const char *prefix, gboolean *none)
+{
+  char *key = NULL;
+  gint begin, end;
+
+  *none = FALSE;
+  g_rw_lock_reader_lock (&self->index_lock);
+  if (self->index_txnid != 0 && self->index_txnid + 1 == mdb_txn_id (txn))
+    {
+      _kv_key_index_prefix_range (self->index, prefix, &begin, &end);
+      if (end > begin)
+        key = g_strdup (_kv_key_index_get (
+          self->index, begin + (gint) _kv_random_below ((guint64) (end - begin))));
+      else
+        *none = TRUE;
+    }
+  g_rw_lock_reader_unlock (&self->index_lock);
+  return key;
+}
+
+/* Reservoir sampling (Algorithm R) of op->n claimable keys in one pass. */
+typedef struct
+{
+  GPtrArray *chosen; /* char * */
+  guint64 seen;
+  gsize want;
+} Reservoir;
+
+static gboolean
+sample_claimable (const MDB_val *k, gpointer data)
+{
+  Reservoir *r = data;
+  guint64 slot = r->seen < r->want ? r->seen : _kv_random_below (r->seen + 1);
+
+  if (slot < r->want)
+    {
+      char *key = g_strndup (k->mv_data, k->mv_size);
+      if (slot < r->chosen->len)
+        {
+          g_free (r->chosen->pdata[slot]);
+          r->chosen->pdata[slot] = key;
+        }
+      else
+        g_ptr_array_add (r->chosen, key);
+    }
+  r->seen++;
+  return TRUE;
+}
+
+static int
+exec_update_random (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
+{
+  g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_free);
+  Reservoir r = { chosen, 0, op->n };
+  gsize calls = 0;
+  gboolean changed;
+  int rc;
+
+  op->count = 0;
+  /* Tracked keys: a few O(log n) picks usually find an unclaimed key; the
+   * transaction is the writer's, so what the callback sees stays true. */
+  if (op->indexed && op->n == 1)
+    for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++)
+      {
+        gboolean none;
+        g_autofree char *key = pick_indexed (self, txn, op->prefix, &none);
+        if (key == NULL && none)
+          return 0;
+        if (key == NULL)
+          break;
+        rc = update_chosen (self, txn, op, key, calls++, &changed);
+        if (rc != 0 || op->error)
+          return rc;
+        if (changed)
+          {
+            op->count = 1;
+            return 0;
+          }
+      }
+
+  /* Otherwise one pass over the prefix samples op->n keys uniformly among
+   * those without a live claim in this transaction, and each is changed. */
+  rc = _kv_lmdb_walk_claimable (self, txn, op->prefix, op->now_ms, sample_claimable, &r, NULL);
+  if (rc != 0)
+    return rc;
+  /* The reservoir's order is not random when fewer than n were seen; shuffle. */
+  for (guint i = chosen->len; i > 1; i--)
+    {
+      guint j = (guint) _kv_random_below (i);
+      gpointer t = chosen->pdata[i - 1];
+      chosen->pdata[i - 1] = chosen->pdata[j];
+      chosen->pdata[j] = t;
+    }
+  /* Every callback runs before anything is written, so one that refuses
+   * leaves the store as it was even without nested transactions (writeMap). */
+  {
+    g_autofree KvUpdate *updates = g_new0 (KvUpdate, MAX (chosen->len, 1));
+    for (guint i = 0; i < chosen->len && rc == 0 && op->error == NULL; i++)
+      {
+        rc = prepare_update (self, txn, chosen->pdata[i], calls++, &updates[i]);
+        if (rc == 0 && op->func (&updates[i], op->user_data, &op->error))
+          rc = self->wtxn_error;
+      }
+    for (guint i = 0; i < chosen->len && rc == 0 && op->error == NULL; i++)
+      {
+        op->count += _kv_update_changes (&updates[i]);
+        rc = apply_update (self, txn, op, &updates[i]);
+      }
+    for (guint i = 0; i < chosen->len; i++)
+      update_clear (&updates[i]);
+  }
+  return rc;
+}
+
 static int
 exec_clear (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 {
@@ -295,6 +467,8 @@ exec_op (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
     case W_REMOVE: return exec_remove (self, txn, op);
     case W_UPDATE:
     case W_UPDATE_MANY: return exec_update (self, txn, op);
+    case W_UPDATE_RANDOM: return exec_update_random (self, txn, op);
+    case W_UPDATE_EACH: return exec_update_each (self, txn, op);
     case W_CLEAR: return exec_clear (self, txn, op);
     case W_REPLACE_ALL: return exec_replace_all (self, txn, op);
     case W_STOP:
@@ -704,6 +878,8 @@ _kv_lmdb_submit_write (KvBackend *backend, KvWrite *write)
     [KV_WRITE_REMOVE] = W_REMOVE,
     [KV_WRITE_UPDATE] = W_UPDATE,
     [KV_WRITE_UPDATE_MANY] = W_UPDATE_MANY,
+    [KV_WRITE_UPDATE_RANDOM] = W_UPDATE_RANDOM,
+    [KV_WRITE_UPDATE_EACH] = W_UPDATE_EACH,
   };
   LmdbBackend *self = (LmdbBackend *) backend;
   LmdbWriteOp *op = g_new0 (LmdbWriteOp, 1);
@@ -715,6 +891,9 @@ _kv_lmdb_submit_write (KvBackend *backend, KvWrite *write)
   op->func = write->func;
   op->decide = write->decide;
   op->user_data = write->user_data;
+  op->prefix = write->prefix;
+  op->now_ms = write->now_ms;
+  op->indexed = write->indexed;
   op->submitted = write;
   pthread_mutex_lock (&self->queue_lock);
   g_queue_push_tail (&self->queue, op);

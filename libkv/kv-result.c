@@ -234,6 +234,12 @@ _kv_backend_write (KvBackend *backend, KvWrite *w)
     case KV_WRITE_UPDATE_MANY:
       vt->update_many (backend, w->keys, w->n, w->func, w->decide, w->user_data, &w->error);
       break;
+    case KV_WRITE_UPDATE_RANDOM:
+      _kv_backend_update_random (backend, w);
+      break;
+    case KV_WRITE_UPDATE_EACH:
+      _kv_backend_update_each (backend, w);
+      break;
     }
   w->done (w);
 }

@@ -12,13 +12,10 @@
 #include <string.h>
 
 #include "kv-claim-private.h"
+#include "kv-json-private.h"
 #include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
-
-/* Uniform random picks tried before falling back to a walk over the
- * claimable keys; only worth it when picks are cheap (trackKeys). */
-#define RANDOM_ATTEMPTS 8
 
 static gint64
 now_ms (void)
@@ -91,6 +88,8 @@ typedef struct
   KvEntry *popped;
   /* claimKeys with allOrNothing: any key missing or busy vetoes the batch. */
   gboolean vetoed;
+  /* pop: refuse a stored value that is not JSON rather than delete it. */
+  gboolean check_json;
 } GrantCtx;
 
 /* Clears the outcome of the last update, including one from an earlier run
@@ -139,6 +138,22 @@ pop_cb (KvUpdate *u, gpointer data, GError **error)
   grant_ctx_reset (c);
   if (u->current == NULL || claim_is_live (u->claim, c->now))
     return TRUE;
+  if (c->check_json)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (u->current, &len);
+      g_autoptr (GError) problem = NULL;
+      /* A damaged or foreign file can hold such a value. Deleting it and then
+       * failing to return it would lose it: refuse, and the write (with
+       * every pop of it) changes nothing. */
+      if (!_kv_json_check (text, len, &problem))
+        {
+          g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
+                       "the value of key \"%s\" is not JSON, so it was not popped: %s", u->key,
+                       problem->message);
+          return FALSE;
+        }
+    }
   c->popped = kv_entry_new (u->key, u->current);
   c->applied = TRUE;
   u->action = KV_UPDATE_DELETE;
@@ -193,157 +208,218 @@ ref_cb (KvUpdate *u, gpointer data, GError **error)
   return TRUE;
 }
 
-/* ---- Choosing keys ------------------------------------------------------------------------ */
+/* ---- Claims and pops of random keys ------------------------------------------------------- */
 
-/* Runs @cb on random keys with @prefix until it applies @want times or no
- * candidate is left. Each success is handed to @collect. */
-static gboolean
-apply_to_random (KvCore *core, const char *prefix, guint64 want, KvUpdateFunc cb, GrantCtx *ctx,
-                 void (*collect) (GrantCtx *ctx, GPtrArray *out), GPtrArray *out, GError **error)
+/* claimRandom(Many) and popRandom(Many): one KV_WRITE_UPDATE_RANDOM, whose
+ * backend chooses the keys (the disk backend inside the write transaction
+ * that changes them, so a choice never loses a race). */
+typedef struct
 {
-  const KvBackendVTable *vt = core->backend->vtable;
-  guint64 got = 0;
-  g_autoptr (GPtrArray) claimable = NULL;
-  g_autoptr (GArray) order = NULL;
-  KvClaimCounts counts;
+  GrantCtx grant;
+  KvUpdateFunc grant_func; /* claim_cb or pop_cb, on &grant */
+  char *owner;
+  char *prefix;
+  GPtrArray *out; /* KvClaim * or KvEntry *, in the order granted */
+} RandomCtx;
 
-  /* One at a time with trackKeys: a uniform pick is O(log n), so try a few. */
-  if (want == 1 && kv_options_get_track_keys (core->options))
-    for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++)
-      {
-        g_autoptr (GPtrArray) pick = g_ptr_array_new_with_free_func (g_free);
-        if (!vt->random_keys (core->backend, prefix, 1, TRUE, pick, error))
-          return FALSE;
-        if (pick->len == 0)
-          return TRUE; /* no key has the prefix at all */
-        grant_ctx_reset (ctx);
-        if (!vt->update (core->backend, pick->pdata[0], cb, ctx, error))
-          return FALSE;
-        if (ctx->applied)
-          {
-            collect (ctx, out);
-            return TRUE;
-          }
-      }
+static void
+random_ctx_clear (gpointer data)
+{
+  RandomCtx *ctx = data;
 
-  /* Every key without a live claim, tried in random order: uniform among the
-   * claimable keys, and a lost race only costs one more candidate. */
-  claimable = g_ptr_array_new_with_free_func (g_free);
-  if (!vt->claim_scan (core->backend, prefix, ctx->now, claimable, &counts, error))
+  grant_ctx_reset (&ctx->grant);
+  g_clear_pointer (&ctx->out, g_ptr_array_unref);
+  g_free (ctx->owner);
+  g_free (ctx->prefix);
+}
+
+static gboolean
+random_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  RandomCtx *c = data;
+
+  if (u->index == 0)
+    g_ptr_array_set_size (c->out, 0); /* a (re)run starts here */
+  if (!c->grant_func (u, &c->grant, error))
     return FALSE;
-  order = _kv_random_ranks (claimable->len, claimable->len, TRUE);
-  for (guint i = 0; i < order->len && got < want; i++)
-    {
-      grant_ctx_reset (ctx);
-      if (!vt->update (core->backend, claimable->pdata[g_array_index (order, guint64, i)], cb, ctx,
-                       error))
-        return FALSE;
-      if (ctx->applied)
-        {
-          collect (ctx, out);
-          got++;
-        }
-    }
+  if (c->grant.granted)
+    g_ptr_array_add (c->out, g_steal_pointer (&c->grant.granted));
+  if (c->grant.popped)
+    g_ptr_array_add (c->out, g_steal_pointer (&c->grant.popped));
   return TRUE;
 }
 
-static void
-collect_claim (GrantCtx *ctx, GPtrArray *out)
+/* @many_name: the method whose count is checked (NULL: one key). */
+static KvResult *
+random_start (KvStore *store, KvResultKind kind, const char *prefix, gint64 count,
+              const char *many_name, const char *owner, gint64 ttl_ms, KvResultFunc callback,
+              gpointer user_data)
 {
-  g_ptr_array_add (out, g_steal_pointer (&ctx->granted));
+  KvResult *result = _kv_result_new (kind, sizeof (RandomCtx), random_ctx_clear, callback,
+                                     user_data);
+  RandomCtx *ctx = result->ctx;
+  gboolean claims = kind == KV_RESULT_CLAIM_RANDOM;
+
+  ctx->grant.now = now_ms ();
+  ctx->grant_func = claims ? claim_cb : pop_cb;
+  ctx->out = g_ptr_array_new_with_free_func (claims ? (GDestroyNotify) kv_claim_free
+                                                    : (GDestroyNotify) kv_entry_free);
+  if (many_name && (count < 1 || count > KV_CLAIM_MANY_MAX))
+    g_set_error (&result->error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
+                 "%s count must be an integer from 1 to %d", many_name, KV_CLAIM_MANY_MAX);
+  if (result->error || (claims && !check_owner (owner, &result->error)) ||
+      (claims && !resolve_ttl (ttl_ms, &ctx->grant.ttl_ms, &result->error)) ||
+      !_kv_prefix_validate (prefix, FALSE, &result->error) ||
+      !_kv_result_begin (result, store, NULL, TRUE))
+    {
+      _kv_result_complete (result);
+      return result;
+    }
+  ctx->owner = g_strdup (owner);
+  ctx->grant.owner = ctx->owner;
+  ctx->prefix = g_strdup (prefix);
+  /* A pop hands the value over as it deletes it: one the binding could not
+   * turn back into a value must stay where it is (see pop_cb). */
+  ctx->grant.check_json = !claims && result->core->mode == KV_SERIALIZATION_JSON;
+  result->write.kind = KV_WRITE_UPDATE_RANDOM;
+  result->write.n = many_name ? (gsize) count : 1;
+  result->write.prefix = ctx->prefix;
+  result->write.now_ms = ctx->grant.now;
+  result->write.indexed = kv_options_get_track_keys (result->core->options);
+  result->write.func = random_cb;
+  result->write.user_data = ctx;
+  _kv_result_run (result);
+  return result;
 }
 
-static void
-collect_pop (GrantCtx *ctx, GPtrArray *out)
-{
-  g_ptr_array_add (out, g_steal_pointer (&ctx->popped));
-}
-
-/* The common body of claimRandom(Many) and popRandom(Many). */
+/* A copy of what the operation granted; NULL with @error on failure. */
 static GPtrArray *
-grant_random (KvStore *store, const char *prefix, guint64 count, KvUpdateFunc cb, GrantCtx *ctx,
-              void (*collect) (GrantCtx *ctx, GPtrArray *out), GDestroyNotify free_item,
-              GError **error)
+random_finish (KvResult *result, KvResultKind kind, GError **error)
 {
   GPtrArray *out;
-  KvCore *core;
+  RandomCtx *ctx;
 
-  g_return_val_if_fail (KV_IS_STORE (store), NULL);
-  if (!_kv_prefix_validate (prefix, FALSE, error))
+  if (!_kv_result_check (result, kind, error))
     return NULL;
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return NULL;
-  out = g_ptr_array_new_with_free_func (free_item);
-  if (!_kv_core_check_writable (core, error) ||
-      !apply_to_random (core, prefix, count, cb, ctx, collect, out, error))
-    g_clear_pointer (&out, g_ptr_array_unref);
-  grant_ctx_reset (ctx);
-  _kv_core_release (core);
+  ctx = result->ctx;
+  out = g_ptr_array_new_full (ctx->out->len, kind == KV_RESULT_CLAIM_RANDOM
+                                                 ? (GDestroyNotify) kv_claim_free
+                                                 : (GDestroyNotify) kv_entry_free);
+  for (guint i = 0; i < ctx->out->len; i++)
+    g_ptr_array_add (out, kind == KV_RESULT_CLAIM_RANDOM ? (gpointer) kv_claim_copy (ctx->out->pdata[i])
+                                                         : (gpointer) kv_entry_copy (ctx->out->pdata[i]));
   return out;
 }
 
-static GPtrArray *
-claim_random_common (KvStore *store, const char *prefix, guint64 count, const char *owner,
-                     gint64 ttl_ms, GError **error)
+static gpointer
+first_of (GPtrArray *items)
 {
-  GrantCtx ctx = { .now = now_ms (), .owner = owner };
+  g_autoptr (GPtrArray) owned = items;
 
-  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
-    return NULL;
-  return grant_random (store, prefix, count, claim_cb, &ctx, collect_claim,
-                       (GDestroyNotify) kv_claim_free, error);
+  return owned && owned->len ? g_ptr_array_steal_index (owned, 0) : NULL;
+}
+
+void
+kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner,
+                              gint64 ttl_ms, KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL, owner, ttl_ms,
+                                 callback, user_data));
+}
+
+KvClaim *
+kv_store_claim_random_finish (KvResult *result, GError **error)
+{
+  return first_of (random_finish (result, KV_RESULT_CLAIM_RANDOM, error));
 }
 
 KvClaim *
 kv_store_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
                        GError **error)
 {
-  g_autoptr (GPtrArray) claims = claim_random_common (store, prefix, 1, owner, ttl_ms, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL,
+                                              owner, ttl_ms, NULL, NULL);
 
-  return claims && claims->len ? g_ptr_array_steal_index (claims, 0) : NULL;
+  _kv_result_wait (result);
+  return kv_store_claim_random_finish (result, error);
+}
+
+void
+kv_store_claim_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                   const char *owner, gint64 ttl_ms, KvResultFunc callback,
+                                   gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, count, "claimRandomMany",
+                                 owner, ttl_ms, callback, user_data));
+}
+
+GPtrArray *
+kv_store_claim_random_many_finish (KvResult *result, GError **error)
+{
+  return random_finish (result, KV_RESULT_CLAIM_RANDOM, error);
 }
 
 GPtrArray *
 kv_store_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
                             gint64 ttl_ms, GError **error)
 {
-  if (count < 1 || count > KV_CLAIM_MANY_MAX)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "claimRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
-      return NULL;
-    }
-  return claim_random_common (store, prefix, (guint64) count, owner, ttl_ms, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, count,
+                                              "claimRandomMany", owner, ttl_ms, NULL, NULL);
+
+  _kv_result_wait (result);
+  return kv_store_claim_random_many_finish (result, error);
 }
 
-static GPtrArray *
-pop_random_common (KvStore *store, const char *prefix, guint64 count, GError **error)
+void
+kv_store_pop_random_submit (KvStore *store, const char *prefix, KvResultFunc callback,
+                            gpointer user_data)
 {
-  GrantCtx ctx = { .now = now_ms () };
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL, 0, callback,
+                                 user_data));
+}
 
-  return grant_random (store, prefix, count, pop_cb, &ctx, collect_pop,
-                       (GDestroyNotify) kv_entry_free, error);
+KvEntry *
+kv_store_pop_random_finish (KvResult *result, GError **error)
+{
+  return first_of (random_finish (result, KV_RESULT_POP_RANDOM, error));
 }
 
 KvEntry *
 kv_store_pop_random (KvStore *store, const char *prefix, GError **error)
 {
-  g_autoptr (GPtrArray) popped = pop_random_common (store, prefix, 1, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL,
+                                              0, NULL, NULL);
 
-  return popped && popped->len ? g_ptr_array_steal_index (popped, 0) : NULL;
+  _kv_result_wait (result);
+  return kv_store_pop_random_finish (result, error);
+}
+
+void
+kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                 KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, count, "popRandomMany",
+                                 NULL, 0, callback, user_data));
+}
+
+GPtrArray *
+kv_store_pop_random_many_finish (KvResult *result, GError **error)
+{
+  return random_finish (result, KV_RESULT_POP_RANDOM, error);
 }
 
 GPtrArray *
 kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count, GError **error)
 {
-  if (count < 1 || count > KV_CLAIM_MANY_MAX)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "popRandomMany count must be an integer from 1 to %d", KV_CLAIM_MANY_MAX);
-      return NULL;
-    }
-  return pop_random_common (store, prefix, (guint64) count, error);
+  g_autoptr (KvResult) result = random_start (store, KV_RESULT_POP_RANDOM, prefix, count,
+                                              "popRandomMany", NULL, 0, NULL, NULL);
+
+  _kv_result_wait (result);
+  return kv_store_pop_random_many_finish (result, error);
 }
 
 /* ---- Claims on named keys ----------------------------------------------------------------- */
@@ -436,10 +512,55 @@ pending_grant_clear (PendingGrant *p)
 typedef struct
 {
   GrantCtx grant;
+  char *owner;
+  GStrv keys; /* copies; the write's keys */
   KvBackend *backend;
   GArray *pending; /* PendingGrant */
   GPtrArray *claimed, *busy, *missing;
+  GPtrArray *items; /* the item errors of a refused batch */
 } ClaimKeysCtx;
+
+static void
+claim_keys_ctx_clear (gpointer data)
+{
+  ClaimKeysCtx *c = data;
+
+  grant_ctx_reset (&c->grant);
+  g_free (c->owner);
+  g_strfreev (c->keys);
+  g_clear_pointer (&c->pending, g_array_unref);
+  g_clear_pointer (&c->claimed, g_ptr_array_unref);
+  g_clear_pointer (&c->busy, g_ptr_array_unref);
+  g_clear_pointer (&c->missing, g_ptr_array_unref);
+  g_clear_pointer (&c->items, g_ptr_array_unref);
+}
+
+static void
+claim_keys_reset (ClaimKeysCtx *c)
+{
+  g_ptr_array_set_size (c->claimed, 0);
+  g_ptr_array_set_size (c->busy, 0);
+  g_ptr_array_set_size (c->missing, 0);
+}
+
+/* Without allOrNothing: each key claimed on its own, in one write. */
+static gboolean
+claim_each_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  ClaimKeysCtx *c = data;
+
+  if (u->index == 0)
+    claim_keys_reset (c); /* a (re)run starts here */
+  if (!claim_cb (u, &c->grant, error))
+    return FALSE;
+  if (c->grant.missing)
+    g_ptr_array_add (c->missing, g_strdup (u->key));
+  else if (c->grant.busy)
+    g_ptr_array_add (c->busy, g_strdup (u->key));
+  else
+    g_ptr_array_add (c->claimed, g_steal_pointer (&c->grant.granted));
+  return TRUE;
+}
 
 /* For update_many (allOrNothing): every key of the batch, in order, all locked.
  * Claims get their tokens only in claim_keys_decide(), once the batch is
@@ -457,9 +578,7 @@ claim_keys_cb (KvUpdate *u, gpointer data, GError **error)
       c->grant.vetoed = FALSE;
       c->backend = u->backend;
       g_array_set_size (c->pending, 0);
-      g_ptr_array_set_size (c->claimed, 0);
-      g_ptr_array_set_size (c->busy, 0);
-      g_ptr_array_set_size (c->missing, 0);
+      claim_keys_reset (c);
     }
   if (u->current == NULL)
     {
@@ -501,23 +620,24 @@ claim_keys_decide (gpointer data)
   return TRUE;
 }
 
-gboolean
-kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const char *owner,
-                     gint64 ttl_ms, gboolean all_or_nothing, GPtrArray **out_claimed,
-                     GPtrArray **out_busy, GPtrArray **out_missing, GPtrArray **item_errors,
-                     GError **error)
+static KvResult *
+claim_keys_start (KvStore *store, const char *const *keys, gsize n, const char *owner,
+                  gint64 ttl_ms, gboolean all_or_nothing, KvResultFunc callback,
+                  gpointer user_data)
 {
-  ClaimKeysCtx ctx = { .grant = { .now = now_ms (), .owner = owner } };
+  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_KEYS, sizeof (ClaimKeysCtx),
+                                     claim_keys_ctx_clear, callback, user_data);
+  ClaimKeysCtx *ctx = result->ctx;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *items = NULL;
-  KvCore *core;
-  gboolean ok;
 
-  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  g_return_val_if_fail (keys != NULL || n == 0, FALSE);
-  g_return_val_if_fail (out_claimed && out_busy && out_missing, FALSE);
-  if (!check_owner (owner, error) || !resolve_ttl (ttl_ms, &ctx.grant.ttl_ms, error))
-    return FALSE;
+  ctx->grant.now = now_ms ();
+  ctx->claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  ctx->busy = g_ptr_array_new_with_free_func (g_free);
+  ctx->missing = g_ptr_array_new_with_free_func (g_free);
+  if (!check_owner (owner, &result->error) ||
+      !resolve_ttl (ttl_ms, &ctx->grant.ttl_ms, &result->error))
+    goto done;
   for (gsize i = 0; i < n; i++)
     {
       const char *problem = _kv_key_problem (keys[i]);
@@ -529,75 +649,182 @@ kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const cha
         _kv_item_errors_add (&items, i, keys[i], "InvalidEntries", "key appears more than once");
     }
   if (items)
-    return _kv_fail_with_items (items, item_errors, "claimKeys", error);
-
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return FALSE;
-  if (!_kv_core_check_writable (core, error))
     {
-      _kv_core_release (core);
-      return FALSE;
+      _kv_fail_with_items (items, &ctx->items, "claimKeys", &result->error);
+      goto done;
     }
-  ctx.pending = g_array_new (FALSE, FALSE, sizeof (PendingGrant));
-  g_array_set_clear_func (ctx.pending, (GDestroyNotify) pending_grant_clear);
-  ctx.claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
-  ctx.busy = g_ptr_array_new_with_free_func (g_free);
-  ctx.missing = g_ptr_array_new_with_free_func (g_free);
+  if (!_kv_result_begin (result, store, NULL, TRUE))
+    goto done;
+  if (n == 0)
+    goto done; /* nothing to claim: no write at all */
+  ctx->owner = g_strdup (owner);
+  ctx->grant.owner = ctx->owner;
+  ctx->keys = g_new0 (char *, n + 1);
+  for (gsize i = 0; i < n; i++)
+    ctx->keys[i] = g_strdup (keys[i]);
+  ctx->pending = g_array_new (FALSE, FALSE, sizeof (PendingGrant));
+  g_array_set_clear_func (ctx->pending, (GDestroyNotify) pending_grant_clear);
+  result->write.keys = (const char *const *) ctx->keys;
+  result->write.n = n;
+  result->write.user_data = ctx;
   if (all_or_nothing)
-    ok = core->backend->vtable->update_many (core->backend, keys, n, claim_keys_cb,
-                                             claim_keys_decide, &ctx, error);
+    {
+      result->write.kind = KV_WRITE_UPDATE_MANY;
+      result->write.func = claim_keys_cb;
+      result->write.decide = claim_keys_decide;
+    }
   else
     {
-      /* One update per key; each outcome is read after its update, so a
-       * re-run callback cannot report twice. */
-      ok = TRUE;
-      for (gsize i = 0; i < n && ok; i++)
-        {
-          ok = core->backend->vtable->update (core->backend, keys[i], claim_cb, &ctx.grant, error);
-          if (!ok)
-            break;
-          if (ctx.grant.missing)
-            g_ptr_array_add (ctx.missing, g_strdup (keys[i]));
-          else if (ctx.grant.busy)
-            g_ptr_array_add (ctx.busy, g_strdup (keys[i]));
-          else
-            g_ptr_array_add (ctx.claimed, g_steal_pointer (&ctx.grant.granted));
-        }
-      grant_ctx_reset (&ctx.grant);
+      result->write.kind = KV_WRITE_UPDATE_EACH;
+      result->write.func = claim_each_cb;
     }
-  _kv_core_release (core);
-  g_array_unref (ctx.pending);
-  if (!ok)
+  _kv_result_run (result);
+  return result;
+done:
+  _kv_result_complete (result);
+  return result;
+}
+
+static gpointer
+copy_claim (gconstpointer claim, gpointer unused)
+{
+  return kv_claim_copy (claim);
+}
+
+static gpointer
+copy_string (gconstpointer str, gpointer unused)
+{
+  return g_strdup (str);
+}
+
+/* A deep copy, so a result can be finished more than once. */
+static GPtrArray *
+ptr_array_copy (GPtrArray *from, GCopyFunc copy, GDestroyNotify free_item)
+{
+  GPtrArray *to = g_ptr_array_copy (from, copy, NULL);
+
+  g_ptr_array_set_free_func (to, free_item);
+  return to;
+}
+
+gboolean
+kv_store_claim_keys_finish (KvResult *result, GPtrArray **out_claimed, GPtrArray **out_busy,
+                            GPtrArray **out_missing, GPtrArray **item_errors, GError **error)
+{
+  ClaimKeysCtx *ctx;
+
+  g_return_val_if_fail (out_claimed && out_busy && out_missing, FALSE);
+  ctx = result->ctx;
+  if (!_kv_result_check (result, KV_RESULT_CLAIM_KEYS, error))
     {
-      g_ptr_array_unref (ctx.claimed);
-      g_ptr_array_unref (ctx.busy);
-      g_ptr_array_unref (ctx.missing);
+      if (item_errors && ctx->items)
+        *item_errors = g_ptr_array_ref (ctx->items);
       return FALSE;
     }
-  *out_claimed = ctx.claimed;
-  *out_busy = ctx.busy;
-  *out_missing = ctx.missing;
+  *out_claimed = ptr_array_copy (ctx->claimed, copy_claim, (GDestroyNotify) kv_claim_free);
+  *out_busy = ptr_array_copy (ctx->busy, copy_string, g_free);
+  *out_missing = ptr_array_copy (ctx->missing, copy_string, g_free);
   return TRUE;
+}
+
+void
+kv_store_claim_keys_submit (KvStore *store, const char *const *keys, gsize n, const char *owner,
+                            gint64 ttl_ms, gboolean all_or_nothing, KvResultFunc callback,
+                            gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (keys != NULL || n == 0);
+  kv_result_unref (
+    claim_keys_start (store, keys, n, owner, ttl_ms, all_or_nothing, callback, user_data));
+}
+
+gboolean
+kv_store_claim_keys (KvStore *store, const char *const *keys, gsize n, const char *owner,
+                     gint64 ttl_ms, gboolean all_or_nothing, GPtrArray **out_claimed,
+                     GPtrArray **out_busy, GPtrArray **out_missing, GPtrArray **item_errors,
+                     GError **error)
+{
+  g_autoptr (KvResult) result = NULL;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (keys != NULL || n == 0, FALSE);
+  g_return_val_if_fail (out_claimed && out_busy && out_missing, FALSE);
+  result = claim_keys_start (store, keys, n, owner, ttl_ms, all_or_nothing, NULL, NULL);
+  _kv_result_wait (result);
+  return kv_store_claim_keys_finish (result, out_claimed, out_busy, out_missing, item_errors,
+                                     error);
 }
 
 /* ---- Release, complete, renew ------------------------------------------------------------- */
 
-static gboolean
-ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean delete_key,
-           gint64 ttl_ms, guint64 *out_done, GPtrArray **out_failed, GError **error)
+/* releaseClaims, completeClaims, renewClaims: one write, each ref on its own
+ * (a key may come twice: each sees the one before). */
+typedef struct
 {
-  RefCtx ctx = { .op = op, .delete_key = delete_key, .now = now_ms () };
-  static const char *const verbs[] = { "released", "completed", "renewed" };
-  GPtrArray *items = NULL;
-  g_autoptr (GPtrArray) failed = NULL;
-  guint64 done = 0;
-  KvCore *core;
+  RefCtx ref_ctx;
+  KvClaimRef *refs; /* copies: ids in ids, keys in keys */
+  GStrv ids, keys;
+  guint64 done;
+  GPtrArray *failed; /* KvItemError */
+  GPtrArray *items;  /* the item errors of a refused batch */
+} RefBatchCtx;
 
-  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
-  g_return_val_if_fail (refs != NULL || n == 0, FALSE);
-  if (op == REF_RENEW && !resolve_ttl (ttl_ms, &ctx.ttl_ms, error))
+static void
+ref_batch_ctx_clear (gpointer data)
+{
+  RefBatchCtx *c = data;
+
+  g_free (c->refs);
+  g_strfreev (c->ids);
+  g_strfreev (c->keys);
+  g_clear_pointer (&c->failed, g_ptr_array_unref);
+  g_clear_pointer (&c->items, g_ptr_array_unref);
+}
+
+static gboolean
+ref_each_cb (KvUpdate *u, gpointer data, GError **error)
+{
+  static const char *const verbs[] = { "released", "completed", "renewed" };
+  RefBatchCtx *c = data;
+  const KvClaimRef *ref = &c->refs[u->index];
+  g_autofree char *message = NULL;
+  KvItemError *item;
+
+  if (u->index == 0)
+    {
+      c->done = 0; /* a (re)run starts here */
+      g_ptr_array_set_size (c->failed, 0);
+    }
+  c->ref_ctx.ref = ref;
+  if (!ref_cb (u, &c->ref_ctx, error))
     return FALSE;
+  if (c->ref_ctx.done)
+    {
+      c->done++;
+      return TRUE;
+    }
+  message = g_strdup_printf ("claim %s on key \"%.200s\" was not %s: it is not the live claim "
+                             "(expired, released, completed or replaced)",
+                             ref->id, ref->key, verbs[c->ref_ctx.op]);
+  item = kv_item_error_new (u->index, ref->key, "ClaimNotUpdated", message);
+  item->id = g_strdup (ref->id);
+  g_ptr_array_add (c->failed, item);
+  return TRUE;
+}
+
+static KvResult *
+ref_batch_start (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean delete_key,
+                 gint64 ttl_ms, KvResultFunc callback, gpointer user_data)
+{
+  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_REFS, sizeof (RefBatchCtx),
+                                     ref_batch_ctx_clear, callback, user_data);
+  RefBatchCtx *ctx = result->ctx;
+  GPtrArray *items = NULL;
+
+  ctx->ref_ctx = (RefCtx){ .op = op, .delete_key = delete_key, .now = now_ms () };
+  ctx->failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_item_error_free);
+  if (op == REF_RENEW && !resolve_ttl (ttl_ms, &ctx->ref_ctx.ttl_ms, &result->error))
+    goto done;
   for (gsize i = 0; i < n; i++)
     {
       const char *problem = ref_problem (&refs[i]);
@@ -605,44 +832,66 @@ ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean d
         _kv_item_errors_add (&items, i, refs[i].key, "InvalidEntries", problem);
     }
   if (items)
-    return _kv_fail_with_items (items, out_failed, "claim refs", error);
-
-  core = _kv_core_acquire (store, error);
-  if (core == NULL)
-    return FALSE;
-  if (!_kv_core_check_writable (core, error))
     {
-      _kv_core_release (core);
-      return FALSE;
+      _kv_fail_with_items (items, &ctx->items, "claim refs", &result->error);
+      goto done;
     }
-  failed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_item_error_free);
+  if (!_kv_result_begin (result, store, NULL, TRUE) || n == 0)
+    goto done;
+  ctx->refs = g_new (KvClaimRef, n);
+  ctx->ids = g_new0 (char *, n + 1);
+  ctx->keys = g_new0 (char *, n + 1);
   for (gsize i = 0; i < n; i++)
     {
-      ctx.ref = &refs[i];
-      if (!core->backend->vtable->update (core->backend, refs[i].key, ref_cb, &ctx, error))
-        {
-          _kv_core_release (core);
-          return FALSE;
-        }
-      if (ctx.done)
-        done++;
-      else
-        {
-          g_autofree char *message =
-            g_strdup_printf ("claim %s on key \"%.200s\" was not %s: it is not the live claim "
-                             "(expired, released, completed or replaced)",
-                             refs[i].id, refs[i].key, verbs[op]);
-          KvItemError *item = kv_item_error_new (i, refs[i].key, "ClaimNotUpdated", message);
-          item->id = g_strdup (refs[i].id);
-          g_ptr_array_add (failed, item);
-        }
+      ctx->ids[i] = g_strdup (refs[i].id);
+      ctx->keys[i] = g_strdup (refs[i].key);
+      ctx->refs[i] = (KvClaimRef){ .id = ctx->ids[i], .key = ctx->keys[i], .token = refs[i].token };
     }
-  _kv_core_release (core);
+  result->write.kind = KV_WRITE_UPDATE_EACH;
+  result->write.keys = (const char *const *) ctx->keys;
+  result->write.n = n;
+  result->write.func = ref_each_cb;
+  result->write.user_data = ctx;
+  _kv_result_run (result);
+  return result;
+done:
+  _kv_result_complete (result);
+  return result;
+}
+
+static gboolean
+ref_batch_finish (KvResult *result, guint64 *out_done, GPtrArray **out_failed, GError **error)
+{
+  RefBatchCtx *ctx = result->ctx;
+
+  if (!_kv_result_check (result, KV_RESULT_CLAIM_REFS, error))
+    {
+      if (out_failed && ctx->items)
+        *out_failed = g_ptr_array_ref (ctx->items);
+      return FALSE;
+    }
   if (out_done)
-    *out_done = done;
+    *out_done = ctx->done;
   if (out_failed)
-    *out_failed = g_steal_pointer (&failed);
+    {
+      *out_failed = g_ptr_array_new_full (ctx->failed->len, (GDestroyNotify) kv_item_error_free);
+      for (guint i = 0; i < ctx->failed->len; i++)
+        g_ptr_array_add (*out_failed, kv_item_error_copy (ctx->failed->pdata[i]));
+    }
   return TRUE;
+}
+
+static gboolean
+ref_batch (KvStore *store, const KvClaimRef *refs, gsize n, RefOp op, gboolean delete_key,
+           gint64 ttl_ms, guint64 *out_done, GPtrArray **out_failed, GError **error)
+{
+  g_autoptr (KvResult) result = NULL;
+
+  g_return_val_if_fail (KV_IS_STORE (store), FALSE);
+  g_return_val_if_fail (refs != NULL || n == 0, FALSE);
+  result = ref_batch_start (store, refs, n, op, delete_key, ttl_ms, NULL, NULL);
+  _kv_result_wait (result);
+  return ref_batch_finish (result, out_done, out_failed, error);
 }
 
 /* A single release, complete or renew: one update, so it can be submitted. */
@@ -799,6 +1048,55 @@ kv_store_renew_claims (KvStore *store, const KvClaimRef *refs, gsize n, gint64 t
                        guint64 *out_done, GPtrArray **out_failed, GError **error)
 {
   return ref_batch (store, refs, n, REF_RENEW, FALSE, ttl_ms, out_done, out_failed, error);
+}
+
+void
+kv_store_release_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (refs != NULL || n == 0);
+  kv_result_unref (ref_batch_start (store, refs, n, REF_RELEASE, FALSE, 0, callback, user_data));
+}
+
+gboolean
+kv_store_release_claims_finish (KvResult *result, guint64 *out_released, GPtrArray **out_failed,
+                                GError **error)
+{
+  return ref_batch_finish (result, out_released, out_failed, error);
+}
+
+void
+kv_store_complete_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                 gboolean delete_key, KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (refs != NULL || n == 0);
+  kv_result_unref (
+    ref_batch_start (store, refs, n, REF_COMPLETE, delete_key, 0, callback, user_data));
+}
+
+gboolean
+kv_store_complete_claims_finish (KvResult *result, guint64 *out_completed,
+                                 GPtrArray **out_failed, GError **error)
+{
+  return ref_batch_finish (result, out_completed, out_failed, error);
+}
+
+void
+kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n, gint64 ttl_ms,
+                              KvResultFunc callback, gpointer user_data)
+{
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (refs != NULL || n == 0);
+  kv_result_unref (ref_batch_start (store, refs, n, REF_RENEW, FALSE, ttl_ms, callback, user_data));
+}
+
+gboolean
+kv_store_renew_claims_finish (KvResult *result, guint64 *out_renewed, GPtrArray **out_failed,
+                              GError **error)
+{
+  return ref_batch_finish (result, out_renewed, out_failed, error);
 }
 
 /* ---- Statistics --------------------------------------------------------------------------- */

@@ -182,6 +182,40 @@ void kv_store_claim_key_submit (KvStore *store, const char *key, const char *own
 KV_AVAILABLE_IN_1_0
 KvClaim *kv_store_claim_key_finish (KvResult *result, GError **error);
 
+/* kv_store_claim_random_submit: see kv_store_claim_random(); _finish returns the claim or
+ * %NULL (with @error set only on failure: no claimable key is not one). On a
+ * disk store the key is chosen inside the write transaction that claims it. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner,
+                                   gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+KvClaim *kv_store_claim_random_finish (KvResult *result, GError **error);
+
+/* kv_store_claim_random_many_submit: see kv_store_claim_random_many(); _finish
+ * returns (transfer full) (element-type KvClaim) the claims, possibly none. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                        const char *owner, gint64 ttl_ms, KvResultFunc callback,
+                                        gpointer user_data);
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_claim_random_many_finish (KvResult *result, GError **error);
+
+/* kv_store_pop_random_submit: see kv_store_pop_random(); _finish returns the
+ * popped entry or %NULL (with @error set only on failure). */
+KV_AVAILABLE_IN_1_0
+void kv_store_pop_random_submit (KvStore *store, const char *prefix, KvResultFunc callback,
+                                 gpointer user_data);
+KV_AVAILABLE_IN_1_0
+KvEntry *kv_store_pop_random_finish (KvResult *result, GError **error);
+
+/* kv_store_pop_random_many_submit: see kv_store_pop_random_many(); _finish
+ * returns (transfer full) (element-type KvEntry) the popped entries, possibly none. */
+KV_AVAILABLE_IN_1_0
+void kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64 count,
+                                      KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+GPtrArray *kv_store_pop_random_many_finish (KvResult *result, GError **error);
+
 /* kv_store_complete_claim_submit: see kv_store_complete_claim(); @ref is copied. */
 KV_AVAILABLE_IN_1_0
 void kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboolean delete_key,
@@ -204,6 +238,42 @@ void kv_store_renew_claim_submit (KvStore *store, const KvClaimRef *ref, gint64 
                                   KvResultFunc callback, gpointer user_data);
 KV_AVAILABLE_IN_1_0
 gboolean kv_store_renew_claim_finish (KvResult *result, gboolean *out_renewed, GError **error);
+
+/* kv_store_claim_keys_submit: see kv_store_claim_keys(); @keys are copied.
+ * Without @all_or_nothing every key is claimed on its own, all in one write.
+ * _finish fills (transfer full) *out_claimed (element-type KvClaim), *out_busy
+ * and *out_missing (element-type utf8), or *item_errors on a refused batch. */
+KV_AVAILABLE_IN_1_0
+void kv_store_claim_keys_submit (KvStore *store, const char *const *keys, gsize n,
+                                 const char *owner, gint64 ttl_ms, gboolean all_or_nothing,
+                                 KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_claim_keys_finish (KvResult *result, GPtrArray **out_claimed,
+                                     GPtrArray **out_busy, GPtrArray **out_missing,
+                                     GPtrArray **item_errors, GError **error);
+
+/* kv_store_release_claims_submit, _complete_claims_, _renew_claims_: see
+ * kv_store_release_claims() and its siblings; @refs are copied, and all of
+ * them are applied in one write, each on its own. */
+KV_AVAILABLE_IN_1_0
+void kv_store_release_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                     KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_release_claims_finish (KvResult *result, guint64 *out_released,
+                                         GPtrArray **out_failed, GError **error);
+KV_AVAILABLE_IN_1_0
+void kv_store_complete_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                      gboolean delete_key, KvResultFunc callback,
+                                      gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_complete_claims_finish (KvResult *result, guint64 *out_completed,
+                                          GPtrArray **out_failed, GError **error);
+KV_AVAILABLE_IN_1_0
+void kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
+                                   gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+KV_AVAILABLE_IN_1_0
+gboolean kv_store_renew_claims_finish (KvResult *result, guint64 *out_renewed,
+                                       GPtrArray **out_failed, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvResult, kv_result_unref)
 

@@ -604,6 +604,61 @@ test_sigkill_loses_no_acknowledged_write (DiskFixture *f, gconstpointer data)
                   total_acked);
 }
 
+/* D14: a pop hands the value over as it deletes it. A stored value that is
+ * not JSON (a damaged or foreign file) is refused, and nothing is deleted. */
+static void
+test_pop_keeps_undecodable (DiskFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) popped = NULL;
+  KvStore *kv = open_ok (f->path, NULL);
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi dbi;
+  MDB_val k = { 2, (void *) "ok" }, v = { 9, (void *) "{bad json" };
+  guint64 count = 0;
+
+  g_assert_true (kv_store_set (kv, "good", "1", 1, &error));
+  g_object_unref (kv);
+  g_assert_cmpint (mdb_env_create (&env), ==, 0);
+  g_assert_cmpint (mdb_env_set_maxdbs (env, 8), ==, 0);
+  g_assert_cmpint (mdb_env_open (env, f->path, MDB_NOSUBDIR, 0644), ==, 0);
+  g_assert_cmpint (mdb_txn_begin (env, NULL, 0, &txn), ==, 0);
+  g_assert_cmpint (mdb_dbi_open (txn, "k6", 0, &dbi), ==, 0);
+  g_assert_cmpint (mdb_put (txn, dbi, &k, &v, 0), ==, 0);
+  g_assert_cmpint (mdb_txn_commit (txn), ==, 0);
+  mdb_env_close (env);
+
+  kv = open_ok (f->path, NULL);
+  /* popRandomMany takes both keys in one write: the bad one vetoes it all. */
+  popped = kv_store_pop_random_many (kv, NULL, 10, &error);
+  g_assert_null (popped);
+  g_assert_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT);
+  g_assert_nonnull (strstr (error->message, "\"ok\""));
+  g_clear_error (&error);
+  g_assert_true (kv_store_size (kv, &count, &error));
+  g_assert_cmpuint (count, ==, 2);
+  /* popRandom either returns the good entry or refuses the bad one. */
+  for (int i = 0; i < 20 && count == 2; i++)
+    {
+      g_autoptr (KvEntry) entry = kv_store_pop_random (kv, NULL, &error);
+      if (entry)
+        g_assert_cmpstr (kv_entry_get_key (entry), ==, "good");
+      else
+        {
+          g_assert_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT);
+          g_clear_error (&error);
+        }
+      g_assert_true (kv_store_size (kv, &count, &error));
+    }
+  {
+    gboolean exists = FALSE;
+    g_assert_true (kv_store_exists (kv, "ok", &exists, &error));
+    g_assert_true (exists);
+  }
+  g_object_unref (kv);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +670,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kv/disk/permission-denied", test_permission_denied);
   ADD ("/kv/disk/bad-paths", test_bad_paths);
   ADD ("/kv/disk/bucket-missing", test_bucket_missing);
+  ADD ("/kv/disk/pop-keeps-undecodable", test_pop_keeps_undecodable);
   ADD ("/kv/disk/open-twice", test_open_twice);
   ADD ("/kv/disk/map-grows", test_map_grows);
   ADD ("/kv/disk/stats-options", test_stats_and_options);

@@ -5,6 +5,7 @@
  */
 #include <gio/gio.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "store-fixture.h"
 
@@ -506,6 +507,265 @@ test_nonblocking (StoreFixture *f, gconstpointer data)
   pthread_mutex_destroy (&pause.lock);
 }
 
+/* claimRandom(Many) / popRandom(Many) submitted: what the blocking calls return,
+ * each key granted once, nothing granted past what there is. */
+static void
+test_random (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) granted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) many = NULL;
+  g_autoptr (KvClaim) claim = NULL;
+  g_autoptr (KvEntry) entry = NULL;
+  Sink s;
+  KvResult *r;
+  guint calls = 0;
+
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("job:%d", i);
+      g_assert_true (kv_store_set (f->store, key, "1", 1, &error));
+    }
+  g_assert_true (kv_store_set (f->store, "other", "1", 1, &error));
+  sink_init (&s);
+
+  kv_store_claim_random_submit (f->store, "job:", "me", 60000, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  claim = kv_store_claim_random_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claim);
+  g_assert_true (g_str_has_prefix (kv_claim_get_key (claim), "job:"));
+  g_assert_cmpstr (kv_claim_get_owner (claim), ==, "me");
+  g_hash_table_add (granted, g_strdup (kv_claim_get_key (claim)));
+  /* A result may be finished again: the same claim, a new copy. */
+  {
+    g_autoptr (KvClaim) again = kv_store_claim_random_finish (r, &error);
+    g_assert_cmpstr (kv_claim_get_id (again), ==, kv_claim_get_id (claim));
+  }
+
+  /* Asking for more than is left grants exactly what is left, once each. */
+  kv_store_claim_random_many_submit (f->store, "job:", 20, NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  many = kv_store_claim_random_many_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->len, ==, 9);
+  for (guint i = 0; i < many->len; i++)
+    {
+      const char *key = kv_claim_get_key (many->pdata[i]);
+      g_assert_true (g_str_has_prefix (key, "job:"));
+      g_assert_true (g_hash_table_add (granted, g_strdup (key)));
+    }
+  g_assert_cmpuint (g_hash_table_size (granted), ==, 10);
+  kv_store_claim_random_submit (f->store, "job:", NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_claim_random_finish (r, &error));
+  g_assert_no_error (error);
+
+  /* Claimed keys are not popped; the unclaimed one is, and is gone. */
+  kv_store_pop_random_submit (f->store, "job:", on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_pop_random_finish (r, &error));
+  g_assert_no_error (error);
+  kv_store_pop_random_many_submit (f->store, NULL, 5, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_clear_pointer (&many, g_ptr_array_unref);
+  many = kv_store_pop_random_many_finish (r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->len, ==, 1);
+  g_assert_cmpstr (kv_entry_get_key (many->pdata[0]), ==, "other");
+  {
+    gboolean exists = TRUE;
+    g_assert_true (kv_store_exists (f->store, "other", &exists, &error));
+    g_assert_false (exists);
+  }
+
+  /* Bad arguments complete at once with the blocking call's error. */
+  kv_store_pop_random_many_submit (f->store, NULL, 0, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_pop_random_many_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  kv_store_claim_random_submit (f->store, "job:", NULL, -1, on_result, &s);
+  r = sink_wait (&s, ++calls);
+  g_assert_null (kv_store_claim_random_finish (r, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+  g_clear_error (&error);
+  sink_clear (&s);
+}
+
+/* Many claimRandom and popRandom in flight on few keys: every key is granted
+ * to exactly one of them, and the rest get nothing. */
+static void
+test_random_in_flight (StoreFixture *f, gconstpointer data)
+{
+  enum { KEYS = 200, CALLS = 600 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) granted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint empty = 0;
+  Sink claims, pops, many;
+
+  for (int i = 0; i < KEYS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("q:%04d", i);
+      g_assert_true (kv_store_set (f->store, key, "{}", 2, &error));
+    }
+  sink_init (&claims);
+  sink_init (&pops);
+  sink_init (&many);
+  for (int i = 0; i < CALLS; i++)
+    switch (i % 3)
+      {
+      case 0: kv_store_claim_random_submit (f->store, "q:", NULL, 0, on_result, &claims); break;
+      case 1: kv_store_pop_random_submit (f->store, "q:", on_result, &pops); break;
+      default: kv_store_claim_random_many_submit (f->store, "q:", 3, NULL, 0, on_result, &many);
+      }
+  sink_wait (&claims, CALLS / 3);
+  sink_wait (&pops, CALLS / 3);
+  sink_wait (&many, CALLS / 3);
+  for (guint i = 0; i < CALLS / 3; i++)
+    {
+      g_autoptr (KvClaim) claim = kv_store_claim_random_finish (claims.results->pdata[i], &error);
+      g_autoptr (KvEntry) popped = kv_store_pop_random_finish (pops.results->pdata[i], &error);
+      g_autoptr (GPtrArray) got = kv_store_claim_random_many_finish (many.results->pdata[i], &error);
+      g_assert_no_error (error);
+      empty += (claim == NULL) + (popped == NULL) + (got->len == 0);
+      if (claim)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_claim_get_key (claim))));
+      if (popped)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_entry_get_key (popped))));
+      for (guint j = 0; j < got->len; j++)
+        g_assert_true (g_hash_table_add (granted, g_strdup (kv_claim_get_key (got->pdata[j]))));
+    }
+  /* Each key went to exactly one call, and the calls outnumber the keys. */
+  g_assert_cmpuint (g_hash_table_size (granted), ==, KEYS);
+  g_assert_cmpuint (empty, >, 0);
+  sink_clear (&claims);
+  sink_clear (&pops);
+  sink_clear (&many);
+}
+
+/* The disk store's last transaction id, from its stats; 0 on other backends. */
+static gint64
+last_txn_id (KvStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stats = kv_store_dup_stats_json (store, &error);
+  const char *at;
+
+  g_assert_no_error (error);
+  at = strstr (stats, "\"lastTxnId\":");
+  return at ? g_ascii_strtoll (at + strlen ("\"lastTxnId\":"), NULL, 10) : 0;
+}
+
+/* claimKeys and the claim batches submitted: what the blocking calls return,
+ * each key and ref on its own, and on disk all of them in one commit. */
+static void
+test_claim_batches (StoreFixture *f, gconstpointer data)
+{
+  enum { N = 50 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL, busy = NULL, missing = NULL, items = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  KvClaimRef refs[N + 1];
+  guint64 done = 0;
+  gint64 txn;
+  Sink s;
+  KvResult *r;
+
+  for (int i = 0; i < N; i++)
+    {
+      char *key = g_strdup_printf ("c:%02d", i);
+      if (i > 0) /* c:00 is missing */
+        g_assert_true (kv_store_set (f->store, key, "1", 1, &error));
+      g_ptr_array_add (keys, key);
+    }
+  {
+    g_autoptr (KvClaim) held = kv_store_claim_key (f->store, "c:01", NULL, 0, &error);
+    g_assert_nonnull (held);
+  }
+  sink_init (&s);
+  txn = last_txn_id (f->store);
+  kv_store_claim_keys_submit (f->store, (const char *const *) keys->pdata, N, "w", 0, FALSE,
+                              on_result, &s);
+  r = sink_wait (&s, 1);
+  g_assert_true (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, N - 2);
+  g_assert_cmpuint (busy->len, ==, 1);
+  g_assert_cmpstr (busy->pdata[0], ==, "c:01");
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (missing->pdata[0], ==, "c:00");
+  if (is_disk (f))
+    g_assert_cmpint (last_txn_id (f->store), ==, txn + 1);
+
+  /* Each ref on its own: the second ref of a key sees the first one's release. */
+  for (guint i = 0; i < claimed->len; i++)
+    {
+      const KvClaim *c = claimed->pdata[i];
+      refs[i] = (KvClaimRef){ kv_claim_get_id (c), kv_claim_get_key (c), kv_claim_get_token (c) };
+    }
+  refs[claimed->len] = refs[0];
+  txn = last_txn_id (f->store);
+  kv_store_release_claims_submit (f->store, refs, claimed->len + 1, on_result, &s);
+  r = sink_wait (&s, 2);
+  g_assert_true (kv_store_release_claims_finish (r, &done, &failed, &error));
+  g_assert_cmpuint (done, ==, claimed->len);
+  g_assert_cmpuint (failed->len, ==, 1);
+  g_assert_cmpuint (((KvItemError *) failed->pdata[0])->index, ==, claimed->len);
+  g_assert_cmpstr (((KvItemError *) failed->pdata[0])->name, ==, "ClaimNotUpdated");
+  if (is_disk (f))
+    g_assert_cmpint (last_txn_id (f->store), ==, txn + 1);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+
+  /* Released refs are not live any more: renewing them fails item by item. */
+  kv_store_renew_claims_submit (f->store, refs, 2, 1000, on_result, &s);
+  r = sink_wait (&s, 3);
+  g_assert_true (kv_store_renew_claims_finish (r, &done, &failed, &error));
+  g_assert_cmpuint (done, ==, 0);
+  g_assert_cmpuint (failed->len, ==, 2);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+
+  /* allOrNothing: busy keys veto the batch, and nothing is claimed. */
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_clear_pointer (&busy, g_ptr_array_unref);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+  {
+    g_autoptr (KvClaim) held = kv_store_claim_key (f->store, "c:03", NULL, 0, &error);
+    g_assert_nonnull (held);
+  }
+  kv_store_claim_keys_submit (f->store, (const char *const *) keys->pdata + 1, 10, NULL, 0, TRUE,
+                              on_result, &s);
+  r = sink_wait (&s, 4);
+  g_assert_true (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_assert_cmpuint (busy->len, ==, 2); /* c:01, still held, and c:03 */
+
+  /* Refused batches complete at once, with their items. */
+  {
+    const char *dup[] = { "c:05", "c:05" };
+    g_clear_pointer (&claimed, g_ptr_array_unref);
+    g_clear_pointer (&busy, g_ptr_array_unref);
+    g_clear_pointer (&missing, g_ptr_array_unref);
+    kv_store_claim_keys_submit (f->store, dup, 2, NULL, 0, FALSE, on_result, &s);
+    r = sink_wait (&s, 5);
+    g_assert_false (kv_store_claim_keys_finish (r, &claimed, &busy, &missing, &items, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+    g_clear_error (&error);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpuint (((KvItemError *) items->pdata[0])->index, ==, 1);
+  }
+  {
+    KvClaimRef bad = { "", "c:05", 1 };
+    kv_store_complete_claims_submit (f->store, &bad, 1, TRUE, on_result, &s);
+    r = sink_wait (&s, 6);
+    g_assert_false (kv_store_complete_claims_finish (r, &done, &failed, &error));
+    g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
+    g_assert_cmpuint (failed->len, ==, 1);
+  }
+  sink_clear (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,6 +775,9 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("submit/claim-refs", test_claim_refs);
   STORE_TEST_ADD ("submit/closed", test_closed);
   STORE_TEST_ADD ("submit/nonblocking", test_nonblocking);
+  STORE_TEST_ADD ("submit/random", test_random);
+  STORE_TEST_ADD ("submit/claim-batches", test_claim_batches);
   STRESS_TEST_ADD ("submit/many-in-flight", test_many_in_flight);
+  STRESS_TEST_ADD ("submit/random-in-flight", test_random_in_flight);
   return g_test_run ();
 }
