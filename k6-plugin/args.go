@@ -14,15 +14,23 @@ import (
 
 // Argument conversion, on the event loop. Rules about key contents (empty,
 // too long, not UTF-8) are libkv's; only what cannot cross the C API is
-// checked here: a key must be a string without NUL characters.
+// checked here: a key must be a string (a Symbol is not one) without NUL
+// characters and without lone surrogates (their Go form is U+FFFD, so
+// "a\ud800b" and "a\udbffb" would silently be one key).
 
 func keyProblem(v sobek.Value) (string, string) {
+	if _, isSymbol := v.(*sobek.Symbol); isSymbol {
+		return "", "key must be a string, got a symbol"
+	}
 	s, ok := v.Export().(string)
 	if !ok || isNullish(v) {
 		return "", fmt.Sprintf("key must be a string, got %s", describe(v))
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", fmt.Sprintf("key %q contains a NUL character", s)
+	}
+	if c, lone := loneSurrogate(v); lone {
+		return "", fmt.Sprintf("key %q holds an unpaired surrogate \\u%04x, which is not Unicode (keys are UTF-8)", s, c)
 	}
 	return s, ""
 }
@@ -79,7 +87,7 @@ func invalidEntries(method, outcome string, items []itemError) *kvError {
 func (h *handle) valueArg(method string, v sobek.Value) ([]byte, *kvError) {
 	b, err := encodeValue(h.vu.Runtime(), v, h.stringMode)
 	if err != nil {
-		return nil, newError(itemSerializer, method+"(): "+err.Error())
+		return nil, valueError(method, err)
 	}
 	return b, nil
 }

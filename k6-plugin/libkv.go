@@ -18,6 +18,10 @@ import (
 // scratchSize is the per-slot result buffer; larger results spill into C-allocated memory.
 const scratchSize = 16 << 10
 
+// maxValueBytes is libkv's value limit (KV_MAX_VALUE_SIZE): the encoder stops
+// as soon as a value's text passes it.
+const maxValueBytes = C.KV_MAX_VALUE_SIZE
+
 // cStore is a libkv store handle (one per openKv call).
 type cStore = *C.KvStore
 

@@ -3,13 +3,16 @@
 package kv
 
 import (
+	"math/big"
+
 	"github.com/grafana/sobek"
 )
 
 // Atomic helpers. Values are compared in stored form (canonical JSON in json
 // mode), so {a:1,b:2} matches {b:2,a:1}.
 
-// incrementBy(key, delta) → the new value, a number.
+// incrementBy(key, delta) → the new value: a number, or a BigInt beyond
+// Number.MAX_SAFE_INTEGER, where a number would round (issue 10, D10).
 func (h *handle) incrementBy(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("incrementBy", call.Argument(0))
 	var delta int64
@@ -23,7 +26,8 @@ func (h *handle) incrementBy(call sobek.FunctionCall) sobek.Value {
 			if r.err != nil {
 				return fail(r.err)
 			}
-			return constant(r.num0)
+			n := r.num0
+			return resolved(func(rt *sobek.Runtime) sobek.Value { return counterValue(rt, n) })
 		},
 	})
 }
@@ -221,4 +225,13 @@ func (d *decoded) toJSOrNull(rt *sobek.Runtime) sobek.Value {
 		return sobek.Null()
 	}
 	return d.toJS(rt)
+}
+
+// counterValue is a counter as JavaScript gets it: exact either way.
+func counterValue(rt *sobek.Runtime, n int64) sobek.Value {
+	const maxSafe = 1<<53 - 1
+	if n > maxSafe || n < -maxSafe {
+		return rt.ToValue(big.NewInt(n))
+	}
+	return rt.ToValue(n)
 }

@@ -3,7 +3,10 @@
 package kv
 
 import (
+	"errors"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/grafana/sobek"
 )
@@ -72,8 +75,9 @@ func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
 	keys := obj.Keys()
 	values := make([][]byte, len(keys))
 	var local []itemError
+	exact := exactKeys(rt, obj, keys)
 	for i, k := range keys {
-		key, problem := keyProblem(rt.ToValue(k))
+		key, problem := keyProblem(exact[i])
 		if problem != "" {
 			bad := k
 			local = append(local, itemError{Index: i, Key: &bad, Name: itemInvalidEntries, Message: problem})
@@ -82,8 +86,16 @@ func (h *handle) setMany(call sobek.FunctionCall) sobek.Value {
 		}
 		v, err := encodeValue(rt, obj.Get(k), h.stringMode)
 		if err != nil {
-			local = append(local, itemError{Index: i, Key: &key, Name: itemSerializer, Message: err.Error()})
-			values[i] = invalidSentinel
+			name := itemSerializer
+			var big *tooLargeError
+			if errors.As(err, &big) {
+				name = itemInvalidEntries // as libkv names an over-long value
+			}
+			local = append(local, itemError{Index: i, Key: &key, Name: name, Message: err.Error()})
+			// The key goes as "" too: on a handle whose values libkv trusts as
+			// canonical (kv_store_set_values_canonical) the sentinel alone
+			// would be stored, and the rest of the batch with it.
+			keys[i], values[i] = "", invalidSentinel
 			continue
 		}
 		values[i] = v
@@ -160,4 +172,35 @@ func mergeItemErrors(method, outcome string, cerr *kvError, local []itemError) *
 	}
 	sort.SliceStable(merged, func(i, j int) bool { return merged[i].Index < merged[j].Index })
 	return invalidEntries(method, outcome, merged)
+}
+
+// exactKeys returns obj's member names as JavaScript strings, for keyProblem:
+// the Go names from Keys() are exact unless one holds U+FFFD, which may stand
+// for a lone surrogate; then the names are read through Object.keys.
+func exactKeys(rt *sobek.Runtime, obj *sobek.Object, keys []string) []sobek.Value {
+	out := make([]sobek.Value, len(keys))
+	lossy := false
+	for i, k := range keys {
+		out[i] = rt.ToValue(k)
+		lossy = lossy || strings.ContainsRune(k, utf8.RuneError)
+	}
+	if !lossy {
+		return out
+	}
+	keysOf, err := jsBuiltin(rt, "Object", "keys")
+	if err != nil {
+		return out
+	}
+	r, err := keysOf(sobek.Undefined(), obj)
+	if err != nil {
+		return out
+	}
+	names := r.ToObject(rt)
+	if names.Get("length").ToInteger() != int64(len(keys)) {
+		return out
+	}
+	for i := range out {
+		out[i] = names.Get(indexString(int64(i)))
+	}
+	return out
 }

@@ -22,7 +22,27 @@ func openOptionsJSON(rt *sobek.Runtime, v sobek.Value) ([]byte, *kvError) {
 	if err != nil {
 		return nil, invalidOptions("openKv() options: " + err.Error())
 	}
+	// libkv reads options with json-glib, whose strings end at a NUL:
+	// {path: "a\u0000b"} would open "a" (issue 10, D3).
+	if hasEscapedNUL(text) {
+		return nil, invalidOptions("openKv() options: a string or name holds a NUL character (options.path and the other options are text without NUL)")
+	}
 	return text, nil
+}
+
+// hasEscapedNUL reports whether canonical JSON text holds U+0000 in a string
+// or member name: canonical text writes it only as \u0000.
+func hasEscapedNUL(text []byte) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		if i+5 < len(text) && string(text[i+1:i+6]) == "u0000" {
+			return true
+		}
+		i++ // the escaped character: \\ is not the start of another escape
+	}
+	return false
 }
 
 // compareOptions are the options of compareAndSwapDetailed() and compareAndDeleteDetailed().

@@ -57,7 +57,7 @@ func (r optionReader) fail(name, want string, v sobek.Value) *kvError {
 	return invalidOptions(fmt.Sprintf("%s(): options.%s must be %s, got %s", r.method, name, want, describe(v)))
 }
 
-// str reads an optional string field (without NUL characters).
+// str reads an optional string field (without NUL characters or lone surrogates).
 func (r optionReader) str(name string) (string, bool, *kvError) {
 	v := r.field(name)
 	if v == nil {
@@ -69,6 +69,11 @@ func (r optionReader) str(name string) (string, bool, *kvError) {
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", false, r.fail(name, "a string without NUL characters", v)
+	}
+	// Its Go form would hold U+FFFD instead: deleteByPrefix({prefix:
+	// "\ud800"}) would delete the keys that start with U+FFFD (issue 10, D4).
+	if _, lone := loneSurrogate(v); lone {
+		return "", false, r.fail(name, "a string without lone surrogates (not Unicode)", v)
 	}
 	return s, true, nil
 }

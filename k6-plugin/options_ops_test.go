@@ -57,6 +57,22 @@ func TestParseDeleteByPrefixOptions(t *testing.T) {
 	}
 }
 
+// Issue 10, D4: an option string with a lone surrogate was read as U+FFFD, so
+// deleteByPrefix({prefix: "\ud800"}) deleted the keys starting with U+FFFD.
+func TestOptionStringsMustBeUnicode(t *testing.T) {
+	rt := sobek.New()
+	for _, src := range []string{`{prefix: "\ud800", limit: 5}`, `{prefix: "a\udc00b", limit: 5}`} {
+		_, kerr := parseDeleteByPrefixOptions(eval(t, rt, src))
+		requireInvalid(t, kerr, src)
+		assert.Contains(t, kerr.Message, "lone surrogates", src)
+	}
+	_, kerr := parsePageOptions("scan", eval(t, rt, `{prefix: "\udbff"}`), true)
+	requireInvalid(t, kerr, "scan prefix")
+	o, kerr := parseDeleteByPrefixOptions(eval(t, rt, `{prefix: "\ufffd\ud83d\ude00", limit: 5}`))
+	require.Nil(t, kerr, "U+FFFD and pairs are text")
+	assert.Equal(t, "\ufffd😀", o.prefix)
+}
+
 func TestParseRandomKeysOptions(t *testing.T) {
 	rt := sobek.New()
 	o, kerr := parseRandomKeysOptions(eval(t, rt, `{count: 3}`))

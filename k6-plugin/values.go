@@ -3,6 +3,7 @@
 package kv
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -35,6 +36,23 @@ const maxValueDepth = 512
 type serializeError struct{ msg string }
 
 func (e *serializeError) Error() string { return e.msg }
+
+// tooLargeError is a value whose text passes libkv's limit: libkv's own
+// InvalidOptionsError, raised before the whole text is built.
+type tooLargeError struct{}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("value is more than %d bytes as JSON; the limit is %d bytes", maxValueBytes, maxValueBytes)
+}
+
+// valueError is the rejection for a value that cannot be stored.
+func valueError(method string, err error) *kvError {
+	var big *tooLargeError
+	if errors.As(err, &big) {
+		return invalidOptions(method + "(): " + err.Error())
+	}
+	return newError(itemSerializer, method+"(): "+err.Error())
+}
 
 // encodeValue serializes v for a store in the given mode. Event loop only.
 func encodeValue(rt *sobek.Runtime, v sobek.Value, stringMode bool) ([]byte, error) {
@@ -107,19 +125,26 @@ func (d decoded) toJS(rt *sobek.Runtime) sobek.Value {
 //     in fixed notation for decimal exponents in [-7, 21) and as d.ddde±x
 //     outside; -0 as 0; BigInts as their exact digits;
 //   - strings escape '"', '\\', \b, \f, \n, \r, \t, the other controls below
-//     0x20 as \u00xx (lowercase hex), and lone surrogates as \udxxx
-//     (lowercase, as JSON.stringify does); everything else, DEL and U+2028
-//     included, is raw UTF-8.
+//     0x20 (NUL included) as \u00xx (lowercase hex); everything else, DEL and
+//     U+2028 included, is raw UTF-8.
 //
 // The semantics are encodeJSON's: toJSON is honoured, undefined members are
 // left out (undefined elsewhere is null), functions, symbols, cycles, NaN and
-// infinities are errors, nesting is bounded by maxValueDepth.
+// infinities are errors, nesting is bounded by maxValueDepth. Beyond
+// JSON.stringify, a string or member name with a lone surrogate (no UTF-8
+// form: libkv refuses "\ud800") and a BigInt outside int64 (libkv keeps
+// integers exact only there; as a double it would change) are errors, and
+// so is a text longer than maxValueBytes, found as soon as the text passes
+// it (an array's length is checked against what is left before it is
+// walked: each element takes at least two bytes). An exception thrown while
+// reading the value (a getter, a Proxy trap) is a serializeError too.
 
 // canonicalEncoder is the reusable state of encodeCanonicalJSON (its scratch
 // slices survive in encoderPool between calls).
 type canonicalEncoder struct {
 	rt      *sobek.Runtime
 	buf     []byte
+	limit   int // len(buf) may not pass this: the value's start + maxValueBytes
 	stack   []*sobek.Object
 	members []canonicalMember
 }
@@ -167,8 +192,8 @@ func appendCanonicalJSON(dst []byte, rt *sobek.Runtime, v sobek.Value) ([]byte, 
 }
 
 func (e *canonicalEncoder) encode(rt *sobek.Runtime, dst []byte, v sobek.Value) ([]byte, error) {
-	e.rt, e.buf = rt, dst
-	err := e.value(v, "", nil, 0)
+	e.rt, e.buf, e.limit = rt, dst, len(dst)+maxValueBytes
+	err := e.valueCatching(v)
 	out := e.buf
 	// Drop references to JavaScript values before the encoder is pooled.
 	clear(e.stack[:cap(e.stack)])
@@ -176,6 +201,20 @@ func (e *canonicalEncoder) encode(rt *sobek.Runtime, dst []byte, v sobek.Value) 
 	e.rt, e.stack, e.members = nil, e.stack[:0], e.members[:0]
 	return out, err
 }
+
+// valueCatching writes v; a JavaScript exception thrown while it is read (a
+// getter, a Proxy trap) becomes a serializeError instead of rejecting the
+// call with the script's own error. Runtime.Try restores the VM's state
+// as a JavaScript catch would.
+func (e *canonicalEncoder) valueCatching(v sobek.Value) error {
+	var err error
+	if ex := e.rt.Try(func() { err = e.value(v, "", nil, 0) }); ex != nil {
+		return &serializeError{"reading the value failed: " + ex.Error()}
+	}
+	return err
+}
+
+func (e *canonicalEncoder) tooLarge() bool { return len(e.buf) > e.limit }
 
 // value applies toJSON, then writes v. key is its member name or index (keyJS
 // when the name is only exact as a JavaScript string).
@@ -195,12 +234,21 @@ func (e *canonicalEncoder) value(v sobek.Value, key string, keyJS sobek.Value, d
 	if depth > maxValueDepth {
 		return &serializeError{"value is nested too deeply"}
 	}
+	if e.tooLarge() {
+		return &tooLargeError{}
+	}
 	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
 		e.buf = append(e.buf, "null"...)
 		return nil
 	}
 	if s, ok := v.(sobek.String); ok {
-		e.buf = appendCanonicalString(e.buf, s)
+		var err error
+		if e.buf, err = appendCanonicalString(e.buf, s); err != nil {
+			return err
+		}
+		if e.tooLarge() {
+			return &tooLargeError{}
+		}
 		return nil
 	}
 	if sobek.IsNumber(v) {
@@ -243,6 +291,9 @@ func (e *canonicalEncoder) otherPrimitive(v sobek.Value) error {
 	case bool:
 		e.buf = strconv.AppendBool(e.buf, x)
 	case *big.Int:
+		if !x.IsInt64() {
+			return &serializeError{"BigInt " + x.String()[:min(len(x.String()), 40)] + " is outside the 64-bit integer range, where stored integers are exact"}
+		}
 		e.buf = x.Append(e.buf, 10)
 	default:
 		return &serializeError{fmt.Sprintf("a value of type %s cannot be serialized to JSON", typeName(v))}
@@ -252,6 +303,11 @@ func (e *canonicalEncoder) otherPrimitive(v sobek.Value) error {
 
 func (e *canonicalEncoder) array(obj *sobek.Object, depth int) error {
 	n := obj.Get("length").ToInteger()
+	// Each element takes at least one byte and a comma: a long (sparse)
+	// array that cannot fit is refused before it is walked.
+	if n > 0 && n > int64(e.limit-len(e.buf)-1)/2 {
+		return &tooLargeError{}
+	}
 	e.buf = append(e.buf, '[')
 	for i := int64(0); i < n; i++ {
 		if i > 0 {
@@ -303,7 +359,11 @@ func (e *canonicalEncoder) object(obj *sobek.Object, depth int) error {
 		}
 		var keyJS sobek.Value
 		if m.key != nil {
-			e.buf = appendCanonicalString(e.buf, m.key)
+			var err error
+			if e.buf, err = appendCanonicalString(e.buf, m.key); err != nil {
+				e.dropMembers(start)
+				return err
+			}
 			keyJS = m.key
 		} else {
 			e.buf = appendQuotedUTF8(e.buf, m.name)
@@ -489,13 +549,22 @@ func appendEscapedASCII(b []byte, c byte) []byte {
 
 // appendCanonicalString appends the JavaScript string s as a canonical JSON
 // string. The Go form of s is exact unless it holds U+FFFD (which is also
-// what a lone surrogate becomes); then s is read as UTF-16.
-func appendCanonicalString(b []byte, s sobek.String) []byte {
+// what a lone surrogate becomes); then s is read as UTF-16. A lone surrogate
+// is an error: it has no UTF-8 form, and libkv refuses its escape.
+func appendCanonicalString(b []byte, s sobek.String) ([]byte, error) {
 	mark := len(b)
 	if out, ok := appendQuoted(b, s.String()); ok {
-		return out
+		return out, nil
 	}
-	return appendQuotedUTF16(b[:mark], s)
+	out, lone := appendQuotedUTF16(b[:mark], s)
+	if lone != 0 {
+		return b[:mark], loneSurrogateError(lone)
+	}
+	return out, nil
+}
+
+func loneSurrogateError(c uint16) error {
+	return &serializeError{fmt.Sprintf("string holds an unpaired surrogate \\u%04x, which is not Unicode and cannot be stored as UTF-8", c)}
 }
 
 // appendQuotedUTF8 appends the Go string s as a canonical JSON string;
@@ -548,8 +617,8 @@ func appendQuoted(b []byte, s string) (_ []byte, ok bool) {
 }
 
 // appendQuotedUTF16 appends s, read as UTF-16 code units, as a canonical JSON
-// string: pairs become UTF-8, lone surrogates \udxxx.
-func appendQuotedUTF16(b []byte, s sobek.String) []byte {
+// string: pairs become UTF-8. At a lone surrogate it stops and returns it.
+func appendQuotedUTF16(b []byte, s sobek.String) (_ []byte, lone uint16) {
 	b = append(b, '"')
 	n := s.Length()
 	for i := 0; i < n; i++ {
@@ -565,12 +634,32 @@ func appendQuotedUTF16(b []byte, s sobek.String) []byte {
 			b = utf8.AppendRune(b, utf16.DecodeRune(rune(c), rune(s.CharAt(i+1))))
 			i++
 		case c >= 0xD800 && c <= 0xDFFF:
-			b = append(b, '\\', 'u', hexDigits[c>>12], hexDigits[c>>8&0xf], hexDigits[c>>4&0xf], hexDigits[c&0xf])
+			return b, c
 		default:
 			b = utf8.AppendRune(b, rune(c))
 		}
 	}
-	return append(b, '"')
+	return append(b, '"'), 0
+}
+
+// loneSurrogate returns the first unpaired surrogate of the JavaScript string
+// v, if it is one and has any (its Go form shows U+FFFD where it has).
+func loneSurrogate(v sobek.Value) (uint16, bool) {
+	s, ok := v.(sobek.String)
+	if !ok || !strings.ContainsRune(s.String(), utf8.RuneError) {
+		return 0, false
+	}
+	n := s.Length()
+	for i := 0; i < n; i++ {
+		c := s.CharAt(i)
+		switch {
+		case c >= 0xD800 && c <= 0xDBFF && i+1 < n && isLowSurrogate(s.CharAt(i+1)):
+			i++
+		case c >= 0xD800 && c <= 0xDFFF:
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 func isLowSurrogate(c uint16) bool { return c >= 0xDC00 && c <= 0xDFFF }

@@ -246,8 +246,12 @@ func TestJSONToJSRandom(t *testing.T) {
 		got, err := jsonToJS(rt, []byte(text))
 		require.NoError(t, err, text)
 
-		// Round trip through the canonical form: the same value again.
+		// Round trip through the canonical form: the same value again. A
+		// lone surrogate has no canonical form: the encoder refuses it.
 		canon, err := encodeCanonicalJSON(rt, got)
+		if err != nil && g.lone && strings.Contains(err.Error(), "unpaired surrogate") {
+			continue
+		}
 		require.NoError(t, err, text)
 		back, err := jsonToJS(rt, canon)
 		require.NoError(t, err, text)
@@ -301,7 +305,7 @@ func FuzzJSONToJS(f *testing.F) {
 		require.NoError(t, err)
 		require.True(t, eq(got, want, "ordered"), "JSON.parse differs on %q", text)
 		c, cerr := testonlyCanonicalize(text)
-		if cerr != nil || len(canonicalDefects(c)) > 0 {
+		if cerr != nil {
 			return
 		}
 		fromC, err := jsonToJS(rt, c)

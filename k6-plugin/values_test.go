@@ -34,7 +34,7 @@ func TestEncodeValueJSON(t *testing.T) {
 		{`{keep: 1, skip: undefined}`, `{"keep":1}`},
 		{`new Date(0)`, `"1970-01-01T00:00:00.000Z"`},
 		{`{toJSON() { return {x: 1}; }}`, `{"x":1}`},
-		{`{n: 12345678901234567890n}`, `{"n":12345678901234567890}`},
+		{`{n: 1234567890123456789n}`, `{"n":1234567890123456789}`},
 		{`new Map([[1, 2]])`, `{}`},
 	}
 	for _, c := range cases {
@@ -57,6 +57,8 @@ func TestEncodeJSONRejects(t *testing.T) {
 		`(() => { const o = {}; o.self = o; return o; })()`,
 		`(() => { const a = []; a.push(a); return a; })()`,
 		`{toJSON() { throw new Error("boom"); }}`,
+		`{n: 12345678901234567890n}`,
+		`"lone \ud800"`,
 	} {
 		_, err := encodeCanonicalJSON(rt, eval(t, rt, src))
 		assert.Error(t, err, src)

@@ -54,80 +54,99 @@ append_field (GString *out, const char *s, gsize len, char delimiter)
   g_string_append_c (out, '"');
 }
 
-/* The cell text of a scalar member; FALSE for objects and arrays. */
-static gboolean
-append_cell (GString *out, JsonNode *node, char delimiter)
-{
-  g_autofree char *text = NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE; /* empty cell */
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *s = json_node_get_string (node);
-      append_field (out, s, strlen (s), delimiter);
-      return TRUE;
-    }
-  text = kv_json_node_to_canonical (node, NULL); /* numbers and booleans as JSON writes them */
-  append_field (out, text, strlen (text), delimiter);
-  return TRUE;
-}
-
-static gboolean
-append_row (GString *out, KvEntry *entry, const char *const *columns, gsize n_columns,
-            char delimiter, gboolean include_key, GError **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (kv_entry_get_value (entry), &len);
-  g_autoptr (JsonNode) root = _kv_json_parse_strict (data, len, NULL);
-  JsonObject *obj = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *key = kv_entry_get_key (entry);
-
-  if (obj == NULL)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
-                   "the value of key \"%.200s\" is not an object; CSV rows are flat objects", key);
-      return FALSE;
-    }
-  if (include_key)
-    {
-      append_field (out, key, strlen (key), delimiter);
-      if (n_columns)
-        g_string_append_c (out, delimiter);
-    }
-  for (gsize c = 0; c < n_columns; c++)
-    {
-      if (c)
-        g_string_append_c (out, delimiter);
-      if (!append_cell (out, json_object_get_member (obj, columns[c]), delimiter))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
-                       "the value of key \"%.200s\" has a nested %s in column \"%s\"; CSV cells "
-                       "are strings, numbers, booleans or null",
-                       key, JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, columns[c])) ? "array" : "object",
-                       columns[c]);
-          return FALSE;
-        }
-    }
-  g_string_append (out, "\r\n");
-  return TRUE;
-}
-
 typedef struct
 {
   const char *const *columns;
   gsize n_columns;
   char delimiter;
   gboolean include_key;
+  GHashTable *index;   /* a column's name as a canonical JSON string → its position + 1 */
+  const char **cell;   /* per column: the row's member value (canonical text), or NULL */
+  gsize *cell_len;
+  GString *text;       /* a decoded string cell */
 } RowFormat;
+
+/* The cell of a scalar member: a string's text, a number or boolean as its
+ * canonical JSON, null as nothing. Stored values are read from their
+ * canonical text, not through json-glib, so big numbers and NULs are not
+ * mangled (issue 10, D1/D2). */
+static gboolean
+append_cell (GString *out, RowFormat *f, gsize c, const char *key, GError **error)
+{
+  const char *v = f->cell[c];
+  gsize len = f->cell_len[c];
+
+  if (v == NULL || (len == 4 && memcmp (v, "null", 4) == 0))
+    return TRUE; /* empty cell */
+  if (v[0] == '{' || v[0] == '[')
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
+                   "the value of key \"%.200s\" has a nested %s in column \"%s\"; CSV cells "
+                   "are strings, numbers, booleans or null",
+                   key, v[0] == '[' ? "array" : "object", f->columns[c]);
+      return FALSE;
+    }
+  if (v[0] != '"')
+    {
+      append_field (out, v, len, f->delimiter);
+      return TRUE;
+    }
+  _kv_json_string_decode (v, len, f->text);
+  if (memchr (f->text->str, '\0', f->text->len))
+    {
+      /* The importer refuses a raw NUL; writing one would make a file that does not read back. */
+      g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
+                   "the value of key \"%.200s\" holds a NUL character in column \"%s\"; CSV "
+                   "cells cannot hold it",
+                   key, f->columns[c]);
+      return FALSE;
+    }
+  append_field (out, f->text->str, f->text->len, f->delimiter);
+  return TRUE;
+}
 
 static gboolean
 format_row (GString *out, KvEntry *entry, gpointer data, GError **error)
 {
   RowFormat *f = data;
-  return append_row (out, entry, f->columns, f->n_columns, f->delimiter, f->include_key, error);
+  gsize len, name_len, value_len;
+  const char *value = g_bytes_get_data (kv_entry_get_value (entry), &len);
+  const char *key = kv_entry_get_key (entry);
+  const char *name, *member;
+  KvJsonMembers it;
+
+  if (!_kv_json_members_init (&it, value, len))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
+                   "the value of key \"%.200s\" is not an object; CSV rows are flat objects", key);
+      return FALSE;
+    }
+  memset (f->cell, 0, f->n_columns * sizeof *f->cell);
+  while (_kv_json_members_next (&it, &name, &name_len, &member, &value_len))
+    {
+      g_autofree char *quoted = g_strndup (name, name_len);
+      gsize c = GPOINTER_TO_SIZE (g_hash_table_lookup (f->index, quoted));
+      if (c > 0)
+        {
+          f->cell[c - 1] = member;
+          f->cell_len[c - 1] = value_len;
+        }
+    }
+  if (f->include_key)
+    {
+      append_field (out, key, strlen (key), f->delimiter);
+      if (f->n_columns)
+        g_string_append_c (out, f->delimiter);
+    }
+  for (gsize c = 0; c < f->n_columns; c++)
+    {
+      if (c)
+        g_string_append_c (out, f->delimiter);
+      if (!append_cell (out, f, c, key, error))
+        return FALSE;
+    }
+  g_string_append (out, "\r\n");
+  return TRUE;
 }
 
 gboolean
@@ -148,7 +167,11 @@ kv_store_export_csv_full (KvStore *store, const char *file_name, const char *con
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "exportCSV");
   g_autoptr (GString) header = g_string_new (NULL);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  RowFormat format = { columns, n_columns, delimiter, include_key };
+  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree const char **cell = g_new0 (const char *, n_columns + 1);
+  g_autofree gsize *cell_len = g_new0 (gsize, n_columns + 1);
+  g_autoptr (GString) text = g_string_new (NULL);
+  RowFormat format = { columns, n_columns, delimiter, include_key, index, cell, cell_len, text };
   guint64 max;
 
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
@@ -191,6 +214,12 @@ kv_store_export_csv_full (KvStore *store, const char *file_name, const char *con
       append_field (header, columns[c], strlen (columns[c]), format.delimiter);
     }
   g_string_append (header, "\r\n");
+  for (gsize c = 0; c < n_columns; c++)
+    {
+      GString *quoted = g_string_new (NULL);
+      _kv_json_append_string_len (quoted, columns[c], strlen (columns[c]));
+      g_hash_table_insert (index, g_string_free (quoted, FALSE), GSIZE_TO_POINTER (c + 1));
+    }
   return _kv_export_entries (store, file_name, prefix, max, header->str, format_row, &format,
                              &reporter, out_summary, error);
 }
@@ -221,6 +250,16 @@ read_row (RowReader *r, GError **error)
     {
       any = TRUE;
       r->bytes++;
+      if (c == '\0')
+        {
+          /* Cells are text: a C string would silently end at the NUL (issue 10, D2). */
+          r->row++;
+          g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                       "row %" G_GUINT64_FORMAT ", field %u: a NUL byte; CSV cells are text",
+                       r->row, r->fields->len + 1);
+          g_string_free (field, TRUE);
+          return FALSE;
+        }
       if (++row_bytes > MAX_ROW)
         {
           r->row++; /* the failing row counts, so error_at and the message agree */
@@ -329,6 +368,8 @@ static gboolean
 csv_input_open (CsvInput *in, const char *file_name, const char *key_column, char delimiter,
                 gboolean has_header, GError **problem, GError **error)
 {
+  g_autoptr (GHashTable) seen = NULL;
+
   memset (in, 0, sizeof *in);
   in->key_index = -1;
   in->r.delimiter = delimiter;
@@ -343,17 +384,25 @@ csv_input_open (CsvInput *in, const char *file_name, const char *key_column, cha
         g_set_error_literal (problem, KV_ERROR, KV_ERROR_VALUE_PARSE, "row 1: the header is missing");
       return TRUE;
     }
+  /* A hash set: the check stays linear in the number of columns (issue 10, D18). */
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < in->r.fields->len; i++)
     {
       const char *name = in->r.fields->pdata[i];
+      if (has_header && !g_utf8_validate (name, -1, NULL))
+        {
+          /* Named by position: the bytes themselves cannot go into a message. */
+          g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                       "row 1: the name of column %u is not valid UTF-8", i + 1);
+          return TRUE;
+        }
       /* A repeated column name would make one cell silently replace another. */
-      for (guint j = 0; has_header && j < i; j++)
-        if (g_str_equal (in->names->pdata[j], name))
-          {
-            g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                         "row 1: column \"%s\" appears more than once in the header", name);
-            return TRUE;
-          }
+      if (has_header && !g_hash_table_add (seen, (gpointer) name))
+        {
+          g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                       "row 1: column \"%s\" appears more than once in the header", name);
+          return TRUE;
+        }
       g_ptr_array_add (in->names, has_header ? g_strdup (name) : g_strdup_printf ("%u", i + 1));
     }
   in->pending = !has_header;
@@ -384,6 +433,14 @@ csv_next (CsvInput *in, GError **problem)
                    in->r.fields->len, in->names->len);
       return FALSE;
     }
+  for (guint i = 0; i < in->r.fields->len; i++)
+    if (!g_utf8_validate (in->r.fields->pdata[i], -1, NULL))
+      {
+        g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                     "row %" G_GUINT64_FORMAT ", column %u: the cell is not valid UTF-8",
+                     in->r.row, i + 1);
+        return FALSE;
+      }
   if (in->key_index >= 0)
     {
       const char *problem_text = _kv_key_problem (in->r.fields->pdata[in->key_index]);
@@ -398,6 +455,45 @@ csv_next (CsvInput *in, GError **problem)
 }
 
 /* ---- Import ------------------------------------------------------------------------------- */
+
+static gint
+compare_columns (gconstpointer a, gconstpointer b, gpointer names)
+{
+  GPtrArray *n = names;
+  return strcmp (n->pdata[*(const guint *) a], n->pdata[*(const guint *) b]);
+}
+
+/* The value columns in canonical member order (bytewise by name), sorted once
+ * for the file so each row is written in one pass. */
+static GArray *
+sort_columns (CsvInput *in)
+{
+  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (guint), in->names->len);
+
+  for (guint i = 0; i < in->names->len; i++)
+    if ((gint) i != in->key_index)
+      g_array_append_val (order, i);
+  g_qsort_with_data (order->data, (gint) order->len, sizeof (guint), compare_columns, in->names);
+  return order;
+}
+
+/* The row's value as canonical JSON: an object of string members (names are distinct). */
+static void
+row_to_canonical (GString *out, CsvInput *in, GArray *order)
+{
+  g_string_append_c (out, '{');
+  for (guint j = 0; j < order->len; j++)
+    {
+      guint i = g_array_index (order, guint, j);
+      const char *name = in->names->pdata[i], *cell = in->r.fields->pdata[i];
+      if (j)
+        g_string_append_c (out, ',');
+      _kv_json_append_string_len (out, name, strlen (name));
+      g_string_append_c (out, ':');
+      _kv_json_append_string_len (out, cell, strlen (cell));
+    }
+  g_string_append_c (out, '}');
+}
 
 gboolean
 kv_store_import_csv (KvStore *store, const char *file_name, const char *key_column,
@@ -421,6 +517,7 @@ kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) lens = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GArray) order = NULL;
   KvTransferSummary committed = { 0 };
   guint64 max, batch, committed_row = 0;
   gboolean ok = TRUE;
@@ -452,6 +549,7 @@ kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key
     }
   if (problem == NULL)
     _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, 0, _kv_file_size (in.r.f), &problem);
+  order = sort_columns (&in);
   for (;;)
     {
       gboolean have = problem == NULL && (max == 0 || committed.records + keys->len < max) &&
@@ -468,20 +566,12 @@ kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key
         }
       if (have)
         {
-          g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
-          g_autoptr (JsonNode) row = NULL;
+          GString *row = g_string_new (NULL);
           gsize len;
-          json_builder_begin_object (b);
-          for (guint i = 0; i < in.names->len; i++)
-            if ((gint) i != in.key_index)
-              {
-                json_builder_set_member_name (b, in.names->pdata[i]);
-                json_builder_add_string_value (b, in.r.fields->pdata[i]);
-              }
-          json_builder_end_object (b);
-          row = json_builder_get_root (b);
+          row_to_canonical (row, &in, order);
+          len = row->len;
           g_ptr_array_add (keys, g_strdup (in.r.fields->pdata[in.key_index]));
-          g_ptr_array_add (values, kv_json_node_to_canonical (row, &len));
+          g_ptr_array_add (values, g_string_free (row, FALSE));
           g_array_append_val (lens, len);
         }
       if (keys->len > 0 && (!have || keys->len >= batch))

@@ -8,14 +8,32 @@
 
 G_BEGIN_DECLS
 
-/* Appends @s (@len bytes, may hold NULs) as a JSON string, escaped minimally. */
+/* Appends @s (@len bytes, may hold NULs, written \u0000) as a JSON string, escaped minimally. */
 void _kv_json_append_string_len (GString *out, const char *s, gsize len);
 
-/* Parses RFC 8259 JSON strictly (see kv-json.c); KV_ERROR_SERIALIZER on bad text. */
-JsonNode *_kv_json_parse_strict (const char *json, gsize len, GError **error);
+/* Appends finite @d as Number#toString writes it (kv-json.c). */
+void _kv_json_append_double (GString *out, double d);
 
-/* Whether @json (@len bytes) is one strict RFC 8259 text in UTF-8, without
- * building it; KV_ERROR_SERIALIZER with the problem and its byte otherwise. */
+/* TRUE if @json is strict RFC 8259 text libkv stores (kv_json_canonicalize accepts it);
+ * KV_ERROR_SERIALIZER otherwise. */
 gboolean _kv_json_check (const char *json, gsize len, GError **error);
+
+/* Reading canonical text (kv_json_canonicalize's output, never other text):
+ * the members of an object in order, each as its quoted name and its value's
+ * canonical text, both pointing into the text. */
+typedef struct
+{
+  const char *p;
+  const char *end;
+} KvJsonMembers;
+
+/* FALSE if @canonical is not an object. */
+gboolean _kv_json_members_init (KvJsonMembers *it, const char *canonical, gsize len);
+gboolean _kv_json_members_next (KvJsonMembers *it, const char **name, gsize *name_len,
+                                const char **value, gsize *value_len);
+
+/* Replaces @into's contents with the bytes of the canonical string @quoted (quotes
+ * included in @len); NULs are kept, so use @into->len, not strlen. */
+void _kv_json_string_decode (const char *quoted, gsize len, GString *into);
 
 G_END_DECLS

@@ -44,12 +44,39 @@ write_string (GString *out, const char *s)
   _kv_json_append_string_len (out, s, strlen (s));
 }
 
+/* Adds one unit in the last place to the @n digits (value 0.DIGITS × 10^*exp10);
+ * TRUE, with the digits and *exp10 updated, if the result reads back as @d. */
+static gboolean
+digits_up_round_trip (char *digits, int n, int *exp10, double d)
+{
+  char up[32], text[48];
+  int exp_up = *exp10;
+  int i;
+
+  memcpy (up, digits, (gsize) n);
+  for (i = n - 1; i >= 0 && up[i] == '9'; i--)
+    up[i] = '0';
+  if (i >= 0)
+    up[i]++;
+  else
+    {
+      up[0] = '1'; /* 9.99 → 10.0: one more power of ten, same length */
+      exp_up++;
+    }
+  g_snprintf (text, sizeof text, "0.%.*se%d", n, up, exp_up);
+  if (g_ascii_strtod (text, NULL) != d)
+    return FALSE;
+  memcpy (digits, up, (gsize) n);
+  *exp10 = exp_up;
+  return TRUE;
+}
+
 /* Numbers are written the way JavaScript's Number#toString writes them (the
  * shortest digit string that reads back to the same double, fixed notation
  * for exponents in [-7, 21)), so a value JSON.stringify'd by a k6 script and
  * the same value canonicalized here are the same bytes. */
-static void
-write_double (GString *out, double d)
+void
+_kv_json_append_double (GString *out, double d)
 {
   char buf[64];
   char digits[32];
@@ -73,24 +100,33 @@ write_double (GString *out, double d)
       d = -d;
     }
 
-  /* Shortest precision that round-trips, in %e form: "d.ddde±XX". */
+  /* Shortest digits that round-trip: for each length, the correctly rounded
+   * string; next to a power of two, whose lower neighbour is twice as close,
+   * that one may fall just below the rounding interval while the string one
+   * unit above it is inside (2^-1017 is 7.120236347223045e-307, not the
+   * 17-digit ...0444), so that one is tried too. */
   for (int precision = 0; precision < 17; precision++)
     {
       char format[16];
+      double back;
       /* g_ascii_formatd: a '.' whatever the process locale says. */
       g_snprintf (format, sizeof format, "%%.%de", precision);
       g_ascii_formatd (buf, sizeof buf, format, d);
-      if (g_ascii_strtod (buf, NULL) == d)
+      ndigits = 0;
+      for (const char *p = buf; *p && *p != 'e'; p++)
+        if (g_ascii_isdigit (*p))
+          digits[ndigits++] = *p;
+      e = strchr (buf, 'e');
+      exp10 = atoi (e + 1) + 1; /* value = 0.DIGITS × 10^exp10 */
+      back = g_ascii_strtod (buf, NULL);
+      if (back == d)
+        break;
+      if (back < d && digits_up_round_trip (digits, ndigits, &exp10, d))
         break;
     }
-  for (const char *p = buf; *p && *p != 'e'; p++)
-    if (g_ascii_isdigit (*p))
-      digits[ndigits++] = *p;
   while (ndigits > 1 && digits[ndigits - 1] == '0')
     ndigits--;
   digits[ndigits] = '\0';
-  e = strchr (buf, 'e');
-  exp10 = atoi (e + 1) + 1; /* value = 0.DIGITS × 10^exp10 */
 
   if (ndigits <= exp10 && exp10 <= 21)
     {
@@ -131,7 +167,7 @@ write_value (GString *out, JsonNode *node)
   if (type == G_TYPE_INT64)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
   else if (type == G_TYPE_DOUBLE)
-    write_double (out, json_node_get_double (node));
+    _kv_json_append_double (out, json_node_get_double (node));
   else if (type == G_TYPE_BOOLEAN)
     g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
   else if (type == G_TYPE_STRING)
@@ -211,246 +247,3 @@ kv_json_node_to_canonical (JsonNode *node, gsize *out_len)
     *out_len = out->len;
   return g_string_free (out, FALSE);
 }
-
-
-/* ---- Strict syntax check ------------------------------------------------------------------ */
-
-/* json-glib 1.6 accepts more than JSON (single quotes, hex numbers, comments,
- * unknown escapes) and parses recursively without a depth limit. Values
- * arriving from outside are checked against RFC 8259 first, with a nesting
- * limit, so that what we store is JSON every other tool reads the same way
- * and a hostile document cannot exhaust the stack. */
-#define KV_JSON_MAX_DEPTH 512
-
-typedef struct
-{
-  const char *p;
-  const char *end;
-  const char *problem;
-} Scanner;
-
-static gboolean scan_value (Scanner *s, int depth);
-
-static void
-skip_ws (Scanner *s)
-{
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-    s->p++;
-}
-
-static gboolean
-fail (Scanner *s, const char *problem)
-{
-  if (s->problem == NULL)
-    s->problem = problem;
-  return FALSE;
-}
-
-static gboolean
-scan_literal (Scanner *s, const char *word)
-{
-  gsize n = strlen (word);
-  if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0)
-    return fail (s, "unexpected character");
-  s->p += n;
-  return TRUE;
-}
-
-static gboolean
-scan_digits (Scanner *s)
-{
-  const char *start = s->p;
-  while (s->p < s->end && g_ascii_isdigit (*s->p))
-    s->p++;
-  return s->p > start;
-}
-
-static gboolean
-scan_number (Scanner *s)
-{
-  if (s->p < s->end && *s->p == '-')
-    s->p++;
-  if (s->p < s->end && *s->p == '0')
-    s->p++;
-  else if (!(s->p < s->end && *s->p >= '1' && *s->p <= '9') || !scan_digits (s))
-    return fail (s, "malformed number");
-  if (s->p < s->end && *s->p == '.')
-    {
-      s->p++;
-      if (!scan_digits (s))
-        return fail (s, "malformed number");
-    }
-  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
-    {
-      s->p++;
-      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-        s->p++;
-      if (!scan_digits (s))
-        return fail (s, "malformed number");
-    }
-  return TRUE;
-}
-
-static gboolean
-scan_string (Scanner *s)
-{
-  s->p++; /* opening quote */
-  while (s->p < s->end)
-    {
-      unsigned char c = (unsigned char) *s->p++;
-      if (c == '"')
-        return TRUE;
-      if (c < 0x20)
-        return fail (s, "unescaped control character in string");
-      if (c != '\\')
-        continue;
-      if (s->p >= s->end)
-        break;
-      c = (unsigned char) *s->p++;
-      if (c == 'u')
-        {
-          for (int i = 0; i < 4; i++, s->p++)
-            if (s->p >= s->end || !g_ascii_isxdigit (*s->p))
-              return fail (s, "malformed \\u escape");
-        }
-      else if (!strchr ("\"\\/bfnrt", c) || c == '\0')
-        return fail (s, "unknown escape in string");
-    }
-  return fail (s, "unterminated string");
-}
-
-static gboolean
-scan_container (Scanner *s, int depth, char close, gboolean members)
-{
-  if (depth >= KV_JSON_MAX_DEPTH)
-    return fail (s, "nested deeper than " G_STRINGIFY (KV_JSON_MAX_DEPTH) " levels");
-  s->p++; /* opening bracket */
-  skip_ws (s);
-  if (s->p < s->end && *s->p == close)
-    {
-      s->p++;
-      return TRUE;
-    }
-  for (;;)
-    {
-      skip_ws (s);
-      if (members)
-        {
-          if (s->p >= s->end || *s->p != '"')
-            return fail (s, "expected a member name");
-          if (!scan_string (s))
-            return FALSE;
-          skip_ws (s);
-          if (s->p >= s->end || *s->p != ':')
-            return fail (s, "expected ':'");
-          s->p++;
-        }
-      if (!scan_value (s, depth + 1))
-        return FALSE;
-      skip_ws (s);
-      if (s->p < s->end && *s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (s->p < s->end && *s->p == close)
-        {
-          s->p++;
-          return TRUE;
-        }
-      return fail (s, members ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-}
-
-static gboolean
-scan_value (Scanner *s, int depth)
-{
-  skip_ws (s);
-  if (s->p >= s->end)
-    return fail (s, "unexpected end of text");
-  switch (*s->p)
-    {
-    case '{': return scan_container (s, depth, '}', TRUE);
-    case '[': return scan_container (s, depth, ']', FALSE);
-    case '"': return scan_string (s);
-    case 't': return scan_literal (s, "true");
-    case 'f': return scan_literal (s, "false");
-    case 'n': return scan_literal (s, "null");
-    default:
-      if (*s->p == '-' || g_ascii_isdigit (*s->p))
-        return scan_number (s);
-      return fail (s, "unexpected character");
-    }
-}
-
-static gboolean
-check_strict_syntax (const char *json, gsize len, GError **error)
-{
-  Scanner s = { json, json + len, NULL };
-
-  if (!g_utf8_validate_len (json, len, NULL))
-    s.problem = "text is not valid UTF-8";
-  else if (scan_value (&s, 0))
-    {
-      skip_ws (&s);
-      if (s.p == s.end)
-        return TRUE;
-      s.problem = "unexpected text after the value";
-    }
-  g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
-               s.problem, (gsize) (s.p - json));
-  return FALSE;
-}
-
-gboolean
-_kv_json_check (const char *json, gsize len, GError **error)
-{
-  return check_strict_syntax (json, len, error);
-}
-
-JsonNode *
-_kv_json_parse_strict (const char *json, gsize len, GError **error)
-{
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (GError) local = NULL;
-  JsonNode *root;
-
-  /* json-glib stops at an embedded NUL; such text is not JSON anyway. */
-  if (memchr (json, '\0', len) != NULL)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: it contains a NUL byte");
-      return NULL;
-    }
-  if (!check_strict_syntax (json, len, error))
-    return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, (gssize) len, &local))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: %s",
-                   local->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: it is empty");
-      return NULL;
-    }
-  return json_node_ref (root);
-}
-
-char *
-kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error)
-{
-  g_autoptr (JsonNode) root = NULL;
-
-  g_return_val_if_fail (json != NULL, NULL);
-
-  if (len < 0)
-    len = (gssize) strlen (json);
-  root = _kv_json_parse_strict (json, (gsize) len, error);
-  if (root == NULL)
-    return NULL;
-  return kv_json_node_to_canonical (root, out_len);
-}
-

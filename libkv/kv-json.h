@@ -20,11 +20,19 @@ G_BEGIN_DECLS
  * @out_len: (out) (optional): length of the result, without its NUL
  * @error: return location for a #GError (%KV_ERROR_SERIALIZER on bad JSON)
  *
- * Rewrites @json in canonical form: object members sorted bytewise by name,
- * no insignificant whitespace, integers as integers, other numbers in the
- * shortest form that reads back to the same double, strings escaped minimally.
+ * Rewrites @json in canonical form: object members sorted bytewise by name
+ * (a repeated name keeps its last value, as JSON.parse does), no
+ * insignificant whitespace, integer literals within the 64-bit range digit for
+ * digit, every other number as the double JSON.parse reads, in the shortest
+ * form that reads back to it (as Number#toString writes it), strings escaped
+ * minimally (U+0000 as `\u0000`: strings and names keep their NULs).
  * Two JSON texts denote the same value exactly when their canonical forms are
  * byte-equal, which is what compare-and-swap relies on.
+ *
+ * @json must be strict RFC 8259 JSON in UTF-8, nested at most 512 levels. A
+ * number beyond the double range (`1e400`) and an unpaired surrogate escape
+ * (`"\ud800"`, which has no UTF-8 form) are refused too. The error message
+ * names the problem and its byte offset and never quotes @json.
  *
  * Returns: (transfer full) (nullable): NUL-terminated canonical text; g_free() it
  */

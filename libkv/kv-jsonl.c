@@ -141,14 +141,22 @@ read_line (LineReader *r, GError **error)
   return FALSE;
 }
 
-/* Parses one line into its key and the value's node. */
+/* Parses one line into its key and the value as kv_store_set() takes it:
+ * canonical JSON text in json mode; in string mode a JSON string's bytes,
+ * anything else its JSON text. The line is canonicalized as a whole (libkv's
+ * own strict parser, so NULs and big numbers survive: kv-json-canonical.c);
+ * the members are then read from the canonical text. */
 static gboolean
-parse_record (LineReader *r, char **out_key, JsonNode **out_value, GError **error)
+parse_record (LineReader *r, KvSerialization mode, char **out_key, char **out_value,
+              gsize *out_len, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  JsonObject *obj;
-  JsonNode *key, *value;
+  g_autofree char *canonical = NULL;
+  g_autoptr (GString) key = NULL;
+  const char *value = NULL, *name, *member;
+  gsize len = 0, name_len, value_len = 0, member_len;
+  KvJsonMembers it;
+  const char *problem;
 
   if (r->line->len == 0)
     {
@@ -156,18 +164,29 @@ parse_record (LineReader *r, char **out_key, JsonNode **out_value, GError **erro
                    r->line_no);
       return FALSE;
     }
-  root = _kv_json_parse_strict (r->line->str, r->line->len, &local);
-  if (root == NULL)
+  canonical = kv_json_canonicalize (r->line->str, (gssize) r->line->len, &len, &local);
+  if (canonical == NULL)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "line %" G_GUINT64_FORMAT ": %s",
                    r->line_no, local->message);
       return FALSE;
     }
-  obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  key = obj ? json_object_get_member (obj, "key") : NULL;
-  value = obj ? json_object_get_member (obj, "value") : NULL;
-  if (key == NULL || !JSON_NODE_HOLDS_VALUE (key) || json_node_get_value_type (key) != G_TYPE_STRING ||
-      value == NULL)
+  if (_kv_json_members_init (&it, canonical, len))
+    while (_kv_json_members_next (&it, &name, &name_len, &member, &member_len))
+      {
+        /* Canonical names are escaped minimally, so these two are spelt one way only. */
+        if (name_len == 5 && memcmp (name, "\"key\"", 5) == 0 && member[0] == '"')
+          {
+            key = g_string_new (NULL);
+            _kv_json_string_decode (member, member_len, key);
+          }
+        else if (name_len == 7 && memcmp (name, "\"value\"", 7) == 0)
+          {
+            value = member;
+            value_len = member_len;
+          }
+      }
+  if (key == NULL || value == NULL)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
                    "line %" G_GUINT64_FORMAT ": a record is {\"key\": <non-empty string>, "
@@ -175,33 +194,31 @@ parse_record (LineReader *r, char **out_key, JsonNode **out_value, GError **erro
                    r->line_no);
       return FALSE;
     }
-  if (_kv_key_problem (json_node_get_string (key)))
+  problem = memchr (key->str, '\0', key->len) ? "key holds a NUL character (\\u0000)"
+                                              : _kv_key_problem (key->str);
+  if (problem)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "line %" G_GUINT64_FORMAT ": %s",
-                   r->line_no, _kv_key_problem (json_node_get_string (key)));
+                   r->line_no, problem);
       return FALSE;
     }
-  *out_key = g_strdup (json_node_get_string (key));
-  *out_value = json_node_ref (value);
+  *out_key = g_string_free (g_steal_pointer (&key), FALSE);
+  if (mode == KV_SERIALIZATION_STRING && value[0] == '"')
+    {
+      GString *text = g_string_new (NULL);
+      _kv_json_string_decode (value, value_len, text);
+      *out_len = text->len;
+      *out_value = g_string_free (text, FALSE);
+    }
+  else
+    {
+      *out_len = value_len;
+      *out_value = g_strndup (value, value_len);
+    }
   return TRUE;
 }
 
 /* ---- Import ------------------------------------------------------------------------------- */
-
-/* The value as kv_store_set() takes it: JSON text in json mode; in string
- * mode a JSON string's text, anything else as its JSON text. */
-static char *
-value_for_store (KvSerialization mode, JsonNode *value, gsize *len)
-{
-  if (mode == KV_SERIALIZATION_STRING && JSON_NODE_HOLDS_VALUE (value) &&
-      json_node_get_value_type (value) == G_TYPE_STRING)
-    {
-      const char *s = json_node_get_string (value);
-      *len = strlen (s);
-      return g_strdup (s);
-    }
-  return kv_json_node_to_canonical (value, len);
-}
 
 typedef struct
 {
@@ -264,13 +281,13 @@ kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit,
   while (ok)
     {
       g_autofree char *key = NULL;
-      g_autoptr (JsonNode) value = NULL;
+      g_autofree char *value = NULL;
       gboolean at_end = max > 0 && committed.records + b.keys->len >= max;
       guint64 bytes_before = r.bytes;
       gboolean have = !at_end && read_line (&r, &local);
       gsize len = 0;
 
-      if (local || (have && !parse_record (&r, &key, &value, &local)) ||
+      if (local || (have && !parse_record (&r, mode, &key, &value, &len, &local)) ||
           !_kv_progress_add (&reporter, have, r.bytes - bytes_before, &local))
         {
           ok = FALSE;
@@ -279,7 +296,7 @@ kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit,
       if (have)
         {
           g_ptr_array_add (b.keys, g_steal_pointer (&key));
-          g_ptr_array_add (b.values, value_for_store (mode, value, &len));
+          g_ptr_array_add (b.values, g_steal_pointer (&value));
           g_array_append_val (b.lens, len);
         }
       if (b.keys->len > 0 && (!have || b.keys->len >= batch))
@@ -346,7 +363,8 @@ kv_jsonl_validate (const char *file_name, gint64 limit, KvValidation *out, GErro
     {
       g_autoptr (GError) problem = NULL;
       g_autofree char *key = NULL;
-      g_autoptr (JsonNode) value = NULL;
+      g_autofree char *value = NULL;
+      gsize len;
 
       if (max > 0 && out->records >= max)
         {
@@ -358,7 +376,7 @@ kv_jsonl_validate (const char *file_name, gint64 limit, KvValidation *out, GErro
       if (!read_line (&r, &problem) && problem == NULL)
         break;
       if (problem == NULL)
-        parse_record (&r, &key, &value, &problem);
+        parse_record (&r, KV_SERIALIZATION_JSON, &key, &value, &len, &problem);
       if (problem)
         {
           if (problem->code == KV_ERROR_SNAPSHOT_READ)

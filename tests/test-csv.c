@@ -207,6 +207,138 @@ test_validate (StoreFixture *f, gconstpointer data)
   kv_validation_clear (&v);
 }
 
+
+/* Writes @len bytes (may hold NULs) to a file. */
+static char *
+file_with_len (StoreFixture *f, const char *name, const char *contents, gssize len)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  return path;
+}
+
+/* Imports @path: refused with ValueParseError naming @row (validateCSV agrees), nothing written. */
+static void
+assert_csv_refused (StoreFixture *f, const char *path, guint64 row, const char *needle)
+{
+  g_autofree char *where = g_strdup_printf ("row %" G_GUINT64_FORMAT, row);
+  g_autoptr (GError) error = NULL;
+  guint64 before = 0, after = 0;
+  KvValidation v;
+
+  g_assert_true (kv_store_size (f->store, &before, NULL));
+  g_assert_false (kv_store_import_csv (f->store, path, "key", ',', TRUE, 0, 0, NULL, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE);
+  if (strstr (error->message, where) == NULL || strstr (error->message, needle) == NULL)
+    g_error ("\"%s\" lacks \"%s\" or \"%s\"", error->message, where, needle);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_true (kv_store_size (f->store, &after, NULL));
+  g_assert_cmpuint (after, ==, before);
+  g_assert_true (kv_csv_validate (path, "key", ',', TRUE, 0, &v, NULL));
+  g_assert_false (v.valid);
+  g_assert_cmpuint (v.error_at, ==, row);
+  kv_validation_clear (&v);
+}
+
+/* D2: a raw NUL truncated the cell ("k\0 1" stored the key "k"); now the row is refused. */
+static void
+test_d2_raw_nul_refused (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *in_value = file_with_len (f, "v.csv", "key,a\nk1,x\0y\n", 13);
+  g_autofree char *in_key = file_with_len (f, "k.csv", "key,a\nok,1\nk\0 1,2\n", 19);
+  g_autofree char *in_header = file_with_len (f, "h.csv", "key,a\0b\nk,1\n", 12);
+
+  assert_csv_refused (f, in_value, 2, "NUL");
+  assert_csv_refused (f, in_key, 3, "NUL");
+  assert_csv_refused (f, in_header, 1, "NUL");
+}
+
+/* D16: bytes that are not UTF-8 are named by row and column, never quoted. */
+static void
+test_d16_invalid_utf8_named (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *value = file_with (f, "u.csv", "key,a\nk1,ok\nk2,\xff\xfe\n");
+  g_autofree char *header = file_with (f, "uh.csv", "key,\xed\xa0\x80,\xed\xa0\x80\nk1,1,2\n");
+
+  assert_csv_refused (f, value, 3, "column 2");
+  assert_csv_refused (f, header, 1, "column 2");
+}
+
+/* D18: 200000 columns took over a minute (a quadratic duplicate-name check). */
+static void
+test_d18_many_columns (StoreFixture *f, gconstpointer data)
+{
+  const guint n = 200000;
+  g_autoptr (GString) text = g_string_new ("key");
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) v = NULL;
+  g_autoptr (GTimer) timer = NULL;
+  KvTransferSummary sum;
+  const char *data_text;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, ",c%u", i);
+  g_string_append (text, "\nk1");
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, ",1");
+  g_string_append_c (text, '\n');
+  path = file_with (f, "wide.csv", text->str);
+  timer = g_timer_new ();
+  g_assert_true (kv_store_import_csv (f->store, path, "key", ',', TRUE, 0, 0, &sum, &error));
+  g_assert_no_error (error);
+  g_test_message ("importCSV of %u columns (%zu bytes): %.2f s", n, text->len,
+                  g_timer_elapsed (timer, NULL));
+  g_assert_cmpuint (sum.records, ==, 1);
+  v = kv_store_get (f->store, "k1", &error);
+  g_assert_no_error (error);
+  data_text = g_bytes_get_data (v, NULL);
+  /* Members bytewise by name: c0, c1, c10, c100, ... */
+  g_assert_true (g_str_has_prefix (data_text, "{\"c0\":\"1\",\"c1\":\"1\",\"c10\":\"1\",\"c100\":\"1\","));
+  {
+    gsize want = 2 + (n - 1); /* braces and commas */
+    char name[16];
+    for (guint i = 0; i < n; i++)
+      want += (gsize) g_snprintf (name, sizeof name, "c%u", i) + 6; /* "cN":"1" */
+    g_assert_cmpuint (g_bytes_get_size (v), ==, want);
+  }
+
+  /* A repeated name among them is still found. */
+  g_string_printf (text, "key");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, ",c%u", i);
+  g_string_append (text, ",c7\nk1\n");
+  g_clear_pointer (&path, g_free);
+  path = file_with (f, "wide-dup.csv", text->str);
+  g_timer_start (timer);
+  assert_csv_refused (f, path, 1, "\"c7\" appears more than once");
+  g_test_message ("the same with a repeated name: %.2f s", g_timer_elapsed (timer, NULL));
+}
+
+/* D1, D2 in export: cells were read through json-glib (1e20 became -1, a NUL cut the text). */
+static void
+test_d1_d2_export_cells (StoreFixture *f, gconstpointer data)
+{
+  const char *columns[] = { "n", "s" };
+  g_autofree char *path = file_with (f, "n.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+
+  put (f->store, "a", "{\"n\":1e20,\"s\":\"x\"}");
+  put (f->store, "b", "{\"n\":-9223372036854775809,\"s\":\"\\u00e9\"}");
+  g_assert_true (kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==,
+                   "key,n,s\r\n"
+                   "a,100000000000000000000,x\r\n"
+                   "b,-9223372036854776000,é\r\n");
+  put (f->store, "c", "{\"n\":1,\"s\":\"x\\u0000y\"}");
+  g_assert_false (kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE);
+  g_assert_nonnull (strstr (error->message, "NUL"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,5 +350,11 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("csv/import-errors", test_import_errors);
   STORE_TEST_ADD ("csv/import-batch-atomic", test_import_batch_atomic);
   STORE_TEST_ADD ("csv/validate", test_validate);
+  STORE_TEST_ADD ("csv/d2-raw-nul-refused", test_d2_raw_nul_refused);
+  STORE_TEST_ADD ("csv/d16-invalid-utf8-named", test_d16_invalid_utf8_named);
+  STORE_TEST_ADD ("csv/d1-d2-export-cells", test_d1_d2_export_cells);
+  /* Big: once is enough. */
+  g_test_add ("/kv/store/memory/csv/d18-many-columns", StoreFixture, &store_backends[0],
+              store_fixture_setup, test_d18_many_columns, store_fixture_teardown);
   return g_test_run ();
 }

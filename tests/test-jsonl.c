@@ -297,6 +297,152 @@ test_validate (StoreFixture *f, gconstpointer data)
   g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_NOT_FOUND);
 }
 
+
+/* Imports @text and checks it is refused with ValueParseError naming @line,
+ * and that validateJSONL says the same (issue 10, D24). Nothing is written. */
+static void
+assert_import_refused (StoreFixture *f, const char *text, guint64 line, const char *needle)
+{
+  g_autofree char *path = fixture_file (f, "refused.jsonl", text);
+  g_autofree char *where = g_strdup_printf ("line %" G_GUINT64_FORMAT, line);
+  g_autoptr (GError) error = NULL;
+  KvValidation v;
+  guint64 before = 0, after = 0;
+
+  g_assert_true (kv_store_size (f->store, &before, NULL));
+
+  g_assert_true (kv_jsonl_validate (path, 0, &v, &error));
+  g_assert_no_error (error);
+  g_assert_false (v.valid);
+  g_assert_cmpuint (v.error_at, ==, line);
+  g_assert_cmpint (v.error_code, ==, KV_ERROR_VALUE_PARSE);
+  g_assert_nonnull (strstr (v.error_message, needle));
+  g_assert_true (g_utf8_validate (v.error_message, -1, NULL));
+  kv_validation_clear (&v);
+
+  g_assert_false (kv_store_import_jsonl (f->store, path, 0, 0, NULL, &error));
+  g_assert_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE);
+  if (strstr (error->message, where) == NULL || strstr (error->message, needle) == NULL)
+    g_error ("\"%s\" lacks \"%s\" or \"%s\"", error->message, where, needle);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_true (kv_store_size (f->store, &after, NULL));
+  g_assert_cmpuint (after, ==, before);
+}
+
+/* D1: integers beyond int64 were imported as wrapped numbers (1e20 → -1). */
+static void
+test_d1_big_numbers_import (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *path = fixture_file (f, "n.jsonl",
+                                        "{\"key\":\"b\",\"value\":123456789012345678901234567890}\n"
+                                        "{\"key\":\"c\",\"value\":9223372036854775808}\n"
+                                        "{\"key\":\"g\",\"value\":18446744073709551615}\n"
+                                        "{\"key\":\"i\",\"value\":100000000000000000000.5}\n"
+                                        "{\"key\":\"j\",\"value\":-9223372036854775809}\n"
+                                        "{\"key\":\"k\",\"value\":9223372036854775807}\n"
+                                        "{\"key\":\"l\",\"value\":{\"n\":100000000000000000000}}\n");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kv_store_import_jsonl (f->store, path, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+  assert_value (f->store, "b", "1.2345678901234568e+29");
+  assert_value (f->store, "c", "9223372036854776000");
+  assert_value (f->store, "g", "18446744073709552000");
+  assert_value (f->store, "i", "100000000000000000000");
+  assert_value (f->store, "j", "-9223372036854776000");
+  assert_value (f->store, "k", "9223372036854775807");
+  assert_value (f->store, "l", "{\"n\":100000000000000000000}");
+
+  /* 1e400 was stored as null. */
+  assert_import_refused (f, "{\"key\":\"ok\",\"value\":1}\n{\"key\":\"d\",\"value\":1e400}\n", 2,
+                         "beyond the range of a double");
+}
+
+/* D1: the store's own export → import round trip keeps numbers JS writes. */
+static void
+test_d1_export_import_round_trip (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (KvStore) second = store_fixture_open_with (f->backend, f->dir, NULL);
+  g_autofree char *path = fixture_file (f, "rt.jsonl", NULL);
+  g_autofree char *again = fixture_file (f, "rt2.jsonl", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  g_autoptr (GError) error = NULL;
+
+  put (f->store, "a", "1e20");
+  put (f->store, "b", "18446744073709551616");
+  put (f->store, "c", "{\"n\":9.3e18}");
+  put (f->store, "d", "-1e19");
+  put (f->store, "e", "[9007199254740993, 1.5, -0]");
+  g_assert_true (kv_store_export_jsonl (f->store, path, NULL, 0, NULL, &error));
+  g_assert_true (kv_store_import_jsonl (second, path, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+  assert_value (second, "a", "100000000000000000000");
+  assert_value (second, "b", "18446744073709552000");
+  assert_value (second, "c", "{\"n\":9300000000000000000}");
+  assert_value (second, "d", "-10000000000000000000");
+  assert_value (second, "e", "[9007199254740993,1.5,0]");
+  g_assert_true (kv_store_export_jsonl (second, again, NULL, 0, NULL, &error));
+  g_assert_true (g_file_get_contents (path, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (again, &b, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
+}
+
+/* D2: "\u0000" in a value or member name was cut off; in a key it imported under a shorter key. */
+static void
+test_d2_nul_import (StoreFixture *f, gconstpointer data)
+{
+  g_autofree char *path = fixture_file (f, "z.jsonl",
+                                        "{\"key\":\"a\",\"value\":\"x\\u0000y\"}\n"
+                                        "{\"key\":\"f\",\"value\":{\"m\\u0000n\":1,\"m\":2}}\n");
+  g_autofree char *out = fixture_file (f, "z-out.jsonl", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) v = NULL;
+
+  g_assert_true (kv_store_import_jsonl (f->store, path, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+  v = kv_store_get (f->store, "a", &error);
+  g_assert_cmpmem (g_bytes_get_data (v, NULL), g_bytes_get_size (v), "\"x\\u0000y\"", 10);
+  assert_value (f->store, "f", "{\"m\":2,\"m\\u0000n\":1}");
+  g_assert_true (kv_store_export_jsonl (f->store, out, NULL, 0, NULL, &error));
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==,
+                   "{\"key\":\"a\",\"value\":\"x\\u0000y\"}\n"
+                   "{\"key\":\"f\",\"value\":{\"m\":2,\"m\\u0000n\":1}}\n");
+
+  assert_import_refused (f, "{\"key\":\"a\\u0000b\",\"value\":1}\n", 1, "NUL");
+}
+
+/* D2: in string mode a JSON string's NUL is kept too. */
+static void
+test_d2_nul_import_string_mode (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
+  g_autofree char *path = fixture_file (f, "zs.jsonl", "{\"key\":\"a\",\"value\":\"x\\u0000y\"}\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) v = NULL;
+
+  g_assert_true (kv_store_import_jsonl (s, path, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+  v = kv_store_get (s, "a", &error);
+  g_assert_cmpmem (g_bytes_get_data (v, NULL), g_bytes_get_size (v), "x\0y", 3);
+}
+
+/* D16, D24: unpaired surrogate escapes, in values and keys, are ValueParseError
+ * naming the line, from both validateJSONL and importJSONL; invalid UTF-8 in a
+ * key is named, not quoted. */
+static void
+test_d24_surrogates_validate_agrees (StoreFixture *f, gconstpointer data)
+{
+  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"\\ud80A0\"}\n", 1, "unpaired surrogate \\ud80a");
+  assert_import_refused (f, "{\"key\":\"ok\",\"value\":2}\n{\"key\":\"b\",\"value\":\"x\\ud800y\"}\n", 2,
+                         "unpaired surrogate \\ud800");
+  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"x\\ude00\"}\n", 1, "unpaired surrogate \\ude00");
+  assert_import_refused (f, "{\"key\":\"\\ud800\",\"value\":1}\n", 1, "unpaired surrogate \\ud800");
+  assert_import_refused (f, "{\"key\":\"k\xed\xa0\x80\",\"value\":1}\n", 1, "not valid UTF-8");
+  assert_import_refused (f, "{\"key\":\"k\",\"value\":\"\xc0\xaf\"}\n", 1, "not valid UTF-8");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -309,6 +455,11 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("jsonl/export-failure-keeps-old-file", test_export_failure_keeps_old_file);
   STORE_TEST_ADD ("jsonl/string-mode", test_string_mode_round_trip);
   STORE_TEST_ADD ("jsonl/validate", test_validate);
+  STORE_TEST_ADD ("jsonl/d1-big-numbers-import", test_d1_big_numbers_import);
+  STORE_TEST_ADD ("jsonl/d1-export-import-round-trip", test_d1_export_import_round_trip);
+  STORE_TEST_ADD ("jsonl/d2-nul-import", test_d2_nul_import);
+  STORE_TEST_ADD ("jsonl/d2-nul-import-string-mode", test_d2_nul_import_string_mode);
+  STORE_TEST_ADD ("jsonl/d24-surrogates-validate-agrees", test_d24_surrogates_validate_agrees);
   /* Writes a 64 MiB line: once is enough. */
   g_test_add ("/kv/store/memory/jsonl/import-line-cap", StoreFixture, &store_backends[0],
               store_fixture_setup, test_import_line_cap, store_fixture_teardown);

@@ -670,10 +670,12 @@ declare module "k6/x/kv" {
     /**
      * Adds an integral `delta` (within the 64-bit range, else
      * `ValueNumberRequiredError`) to the integer at `key` (missing counts as 0)
-     * and resolves to the new value. A stored value that is not an integer, or
-     * an overflow, rejects with `ValueParseError` and changes nothing.
+     * and resolves to the new value: a number, or a `bigint` beyond
+     * `Number.MAX_SAFE_INTEGER` (where a number would round). A stored value
+     * that is not an integer, or an overflow, rejects with `ValueParseError`
+     * and changes nothing.
      */
-    incrementBy(key: string, delta: number | bigint): Promise<number>;
+    incrementBy(key: string, delta: number | bigint): Promise<number | bigint>;
     getOrSet<T = any>(key: string, value: T): Promise<GetOrSetResult<T>>;
     swap<T = any>(key: string, value: T): Promise<SwapResult<T>>;
     /**
