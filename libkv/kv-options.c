@@ -616,11 +616,12 @@ parse_options_text (const char *json, GError **error)
   static const char scanner_prefix[] = "value is not valid JSON: ";
   g_autoptr (GError) local = NULL;
   g_autofree char *escaped = NULL;
-  JsonNode *root = _kv_json_parse_strict (json, strlen (json), &local);
+  g_autofree char *canonical = kv_json_canonicalize (json, -1, NULL, &local);
   const char *why;
 
-  if (root != NULL)
-    return root;
+  /* Canonical text is plain JSON, which json-glib reads as it is. */
+  if (canonical != NULL)
+    return json_from_string (canonical, error);
   why = g_str_has_prefix (local->message, scanner_prefix) ? local->message + strlen (scanner_prefix)
                                                           : local->message;
   if (!g_utf8_validate (why, -1, NULL))
