@@ -25,7 +25,7 @@ export const options = {
 
 // Numbers beyond int64 (D1), next to powers of two, and ordinary ones.
 const numbers = [1e20, 2 ** 64, 2 ** 63, -(2 ** 63), 9.3e18, -1e19, 2 ** 69, 1e21, 2 ** -1017,
-  Number.MAX_VALUE, Number.MIN_VALUE, 0.1, 1 / 3, 9007199254740991, -7];
+  Number.MAX_VALUE, Number.MIN_VALUE, 0.1, 1 / 3, 9007199254740991, -7, -0, 0];
 const values = {
   "v:nested": { n: 9.3e18, list: numbers },
   "v:nul": "a\u0000b", // D2

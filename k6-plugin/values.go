@@ -123,7 +123,7 @@ func (d decoded) toJS(rt *sobek.Runtime) sobek.Value {
 //   - numbers as Number#toString writes them: integers below 1e21 in plain
 //     digits, others as the shortest digits that read back to the same double,
 //     in fixed notation for decimal exponents in [-7, 21) and as d.ddde±x
-//     outside; -0 as 0; BigInts as their exact digits;
+//     outside; -0 as -0; BigInts as their exact digits;
 //   - strings escape '"', '\\', \b, \f, \n, \r, \t, the other controls below
 //     0x20 (NUL included) as \u00xx (lowercase hex); everything else, DEL and
 //     U+2028 included, is raw UTF-8.
@@ -452,10 +452,13 @@ func indexString(i int64) string {
 	return strconv.FormatInt(i, 10)
 }
 
-// appendJSNumber appends finite f as Number#toString writes it (-0 as 0),
-// which is how libkv writes doubles.
+// appendJSNumber appends finite f as Number#toString writes it, except
+// that -0 is "-0" (so it reads back as -0), which is how libkv writes doubles.
 func appendJSNumber(b []byte, f float64) []byte {
 	if f == 0 {
+		if math.Signbit(f) {
+			return append(b, '-', '0')
+		}
 		return append(b, '0')
 	}
 	if f == math.Trunc(f) && f > -(1<<53) && f < 1<<53 {

@@ -151,7 +151,12 @@ canon_number (Canon *c)
       v = g_ascii_strtoll (text, &endp, 10);
       if (errno == 0 && endp == text + n)
         {
-          g_string_append_printf (c->out, "%" G_GINT64_FORMAT, v); /* -0 as 0 */
+          /* -0 stays -0, as JSON.parse reads it: a JavaScript number
+           * round-trips exactly, and Go's encoding/json (xk6-kv) keeps it too. */
+          if (v == 0 && text[0] == '-')
+            g_string_append (c->out, "-0");
+          else
+            g_string_append_printf (c->out, "%" G_GINT64_FORMAT, v);
           return TRUE;
         }
     }

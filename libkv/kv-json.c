@@ -86,7 +86,8 @@ _kv_json_append_double (GString *out, double d)
 
   if (d == 0)
     {
-      g_string_append_c (out, '0'); /* also -0, as JSON.stringify does */
+      /* -0 is kept (JSON.stringify would write 0): every JavaScript number round-trips. */
+      g_string_append (out, signbit (d) ? "-0" : "0");
       return;
     }
   if (!isfinite (d))

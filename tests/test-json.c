@@ -50,7 +50,7 @@ test_numbers_like_javascript (void)
   assert_canonical ("1e2", "100");
   assert_canonical ("0.1", "0.1");
   assert_canonical ("1.5", "1.5");
-  assert_canonical ("-0.0", "0");
+  assert_canonical ("-0.0", "-0");
   assert_canonical ("0.000001", "0.000001");
   assert_canonical ("1e-7", "1e-7");
   assert_canonical ("1.25e-8", "1.25e-8");
@@ -149,7 +149,10 @@ test_d1_integers_beyond_int64 (void)
   assert_fixed_point ("18446744073709552000");
   assert_fixed_point ("-100000000000000000000");
   assert_fixed_point ("590295810358705700000");
-  assert_canonical ("-0", "0");
+  assert_canonical ("-0", "-0"); /* a JavaScript -0 comes back as -0 */
+  assert_canonical ("-0.0", "-0");
+  assert_canonical ("-0e3", "-0");
+  assert_canonical ("0.0", "0");
   assert_canonical ("1e-400", "0");
   /* A literal of 400 digits: a double, not a wrapped integer. */
   {

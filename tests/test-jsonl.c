@@ -380,7 +380,7 @@ test_d1_export_import_round_trip (StoreFixture *f, gconstpointer data)
   assert_value (second, "b", "18446744073709552000");
   assert_value (second, "c", "{\"n\":9300000000000000000}");
   assert_value (second, "d", "-10000000000000000000");
-  assert_value (second, "e", "[9007199254740993,1.5,0]");
+  assert_value (second, "e", "[9007199254740993,1.5,-0]");
   g_assert_true (kv_store_export_jsonl (second, again, NULL, 0, NULL, &error));
   g_assert_true (g_file_get_contents (path, &a, NULL, NULL));
   g_assert_true (g_file_get_contents (again, &b, NULL, NULL));
