@@ -252,8 +252,9 @@ key_cmp (const guint8 *a, gsize alen, const char *b, gsize blen)
 }
 
 /* Looks @key up in the tree rooted at @root. 1: found, the value (at most
- * @size bytes, in the page) copied to @value; 0: not there; -1: the tree
- * is not sound (or the value is on overflow pages or larger than @size). */
+ * @size bytes, in the page) copied to @value; 2: found, but on overflow
+ * pages or larger than @size, not copied; 0: not there; -1: the tree is
+ * not sound. */
 static int
 tree_get (Reader *r, guint64 root, const char *key, guint8 *value, gsize size, gsize *out_len,
           guint16 *out_node_flags)
@@ -301,9 +302,14 @@ tree_get (Reader *r, guint64 root, const char *key, guint8 *value, gsize size, g
           if (key_cmp (node + NODE_HEADER, ksize, key, klen) != 0)
             continue;
           dsize = (gsize) u16_at (node) | (gsize) u16_at (node + 2) << 16;
-          if (u16_at (node + 4) & F_BIGDATA || dsize > size ||
-              (gsize) (node - r->page) + NODE_HEADER + ksize + dsize > r->page_size)
+          *out_node_flags = u16_at (node + 4);
+          /* On overflow pages, or larger than the caller takes: there, not read. */
+          if (u16_at (node + 4) & F_BIGDATA)
+            return 2;
+          if ((gsize) (node - r->page) + NODE_HEADER + ksize + dsize > r->page_size)
             return -1;
+          if (dsize > size)
+            return 2;
           memcpy (value, node + NODE_HEADER + ksize, dsize);
           *out_len = dsize;
           *out_node_flags = u16_at (node + 4);
@@ -322,8 +328,8 @@ named_db (Reader *r, const char *name, guint8 record[DB_RECORD])
   gsize len = 0;
   int found = tree_get (r, word_at (r->main_db + DB_ROOT), name, record, DB_RECORD, &len, &node_flags);
 
-  if (found == 1 && (len != DB_RECORD || !(node_flags & F_SUBDATA) ||
-                     !root_ok (word_at (record + DB_ROOT), r->last_page)))
+  if (found == 2 || (found == 1 && (len != DB_RECORD || !(node_flags & F_SUBDATA) ||
+                                     !root_ok (word_at (record + DB_ROOT), r->last_page))))
     return -1;
   return found;
 }
@@ -334,6 +340,8 @@ static gboolean
 read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
 {
   static const char *const libkv_dbs[] = { "k6", "claims" };
+  static const char *const meta_keys[] = { "snapshot_created_at", "snapshot_entries",
+                                           "serialization", "claim_token" };
   guint8 record[DB_RECORD], meta_db[DB_RECORD], value[64];
   guint16 node_flags;
   gsize len;
@@ -357,20 +365,21 @@ read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
   if (!out->has_meta_db)
     return TRUE;
   found = tree_get (r, word_at (meta_db + DB_ROOT), "format", value, sizeof value - 1, &len, &node_flags);
-  if (found == 1)
+  if (found == 1 || found == 2)
     {
       out->has_format = TRUE;
-      memcpy (out->format, value, len);
-      out->format[len] = '\0';
+      if (found == 1)
+        memcpy (out->format, value, len);
+      out->format[found == 1 ? len : 0] = '\0';
     }
-  if (found >= 0)
+  /* The snapshot marks, and the paths to the records libkv's open reads
+   * through LMDB right after (serialization, claim_token): checked here. */
+  for (gsize i = 0; i < G_N_ELEMENTS (meta_keys) && found >= 0; i++)
     {
-      int a = tree_get (r, word_at (meta_db + DB_ROOT), "snapshot_created_at", value, sizeof value,
-                        &len, &node_flags);
-      int b = tree_get (r, word_at (meta_db + DB_ROOT), "snapshot_entries", value, sizeof value,
-                        &len, &node_flags);
-      out->snapshot_meta = a == 1 || b == 1;
-      found = MIN (a, b);
+      found = tree_get (r, word_at (meta_db + DB_ROOT), meta_keys[i], value, sizeof value, &len,
+                        &node_flags);
+      if (found > 0 && i < 2)
+        out->snapshot_meta = TRUE;
     }
   if (found < 0)
     {
