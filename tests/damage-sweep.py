@@ -125,7 +125,9 @@ def main():
         counts = {c: collections.Counter() for c in COMMANDS}
         crashes = []
         damaged = os.path.join(work, "damaged.kv")
-        for off in offsets:
+        for i, off in enumerate(offsets):
+            if i % 500 == 0 and not a.tap:
+                print("… %d of %d offsets" % (i, len(offsets)), file=sys.stderr, flush=True)
             b = bytearray(data)
             b[off] ^= 0xFF
             with open(damaged, "wb") as f:
