@@ -12,7 +12,7 @@ The offsets: every byte of the two meta pages (2 x page size) plus N random
 offsets past them (fixed seed). Also runs the three commands on every file
 given with --inputs (crafted snapshots, tests/data/crafted-snapshot-*.kvs).
 
-  tests/damage-sweep.py --random 2000            # the full sweep, by hand
+  tests/damage-sweep.py --random 2000 --jobs 4   # the full sweep, by hand
   tests/damage-sweep.py --random 200 --meta 64   # the small one `make check` runs
   KV_ADMIN=/usr/bin/kv-admin tests/damage-sweep.py
 
@@ -22,6 +22,7 @@ SPDX-License-Identifier: LGPL-2.1-or-later
 """
 import argparse
 import collections
+import concurrent.futures
 import json
 import os
 import random
@@ -86,6 +87,24 @@ def try_file(kv_admin, work, path, counts, crashes, label, timeout):
             os.unlink(name)
 
 
+def sweep_chunk(kv_admin, work, worker, data, offsets, timeout, progress):
+    """Tries @offsets in a work directory of its own; returns (counts, crashes)."""
+    wdir = os.path.join(work, "w%d" % worker)
+    os.mkdir(wdir)
+    counts = {c: collections.Counter() for c in COMMANDS}
+    crashes = []
+    damaged = os.path.join(wdir, "damaged.kv")
+    for i, off in enumerate(offsets):
+        if progress and worker == 0 and i % 200 == 0:
+            print("… worker 0: %d of %d offsets" % (i, len(offsets)), file=sys.stderr, flush=True)
+        b = bytearray(data)
+        b[off] ^= 0xFF
+        with open(damaged, "wb") as f:
+            f.write(b)
+        try_file(kv_admin, wdir, damaged, counts, crashes, "offset %d" % off, timeout)
+    return counts, crashes
+
+
 def table(title, counts, tried):
     out = ["%s: %d files" % (title, tried),
            "| command | tried | exit 0 | typed error (exit 1/2, one line) | of which a crash contained in a child | crashes |",
@@ -106,6 +125,7 @@ def main():
     ap.add_argument("--entries", type=int, default=3000)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--inputs", nargs="*", default=[], help="more files to try as they are")
+    ap.add_argument("--jobs", type=int, default=1, help="offsets tried at once")
     ap.add_argument("--tap", action="store_true")
     a = ap.parse_args()
 
@@ -124,15 +144,17 @@ def main():
 
         counts = {c: collections.Counter() for c in COMMANDS}
         crashes = []
-        damaged = os.path.join(work, "damaged.kv")
-        for i, off in enumerate(offsets):
-            if i % 500 == 0 and not a.tap:
-                print("… %d of %d offsets" % (i, len(offsets)), file=sys.stderr, flush=True)
-            b = bytearray(data)
-            b[off] ^= 0xFF
-            with open(damaged, "wb") as f:
-                f.write(b)
-            try_file(kv_admin, work, damaged, counts, crashes, "offset %d" % off, a.timeout)
+        # Each run mostly waits (for fork, exec and the page cache), so a few
+        # workers shorten the wall time without much more CPU.
+        chunks = [offsets[i::a.jobs] for i in range(a.jobs)]
+        with concurrent.futures.ProcessPoolExecutor(a.jobs) as pool:
+            jobs = [pool.submit(sweep_chunk, kv_admin, work, i, data, chunk, a.timeout, not a.tap)
+                    for i, chunk in enumerate(chunks) if chunk]
+            for job in jobs:
+                c, cr = job.result()
+                for cmd in COMMANDS:
+                    counts[cmd].update(c[cmd])
+                crashes += cr
 
         in_counts = {c: collections.Counter() for c in COMMANDS}
         for path in a.inputs:
