@@ -12,5 +12,5 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP python3 is not installed"
 	exit 0
 fi
-exec python3 "$srcdir/tests/damage-sweep.py" --tap --random 200 --meta 64 --seed 7 \
+exec python3 "$srcdir/tests/damage-sweep.py" --tap --random 200 --meta 64 --seed 7 --jobs 2 \
 	--inputs "$srcdir"/tests/data/crafted-snapshot-*.kvs
