@@ -639,7 +639,12 @@ static gboolean
 dump_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
 {
   DumpWalk *w = data;
-  g_autofree char *key = g_strndup (k->mv_data, k->mv_size);
+  /* Every byte of the key, NUL-terminated: a key from a damaged or
+   * hand-made file may hold a NUL, and backup must see it to refuse it. */
+  g_autofree char *key = g_malloc (k->mv_size + 1);
+
+  memcpy (key, k->mv_data, k->mv_size);
+  key[k->mv_size] = '\0';
   return w->each (key, k->mv_size, v->mv_data, v->mv_size, w->data);
 }
 

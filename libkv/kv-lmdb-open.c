@@ -5,11 +5,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "kv-lmdb-preflight-private.h"
 #include "kv-lmdb-private.h"
 #include "kv-value-private.h"
 
@@ -140,6 +144,112 @@ check_serialization (LmdbBackend *self, MDB_txn *txn, KvSerialization mode, GErr
   return FALSE;
 }
 
+static void
+set_foreign_error (GError **error, const char *path)
+{
+  g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+               "cannot open store %s: it is an LMDB file without libkv's \"format\" record "
+               "(another program's database?); libkv opens only files it created",
+               path);
+}
+
+/* A file that holds databases but no libkv format record belongs to another
+ * program: creating ours in it would change that program's main database.
+ * Only an empty environment (no named database yet) is new. The preflight
+ * decided this already unless writers kept the file changing under it. */
+static gboolean
+check_is_ours (LmdbBackend *self, MDB_txn *txn, GError **error)
+{
+  MDB_dbi main_dbi, meta;
+  MDB_val k = val_of ("format", 6), v;
+  MDB_stat st;
+
+  if (mdb_dbi_open (txn, "meta", 0, &meta) == 0 && mdb_get (txn, meta, &k, &v) == 0)
+    return TRUE;
+  if (mdb_dbi_open (txn, NULL, 0, &main_dbi) == 0 && mdb_stat (txn, main_dbi, &st) == 0 &&
+      st.ms_entries == 0)
+    return TRUE;
+  set_foreign_error (error, self->path);
+  return FALSE;
+}
+
+/* More than LMDB's lock file takes for @max_readers: its reader table of
+ * 64-byte slots and a header of a few cache lines. */
+static off_t
+lock_file_bound (guint max_readers)
+{
+  return (off_t) (max_readers + 8) * 64 + 4096;
+}
+
+/* Reserves @len bytes of blocks for @fd without changing its size; 0 or an errno. */
+static int
+reserve_blocks (int fd, off_t len)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+  if (fallocate (fd, FALLOC_FL_KEEP_SIZE, 0, len) == 0)
+    return 0;
+  /* A file system that cannot reserve: LMDB runs as it always did. */
+  return errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL ? 0 : errno;
+#else
+  return 0;
+#endif
+}
+
+/* LMDB creates the lock file sparse and writes it through mmap: on a full
+ * file system the first write to the map kills the process with SIGBUS.
+ * Reserving the file's blocks first turns that into ENOSPC. The reservation
+ * keeps the file's size (LMDB sizes its reader table from it, and every
+ * process using the file must agree), so it is safe while others use the
+ * file, and LMDB still finds a new lock file empty. A new data file gets
+ * its first pages reserved the same way (LMDB must still see it empty) for
+ * the first commit, which writes through the map when disk.writeMap is set. */
+static gboolean
+preallocate (const char *path, gboolean data_is_new, guint max_readers, GError **error)
+{
+  g_autofree char *lock_path = g_strconcat (path, "-lock", NULL);
+  gboolean created = FALSE, data_created = FALSE;
+  struct stat st;
+  int fd, rc = 0;
+
+  fd = open (lock_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd >= 0)
+    created = TRUE;
+  else if (errno == EEXIST)
+    fd = open (lock_path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  /* No write access (a read-only directory or file): LMDB copes or says why. */
+  if (fd < 0)
+    return TRUE;
+  /* Closing this descriptor would drop LMDB's locks on the file if this
+   * process held any: the caller has checked that it has the store not open. */
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    rc = reserve_blocks (fd, MAX (st.st_size, lock_file_bound (max_readers)));
+  close (fd);
+  if (rc == 0 && data_is_new)
+    {
+      fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NONBLOCK, 0644);
+      if (fd >= 0)
+        data_created = TRUE;
+      else if (errno == EEXIST)
+        fd = open (path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+      if (fd >= 0)
+        {
+          rc = reserve_blocks (fd, 16 * 4096);
+          close (fd);
+        }
+    }
+  if (rc == 0)
+    return TRUE;
+  if (created)
+    g_unlink (lock_path);
+  if (data_created)
+    g_unlink (path);
+  g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+               "cannot open store %s: %s: no room for the store's first pages (%s)", path,
+               rc == EFBIG ? "the file size limit is reached" : "no space left on device",
+               g_strerror (rc));
+  return FALSE;
+}
+
 /* Opens (creating unless read-only) the three databases and checks the format. */
 static gboolean
 open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
@@ -153,6 +263,11 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
   if (rc != 0)
     {
       _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
+      return FALSE;
+    }
+  if (!check_is_ours (self, txn, error))
+    {
+      mdb_txn_abort (txn);
       return FALSE;
     }
   rc = mdb_dbi_open (txn, "k6", create, &self->dbi_data);
@@ -189,6 +304,16 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
             {
               mdb_txn_abort (txn);
               return FALSE;
+            }
+          /* A snapshot file opened to be written becomes a plain store: its
+           * first commit grows it over the checksum trailer, and verify
+           * refuses a file that says it is a snapshot but has no trailer. */
+          for (int i = 0; i < 2 && !self->read_only && rc == 0; i++)
+            {
+              const char *mark = i ? "snapshot_created_at" : "snapshot_entries";
+              MDB_val mk = val_of (mark, strlen (mark));
+              int d = mdb_del (txn, self->dbi_meta, &mk, NULL);
+              rc = d == MDB_NOTFOUND ? 0 : d;
             }
         }
       else if (m == 0 && !self->read_only)
@@ -236,12 +361,20 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   gint64 deadline = g_get_monotonic_time () +
                     (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
   unsigned int flags = MDB_NOSUBDIR | MDB_NOTLS;
+  KvLmdbPreflight pf;
   struct stat st;
   int rc, dead;
   char *id;
 
   if (!check_path (path, read_only, error))
     return NULL;
+  if (!_kv_lmdb_preflight (path, "store", KV_ERROR_DISK_STORE_OPEN, KV_ERROR_DISK_PATH, &pf, error))
+    return NULL;
+  if (pf.meta_read && pf.main_entries > 0 && !pf.has_format)
+    {
+      set_foreign_error (error, path);
+      return NULL;
+    }
   if (stat (path, &st) == 0)
     {
       g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
@@ -258,6 +391,10 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
           return NULL;
         }
     }
+
+  if (!preallocate (path, !read_only && (!pf.exists || pf.empty),
+                    max_readers ? max_readers : DEFAULT_MAX_READERS, error))
+    return NULL;
 
   self = g_new0 (LmdbBackend, 1);
   self->parent.vtable = &_kv_lmdb_vtable;

@@ -15,7 +15,9 @@
 
 #include "kv-file-private.h"
 #include "kv-json-private.h"
+#include "kv-lmdb-preflight-private.h"
 #include "kv-lmdb-private.h"
+#include "kv-lmdb-walk-private.h"
 #include "kv-progress-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
@@ -164,6 +166,7 @@ static gboolean
 reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, GError **error)
 {
   TrailerState trailer;
+  KvLmdbPreflight pf;
   struct stat st;
   int rc;
 
@@ -173,10 +176,25 @@ reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, 
       _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
       return FALSE;
     }
-  if (S_ISDIR (st.st_mode) || st.st_size == 0)
+  if (S_ISDIR (st.st_mode))
     {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot %s: it is %s",
-                   path, S_ISDIR (st.st_mode) ? "a directory" : "empty");
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "cannot read snapshot %s: it is a directory", path);
+      return FALSE;
+    }
+  /* A FIFO, socket or device: said by the preflight, before anything opens it. */
+  if (!S_ISREG (st.st_mode))
+    {
+      if (_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ,
+                              &pf, error))
+        g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                     "cannot read snapshot %s: it is not a regular file", path);
+      return FALSE;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot %s: it is empty",
+                   path);
       return FALSE;
     }
   if (access (path, R_OK) != 0)
@@ -193,6 +211,25 @@ reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, 
                    "snapshot %s is damaged: its checksum does not match its contents", path);
       return FALSE;
     }
+  /* Cheap structural checks with plain reads: LMDB would crash on what they refuse. */
+  if (!_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ, &pf,
+                           error))
+    return FALSE;
+  /* A file that says it is a snapshot, or is one trailer longer than its
+   * pages, had a trailer: without a sound one its checksum is lost, and
+   * damage could pass unnoticed. Only plain store files go unchecked. */
+  if (trailer == TRAILER_NONE &&
+      (r->file_size % pf.page_size != 0 || (pf.meta_read && pf.snapshot_meta)))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "snapshot %s is damaged: its trailer is missing or damaged, so its checksum "
+                   "cannot be checked",
+                   path);
+      return FALSE;
+    }
+  /* LMDB follows damaged pages blindly: read them all where a crash is harmless. */
+  if (!_kv_lmdb_walk_in_child (path, r->file_size, "snapshot", KV_ERROR_SNAPSHOT_READ, error))
+    return FALSE;
   /* NOLOCK: a snapshot file has no lock file, and nobody else writes it. */
   rc = mdb_env_create (&r->env);
   if (rc == 0)
@@ -248,6 +285,50 @@ read_meta (SnapshotReader *r, const char *name, char *buf, gsize size)
   return TRUE;
 }
 
+/* What makes an entry one a snapshot may not hold (NULL: nothing). Restore
+ * and verify refuse such an entry; backup refuses to write it, so that
+ * every snapshot backup writes can be restored. */
+static const char *
+entry_problem (const char *key, gsize key_len, const void *value, gsize value_len,
+               KvSerialization mode)
+{
+  g_autofree char *copy = NULL;
+  const char *problem;
+
+  if (memchr (key, '\0', key_len) != NULL)
+    return "key holds a NUL byte";
+  copy = g_strndup (key, key_len);
+  problem = _kv_key_problem (copy);
+  if (problem == NULL && mode == KV_SERIALIZATION_JSON)
+    {
+      if (!_kv_json_check (value, value_len, NULL))
+        problem = "value is not JSON";
+    }
+  return problem;
+}
+
+/* The key of a refused entry as messages show it: escaped, at most 100 bytes. */
+static char *
+shown_key (const char *key, gsize key_len)
+{
+  g_autofree char *raw = g_strndup (key, MIN (key_len, 100));
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  /* g_strescape stops at a NUL; show one as \0. */
+  for (gsize i = 0; i < MIN (key_len, 100); i++)
+    {
+      if (key[i] == '\0')
+        g_string_append (out, "\\0");
+      else
+        {
+          char one[2] = { key[i], 0 };
+          g_autofree char *e = g_strescape (one, NULL);
+          g_string_append (out, e);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* Checks the format and every entry; fills @info. The reader stays open. */
 static gboolean
 reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress,
@@ -289,17 +370,12 @@ reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress
   for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
        op = MDB_NEXT)
     {
-      g_autofree char *key = g_strndup (k.mv_data, k.mv_size);
-      const char *problem = k.mv_size == strlen (key) ? _kv_key_problem (key) : "key holds a NUL byte";
-      if (problem == NULL && info->serialization == KV_SERIALIZATION_JSON)
-        {
-          if (!_kv_json_check (v.mv_data, v.mv_size, NULL))
-            problem = "value is not JSON";
-        }
+      const char *problem = entry_problem (k.mv_data, k.mv_size, v.mv_data, v.mv_size,
+                                           info->serialization);
       if (problem)
         {
           mdb_cursor_close (cursor);
-          g_autofree char *shown = g_strescape (key, NULL);
+          g_autofree char *shown = shown_key (k.mv_data, k.mv_size);
           g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s: entry \"%.100s\": %s",
                        path, shown, problem);
           return FALSE;
@@ -387,6 +463,7 @@ typedef struct
   MDB_txn *txn;
   MDB_dbi data;
   guint64 entries, bytes, max_entries, max_bytes, in_txn, txn_bytes;
+  KvSerialization mode;
   KvProgressReporter *progress;
   int rc;
   GError *error;
@@ -397,7 +474,17 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
 {
   SnapshotWriter *w = data;
   MDB_val k = val_of (key, key_len), v = val_of (value, value_len);
+  const char *problem = entry_problem (key, key_len, value, value_len, w->mode);
 
+  if (problem)
+    {
+      g_autofree char *shown = shown_key (key, key_len);
+      g_set_error (&w->error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                   "cannot back up entry \"%s\": %s, and restore would refuse the snapshot; "
+                   "nothing was written",
+                   shown, problem);
+      return FALSE;
+    }
   w->entries++;
   w->bytes += key_len + value_len;
   if ((w->max_entries && w->entries > w->max_entries) || (w->max_bytes && w->bytes > w->max_bytes))
@@ -490,6 +577,7 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
   if (!_kv_atomic_file_begin (&file, path, _kv_live_store_file (core->options), error))
     goto out_maintenance;
 
+  w.mode = core->mode;
   w.max_entries = (guint64) max_entries;
   w.max_bytes = (guint64) max_bytes;
   w.progress = &reporter;

@@ -271,16 +271,22 @@ test_bad_paths (DiskFixture *f, gconstpointer data)
   }
 }
 
+/* D13: an LMDB file someone else made, without our "k6" database and
+ * without libkv's format record, is refused in every mode — and left as it
+ * was, rather than adopted with our databases created inside it. */
 static void
 test_bucket_missing (DiskFixture *f, gconstpointer data)
 {
+  static const char *const modes[] = { "\"disk\":{\"readOnly\":true}", NULL };
   g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
   MDB_env *env;
   MDB_txn *txn;
   MDB_dbi dbi;
   KvStore *kv;
 
-  /* An LMDB file someone else made, without our "k6" database. */
+
   g_assert_cmpint (mdb_env_create (&env), ==, 0);
   g_assert_cmpint (mdb_env_set_maxdbs (env, 2), ==, 0);
   g_assert_cmpint (mdb_env_open (env, f->path, MDB_NOSUBDIR, 0644), ==, 0);
@@ -289,9 +295,17 @@ test_bucket_missing (DiskFixture *f, gconstpointer data)
   g_assert_cmpint (mdb_txn_commit (txn), ==, 0);
   mdb_env_close (env);
 
-  kv = open_disk (f->path, "\"disk\":{\"readOnly\":true}", &error);
-  g_assert_null (kv);
-  g_assert_error (error, KV_ERROR, KV_ERROR_BUCKET_NOT_FOUND);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      kv = open_disk (f->path, modes[i], &error);
+      g_assert_null (kv);
+      g_assert_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN);
+      g_assert_nonnull (strstr (error->message, "format"));
+      g_clear_error (&error);
+    }
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
 }
 
 static void

@@ -108,6 +108,18 @@ main (int argc, char **argv)
       return KVA_EXIT_USAGE;
     }
 
+  /* A damaged store file may crash whoever reads it: let that be a child. */
+  {
+    /* The STORE (or FILE) argument, for the message: the first non-option. */
+    const char *file = NULL;
+    for (int i = 2; i < argc && file == NULL; i++)
+      if (argv[i][0] != '-')
+        file = argv[i];
+    exit_code = kva_guard_fork (invocation.command->name, file);
+  }
+  if (exit_code >= 0)
+    return exit_code;
+
   /* "kv-admin get" is what the command's --help shows in its usage line. */
   prgname = g_strdup_printf ("kv-admin %s", invocation.command->name);
   g_set_prgname (prgname);

@@ -176,6 +176,16 @@ gboolean kva_progress_report (const KvProgress *progress, gpointer data);
 /* Erases the line and stops catching signals; records a signal that came. */
 void kva_progress_end (KvaInvocation *invocation);
 
+/* Crash guard (kva-guard.c). */
+
+/* Forks; in the child returns -1 (run the command there). In the parent
+ * waits for the child and returns the exit status to end with: the child's,
+ * or 1 with a one-line message when a signal such as SIGSEGV killed it (a
+ * damaged store file, named by @file if not NULL); other signals end the parent as they ended the
+ * child. Returns -1 without forking if fork fails. Call before any thread
+ * exists. */
+int kva_guard_fork (const char *command, const char *file);
+
 /* Errors. */
 
 /* The one-line message for @error, without the program and command prefix:
