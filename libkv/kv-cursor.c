@@ -70,7 +70,9 @@ _kv_cursor_decode (const char *cursor, const char *prefix, char **out_last_key, 
   if (memcmp (check, buf + len, CHECK_LEN) != 0)
     goto bad;
   plen = ((gsize) buf[1] << 24) | ((gsize) buf[2] << 16) | ((gsize) buf[3] << 8) | buf[4];
-  if (plen > len - 5 || memchr (buf + 5, '\0', len - 5) != NULL)
+  /* The encoder always writes a last key (a page's last key is never empty):
+   * an empty one is forged, and the backends would disagree on it. */
+  if (plen >= len - 5 || memchr (buf + 5, '\0', len - 5) != NULL)
     goto bad;
   if (plen != want_plen || (plen && memcmp (buf + 5, prefix, plen) != 0))
     {
@@ -79,6 +81,10 @@ _kv_cursor_decode (const char *cursor, const char *prefix, char **out_last_key, 
                    "produced it");
       return FALSE;
     }
+  /* A page's last key has the page's prefix. One without it is forged, and
+   * the backends would start such a scan at different places. */
+  if (len - 5 - plen < plen || (plen && memcmp (buf + 5 + plen, prefix, plen) != 0))
+    goto bad;
   *out_last_key = g_strndup ((const char *) buf + 5 + plen, len - 5 - plen);
   return TRUE;
 
