@@ -70,8 +70,7 @@ _kv_cursor_decode (const char *cursor, const char *prefix, char **out_last_key, 
   if (memcmp (check, buf + len, CHECK_LEN) != 0)
     goto bad;
   plen = ((gsize) buf[1] << 24) | ((gsize) buf[2] << 16) | ((gsize) buf[3] << 8) | buf[4];
-  /* The encoder always writes a last key (a page's last key is never empty):
-   * an empty one is forged, and the backends would disagree on it. */
+  /* The encoder never writes an empty last key (a page ends on a key). */
   if (plen >= len - 5 || memchr (buf + 5, '\0', len - 5) != NULL)
     goto bad;
   if (plen != want_plen || (plen && memcmp (buf + 5, prefix, plen) != 0))
