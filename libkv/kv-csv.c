@@ -307,21 +307,6 @@ read_row (RowReader *r, GError **error)
 }
 
 /* Opens @file_name and reads the header (or numbers the columns); finds the key column. */
-/* Cells become JSON strings, which must be UTF-8: said here, with the row,
- * so that validation refuses what the import would. */
-static gboolean
-check_row_text (RowReader *r, GError **problem)
-{
-  for (guint i = 0; i < r->fields->len; i++)
-    if (!g_utf8_validate (r->fields->pdata[i], -1, NULL))
-      {
-        g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                     "row %" G_GUINT64_FORMAT ": field %u is not valid UTF-8", r->row, i + 1);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 typedef struct
 {
   RowReader r;
@@ -358,9 +343,6 @@ csv_input_open (CsvInput *in, const char *file_name, const char *key_column, cha
         g_set_error_literal (problem, KV_ERROR, KV_ERROR_VALUE_PARSE, "row 1: the header is missing");
       return TRUE;
     }
-  /* Header names become member names (data rows are checked by csv_next()). */
-  if (has_header && !check_row_text (&in->r, problem))
-    return TRUE;
   for (guint i = 0; i < in->r.fields->len; i++)
     {
       const char *name = in->r.fields->pdata[i];
@@ -402,8 +384,6 @@ csv_next (CsvInput *in, GError **problem)
                    in->r.fields->len, in->names->len);
       return FALSE;
     }
-  if (!check_row_text (&in->r, problem))
-    return FALSE;
   if (in->key_index >= 0)
     {
       const char *problem_text = _kv_key_problem (in->r.fields->pdata[in->key_index]);
