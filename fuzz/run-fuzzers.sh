@@ -4,7 +4,8 @@
 # seed corpus SEEDS/TARGET. New inputs go to BUILDDIR/corpus/TARGET, crashing inputs to
 # BUILDDIR/artifacts/TARGET/, the output to BUILDDIR/fuzz-TARGET.log (never the source tree).
 # Prints the executions and the outcome per harness; fails if any harness crashed.
-# FUZZ_TIMEOUT (seconds per input, default 10) and FUZZ_RSS_MB (default 2048) override the limits.
+# FUZZ_TIMEOUT (seconds per input, default 10) and FUZZ_RSS_MB (default 2048) override the limits;
+# FUZZ_ARGS adds libFuzzer options (e.g. "-fork=1 -ignore_crashes=1" to go on past crashes).
 set -u
 builddir=$1 seeds=$2 seconds=$3
 shift 3
@@ -16,7 +17,7 @@ for t in "$@"; do
   mkdir -p "$work" "$artifacts"
   "$builddir/fuzz-$t" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 -artifact_prefix="$artifacts/" \
-    "$work" "$seeds/$t" >"$log" 2>&1
+    ${FUZZ_ARGS:-} "$work" "$seeds/$t" >"$log" 2>&1
   rc=$?
   # The final stats when it ran to the end; else the last status line (#N ...).
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
