@@ -152,9 +152,12 @@ fuzz_store_dump (const char *target, KvStore *store)
       gsize len;
       const char *value = g_bytes_get_data (kv_entry_get_value (e), &len);
       g_autofree char *k = g_strescape (kv_entry_get_key (e), NULL);
-      g_autofree char *v = g_strndup (value, len);
+      g_autofree char *v = g_strndup (value, MIN (len, 64));
       g_autofree char *ve = g_strescape (v, NULL);
-      g_string_append_printf (out, "%s=%s (%" G_GSIZE_FORMAT " bytes)\n", k, ve, len);
+      /* The checksum compares every byte; the text is for the reader. */
+      g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) value, len);
+      g_string_append_printf (out, "%s=%s (%" G_GSIZE_FORMAT " bytes, sha256 %.16s)\n", k, ve,
+                              len, sum);
     }
   return g_string_free (out, FALSE);
 }
