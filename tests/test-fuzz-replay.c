@@ -30,6 +30,10 @@ replay_free (gpointer data)
   g_free (r);
 }
 
+/* Every registered input. Global, not owned by the test suite: a subprocess
+ * runs one test and exits, and what it did not run must stay reachable. */
+static GPtrArray *replays;
+
 static void
 test_replay (gconstpointer data)
 {
@@ -91,7 +95,8 @@ add_dir (const FuzzTarget *t, const char *kind, const char *dir)
       r->one = t->one;
       r->path = g_build_filename (dir, names->pdata[i], NULL);
       test_path = g_strdup_printf ("/fuzz/%s/%s/%s", t->name, kind, (char *) names->pdata[i]);
-      g_test_add_data_func_full (test_path, r, test_replay, replay_free);
+      g_ptr_array_add (replays, r);
+      g_test_add_data_func (test_path, r, test_replay);
     }
   return names->len;
 }
@@ -101,6 +106,7 @@ main (int argc, char **argv)
 {
   guint added = 0;
   g_auto (GStrv) dirs = NULL;
+  int status;
 
   /* --keep-going: every failing input is reported, not only the first. */
   g_autofree char **args = g_new0 (char *, argc + 2);
@@ -111,6 +117,7 @@ main (int argc, char **argv)
   argv = args;
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   fuzz_init ();
+  replays = g_ptr_array_new_with_free_func (replay_free);
   /* The subprocesses of test_replay() get no arguments: they read them from the
    * environment. */
   if (argc > 1)
@@ -149,5 +156,7 @@ main (int argc, char **argv)
       }
   if (added == 0)
     g_printerr ("%s: no inputs to replay\n", argv[0]);
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (replays);
+  return status;
 }
