@@ -5,10 +5,10 @@
  * Without arguments every target NAME replays its seed corpus
  * (fuzz/corpus/NAME/) and its regression inputs (tests/data/fuzz-crashes/NAME/).
  * Each NAME=DIR argument replays DIR's files through target NAME instead, e.g.
- * `test-fuzz-replay json=fuzz/known/json` once a known defect is fixed. A
- * broken property aborts the test program (it prints which property). This
- * needs no clang: the property functions are plain C, shared with the
- * libFuzzer harnesses.
+ * `test-fuzz-replay json=fuzz/known/json` once a known defect is fixed. Each
+ * input runs in a subprocess; a broken property (it prints which) or a crash
+ * fails that input's test. This needs no clang: the property functions are
+ * plain C, shared with the libFuzzer harnesses.
  */
 #include "config.h"
 
