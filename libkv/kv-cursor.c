@@ -80,6 +80,10 @@ _kv_cursor_decode (const char *cursor, const char *prefix, char **out_last_key, 
                    "produced it");
       return FALSE;
     }
+  /* A page's last key has the page's prefix. One without it is forged, and
+   * the backends would start such a scan at different places. */
+  if (len - 5 - plen < plen || (plen && memcmp (buf + 5 + plen, prefix, plen) != 0))
+    goto bad;
   *out_last_key = g_strndup ((const char *) buf + 5 + plen, len - 5 - plen);
   return TRUE;
 

@@ -273,6 +273,22 @@ reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, 
   return TRUE;
 }
 
+/* The recorded serialization; none means json (as for store files). FALSE for
+ * any other value, which restore could not match to a store: verify refuses
+ * what restore would (a value too long for read_meta() included). */
+static gboolean
+read_serialization (SnapshotReader *r, KvSerialization *out)
+{
+  MDB_val k = val_of ("serialization", strlen ("serialization")), v;
+
+  *out = KV_SERIALIZATION_JSON;
+  if (!r->has_meta || mdb_get (r->txn, r->meta, &k, &v) != 0)
+    return TRUE;
+  if (v.mv_size == 6 && memcmp (v.mv_data, "string", 6) == 0)
+    *out = KV_SERIALIZATION_STRING;
+  return *out == KV_SERIALIZATION_STRING || (v.mv_size == 4 && memcmp (v.mv_data, "json", 4) == 0);
+}
+
 static gboolean
 read_meta (SnapshotReader *r, const char *name, char *buf, gsize size)
 {
@@ -350,10 +366,13 @@ reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress
                    KV_LMDB_FORMAT);
       return FALSE;
     }
-  info->serialization = read_meta (r, "serialization", buf, sizeof buf) &&
-                            g_str_equal (buf, "string")
-                          ? KV_SERIALIZATION_STRING
-                          : KV_SERIALIZATION_JSON;
+  if (!read_serialization (r, &info->serialization))
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                   "snapshot %s records a serialization other than \"json\" and \"string\"",
+                   path);
+      return FALSE;
+    }
   if (read_meta (r, "snapshot_created_at", buf, sizeof buf))
     info->created_at = g_ascii_strtoll (buf, NULL, 10);
   if (r->has_claims && mdb_stat (r->txn, r->claims, &st) == 0)

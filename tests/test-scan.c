@@ -373,7 +373,12 @@ test_scan_bad_cursors (StoreFixture *f, gconstpointer data)
   char *next = NULL;
   gboolean done;
   g_autoptr (GError) error = NULL;
-  const char *garbage[] = { "not a cursor", "AAAA", "!!!!", "dXNlcjo=" };
+  /* The last three are well formed, for "user:", but forged: an empty last key
+   * (D25) and last keys "aaa" and "zzz" outside the prefix. The encoder never
+   * writes them, and the backends used to disagree on them: disk refused the
+   * empty key and gave an empty page for "aaa", memory restarted the scan. */
+  const char *garbage[] = { "not a cursor", "AAAA", "!!!!", "dXNlcjo=", "AQAAAAV1c2VyOtQ4BWs=",
+                            "AQAAAAV1c2VyOmFhYU5Ct7k=", "AQAAAAV1c2VyOnp6etAtLuQ=" };
 
   put_numbered (f->store, "user:", 20);
   g_assert_true (kv_store_scan (f->store, "user:", "", 5, &page, &cursor, &done, &error));

@@ -210,6 +210,61 @@ test_bad_snapshots (StoreFixture *f, gconstpointer data)
   assert_restore_fails (f, f->dir, KV_ERROR_SNAPSHOT_READ);
 }
 
+/* A libkv LMDB file whose "serialization" record is @serialization (found by
+ * fuzz-snapshot: verify said json for "stri", restore refused it). */
+static void
+write_with_serialization (const char *path, const char *serialization)
+{
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi data, meta;
+  MDB_val fk = { 6, (void *) "format" }, fv = { 12, (void *) "libkv-lmdb-1" };
+  MDB_val sk = { 13, (void *) "serialization" }, sv = { strlen (serialization), (void *) serialization };
+  MDB_val k = { 1, (void *) "k" }, v = { 7, (void *) "{\"a\":1}" };
+
+  g_assert_cmpint (mdb_env_create (&env), ==, 0);
+  g_assert_cmpint (mdb_env_set_maxdbs (env, 4), ==, 0);
+  g_assert_cmpint (mdb_env_open (env, path, MDB_NOSUBDIR | MDB_NOLOCK, 0644), ==, 0);
+  g_assert_cmpint (mdb_txn_begin (env, NULL, 0, &txn), ==, 0);
+  g_assert_cmpint (mdb_dbi_open (txn, "k6", MDB_CREATE, &data), ==, 0);
+  g_assert_cmpint (mdb_put (txn, data, &k, &v, 0), ==, 0);
+  g_assert_cmpint (mdb_dbi_open (txn, "meta", MDB_CREATE, &meta), ==, 0);
+  g_assert_cmpint (mdb_put (txn, meta, &fk, &fv, 0), ==, 0);
+  g_assert_cmpint (mdb_put (txn, meta, &sk, &sv, 0), ==, 0);
+  g_assert_cmpint (mdb_txn_commit (txn), ==, 0);
+  mdb_env_close (env);
+}
+
+/* Verify refuses exactly the serializations restore cannot match to a store. */
+static void
+test_unknown_serialization (StoreFixture *f, gconstpointer data)
+{
+  const char *unknown[] = { "stri", "JSON", "", "a serialization name longer than 64 bytes ......." };
+  const char *mode = kv_options_get_serialization (kv_store_get_options (f->store)) ==
+                         KV_SERIALIZATION_STRING
+                       ? "string"
+                       : "json";
+  g_autofree char *path = in_dir (f, "ser.kv");
+  g_autoptr (GError) error = NULL;
+  KvSnapshotInfo info;
+
+  fill (f->store, "x", 7);
+  for (gsize i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_unlink (path);
+      write_with_serialization (path, unknown[i]);
+      assert_restore_fails (f, path, KV_ERROR_SNAPSHOT_READ);
+    }
+  g_unlink (path);
+  write_with_serialization (path, mode);
+  g_assert_true (kv_snapshot_verify (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.entries, ==, 1);
+  g_assert_true (kv_store_restore (f->store, path, 0, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f->store, NULL), ==, 1);
+}
+
 /* LMDB does not checksum pages, and damaged pages can crash it; the trailer
  * must catch damage anywhere before LMDB reads the file. */
 static void
@@ -383,6 +438,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("snapshot/default-and-live-file", test_default_file_and_live_file);
   STORE_TEST_ADD ("snapshot/budgets", test_budgets);
   STORE_TEST_ADD ("snapshot/bad-files", test_bad_snapshots);
+  STORE_TEST_ADD ("snapshot/unknown-serialization", test_unknown_serialization);
   STORE_TEST_ADD ("snapshot/damage-anywhere", test_damage_anywhere);
   STORE_TEST_ADD ("snapshot/best-effort", test_best_effort);
   STRESS_TEST_ADD ("snapshot/in-progress", test_backup_in_progress);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what building and testing libkv needs on Debian 12 (run as root or through sudo).
 # Go >= 1.25 is a prerequisite for the k6 plugin: Debian 12's golang-go is too old, so it is
-# checked, not installed.
+# checked, not installed. clang is for the libFuzzer harnesses (make fuzz).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
@@ -10,7 +10,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake libtool autoconf-archive pkg-config \
   libglib2.0-dev libjson-glib-dev liblmdb-dev lmdb-utils \
-  python3 python3-docutils jq ca-certificates git >/dev/null
+  python3 python3-docutils jq ca-certificates git clang >/dev/null
 PATH=$PATH:/usr/local/go/bin
 if command -v go >/dev/null 2>&1; then
   v=$(go env GOVERSION | sed 's/^go//')
