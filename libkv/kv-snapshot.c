@@ -346,10 +346,23 @@ shown_key (const char *key, gsize key_len)
 }
 
 /* Checks the format and every entry; fills @info. The reader stays open. */
+/* LMDB's default order: bytewise over the common length, then shorter first. */
+static int
+key_order (const GByteArray *a, const MDB_val *b)
+{
+  int c = memcmp (a->data, b->mv_data, MIN ((gsize) a->len, b->mv_size));
+
+  if (c != 0)
+    return c;
+  return (gsize) a->len < b->mv_size ? -1 : (gsize) a->len > b->mv_size;
+}
+
 static gboolean
 reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress,
                KvSnapshotInfo *info, GError **error)
 {
+  g_autoptr (GByteArray) previous_buf = g_byte_array_new ();
+  GByteArray *previous = NULL; /* the last key read, once there is one */
   GError *stopped = NULL;
   char buf[64];
   MDB_cursor *cursor;
@@ -391,6 +404,17 @@ reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress
     {
       const char *problem = entry_problem (k.mv_data, k.mv_size, v.mv_data, v.mv_size,
                                            info->serialization);
+      /* LMDB trusts its pages' order: a crafted B-tree can hold a key twice
+       * or out of order, which a restore (a copy through puts) would then
+       * merge. Every key must sort strictly after the one before. */
+      if (problem == NULL && previous != NULL && key_order (previous, &k) >= 0)
+        problem = "keys are out of order or repeated (a damaged or crafted file)";
+      if (problem == NULL)
+        {
+          g_byte_array_set_size (previous_buf, 0);
+          g_byte_array_append (previous_buf, k.mv_data, (guint) k.mv_size);
+          previous = previous_buf;
+        }
       if (problem)
         {
           mdb_cursor_close (cursor);

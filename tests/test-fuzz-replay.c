@@ -5,7 +5,7 @@
  * Without arguments every target NAME replays its seed corpus
  * (fuzz/corpus/NAME/) and its regression inputs (tests/data/fuzz-crashes/NAME/).
  * Each NAME=DIR argument replays DIR's files through target NAME instead, e.g.
- * `test-fuzz-replay json=fuzz/known/json` once a known defect is fixed. Each
+ * `test-fuzz-replay json=_build-fuzz/artifacts/json` for what `make fuzz` saved. Each
  * input runs in a subprocess; a broken property (it prints which) or a crash
  * fails that input's test. This needs no clang: the property functions are
  * plain C, shared with the libFuzzer harnesses.
