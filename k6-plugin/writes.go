@@ -3,6 +3,7 @@
 package kv
 
 import (
+	"runtime"
 	"runtime/cgo"
 	"sync"
 )
@@ -35,5 +36,10 @@ func drain() {
 		p := h.Value().(*pendingWrite)
 		h.Delete()
 		p.done(r)
+		// done readied the VU's event loop goroutine on this P. Going straight
+		// back into C would leave it queued behind a P stuck in a cgo call
+		// until sysmon takes the P back (tens of µs or more); yielding first
+		// lets it run at once.
+		runtime.Gosched()
 	}
 }
