@@ -208,25 +208,42 @@ on_submitted (KvResult *result, gpointer data)
   pthread_mutex_unlock (&queue_lock);
 }
 
+/* Collects @p into @out and returns its token. */
+static guintptr
+hand_over (Pending *p, KvbOut *out)
+{
+  guintptr token = p->token;
+
+  out->nonblocking = 0;
+  kvb_out_reset (out);
+  collect (p, out);
+  kv_result_unref (p->result);
+  g_free (p);
+  return token;
+}
+
 guintptr
 kvb_next_completion (KvbOut *out)
 {
   Pending *p;
-  guintptr token;
 
   pthread_mutex_lock (&queue_lock);
   while (g_queue_is_empty (&queue))
     pthread_cond_wait (&queue_cond, &queue_lock);
   p = g_queue_pop_head (&queue);
   pthread_mutex_unlock (&queue_lock);
+  return hand_over (p, out);
+}
 
-  out->nonblocking = 0;
-  kvb_out_reset (out);
-  collect (p, out);
-  token = p->token;
-  kv_result_unref (p->result);
-  g_free (p);
-  return token;
+guintptr
+kvb_poll_completion (KvbOut *out)
+{
+  Pending *p;
+
+  pthread_mutex_lock (&queue_lock);
+  p = g_queue_pop_head (&queue);
+  pthread_mutex_unlock (&queue_lock);
+  return p ? hand_over (p, out) : 0;
 }
 
 static Pending *

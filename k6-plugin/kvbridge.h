@@ -126,6 +126,8 @@ void kvb_submit_claim_refs (KvStore *store, int op, const char *ids, const char 
 /* Blocks until a submitted write of any store completes; fills @out with its
  * results and returns its token. One caller at a time (the binding's drainer). */
 guintptr kvb_next_completion (KvbOut *out);
+/* The same without waiting: 0 when no completion is queued (tokens are never 0). */
+guintptr kvb_poll_completion (KvbOut *out);
 
 void kvb_get_many (KvStore *store, const char *keys, gsize n, KvbOut *out);
 void kvb_set_many (KvStore *store, const char *keys, const char *values, const gsize *value_lens,

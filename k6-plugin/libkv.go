@@ -606,3 +606,8 @@ func submitClaimRefs(st cStore, op refOp, refs []claimRef, deleteKey bool, ttlMs
 func (s *slot) nextCompletion() uintptr {
 	return uintptr(C.kvb_next_completion(s.out))
 }
+
+// pollCompletion is nextCompletion without the wait: 0 when none is queued.
+func (s *slot) pollCompletion() uintptr {
+	return uintptr(C.kvb_poll_completion(s.out))
+}

@@ -30,16 +30,20 @@ func submitWrite(done func(r result), submit func(token uintptr)) {
 func drain() {
 	s := newSlot()
 	for {
-		token := s.nextCompletion()
+		token := s.pollCompletion()
+		if token == 0 {
+			// Nothing queued: the drainer is about to sleep in C. The
+			// completions it just handed on readied VU event loops on this
+			// P; blocking in a cgo call now would leave them queued behind a
+			// P stuck in that call until sysmon takes it back (tens of µs or
+			// more), so yield first and let them run at once.
+			runtime.Gosched()
+			token = s.nextCompletion()
+		}
 		r := s.collect()
 		h := cgo.Handle(token)
 		p := h.Value().(*pendingWrite)
 		h.Delete()
 		p.done(r)
-		// done readied the VU's event loop goroutine on this P. Going straight
-		// back into C would leave it queued behind a P stuck in a cgo call
-		// until sysmon takes the P back (tens of µs or more); yielding first
-		// lets it run at once.
-		runtime.Gosched()
 	}
 }
