@@ -5,11 +5,15 @@
 #pragma once
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "kv.h"
 #include "kv-progress-private.h"
 
 G_BEGIN_DECLS
+
+/* What a file that is not a regular one is, for messages ("a FIFO (named pipe)", ...). */
+const char *_kv_file_kind (mode_t mode);
 
 /* A file being written under a temporary name in its final directory. */
 typedef struct

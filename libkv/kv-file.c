@@ -67,11 +67,13 @@ is_lmdb_data_file (const char *path)
   return yes;
 }
 
-static const char *
-file_type_name (mode_t mode)
+const char *
+_kv_file_kind (mode_t mode)
 {
+  if (S_ISDIR (mode))
+    return "a directory";
   if (S_ISFIFO (mode))
-    return "a FIFO";
+    return "a FIFO (named pipe)";
   if (S_ISSOCK (mode))
     return "a socket";
   if (S_ISCHR (mode))
@@ -137,7 +139,7 @@ check_destination (const char *path, const char *store_path, gboolean *out_exist
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
                    "cannot write %s: it is %s, not a regular file, and is left as it is", path,
-                   file_type_name (st->st_mode));
+                   _kv_file_kind (st->st_mode));
       return FALSE;
     }
   if (store_path)

@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kv-file-private.h"
 #include "kv-lmdb-preflight-private.h"
 
 #define W ((gsize) sizeof (gsize))
@@ -389,22 +390,6 @@ read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
   return TRUE;
 }
 
-static const char *
-file_kind (mode_t mode)
-{
-  if (S_ISDIR (mode))
-    return "a directory";
-  if (S_ISFIFO (mode))
-    return "a FIFO (named pipe)";
-  if (S_ISSOCK (mode))
-    return "a socket";
-  if (S_ISCHR (mode))
-    return "a character device";
-  if (S_ISBLK (mode))
-    return "a block device";
-  return "not a regular file";
-}
-
 /* One pass over the file; FALSE with @problem (damage) or @error set (other failures). */
 static gboolean
 preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPreflight *out,
@@ -444,7 +429,7 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, KV_ERROR, path_code, "cannot open %s %s: it is %s, not a %s file", what,
-                   path, file_kind (st.st_mode), what);
+                   path, _kv_file_kind (st.st_mode), what);
       goto out;
     }
   r.file_size = (guint64) st.st_size;
