@@ -62,7 +62,17 @@ kva_guard_fork (const char *command, const char *file)
   if (pid < 0)
     return -1; /* run unguarded rather than not at all */
   if (pid == 0)
-    return -1;
+    {
+      /* The child dies of a crash signal, so the parent sees it as one: a
+       * runtime's own handler (AddressSanitizer's turns SIGSEGV into a report
+       * and exit status 1) would hide the crash behind an ordinary failure. */
+      static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+      struct sigaction dfl = { 0 };
+      dfl.sa_handler = SIG_DFL;
+      for (gsize i = 0; i < G_N_ELEMENTS (crashes); i++)
+        sigaction (crashes[i], &dfl, NULL);
+      return -1;
+    }
 
   child_pid = pid;
   sa.sa_sigaction = forward_signal;
