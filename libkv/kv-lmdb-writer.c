@@ -295,8 +295,8 @@ update_chosen (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op, const char *key
 
 /* A uniform pick among the indexed keys with op->prefix, as a copy; NULL
  * with *none when no key has it, NULL without when the index is not as of
- * this transaction's start (another process wrote since): then the caller
- * walks the store instead. */
+ * this transaction's start (another process wrote since) or is being
+ * rebuilt: then the caller walks the store instead. */
 static char *
 pick_indexed (LmdbBackend *self, MDB_txn *txn, const char *prefix, gboolean *none)
 {
@@ -304,7 +304,11 @@ pick_indexed (LmdbBackend *self, MDB_txn *txn, const char *prefix, gboolean *non
   gint begin, end;
 
   *none = FALSE;
-  g_rw_lock_reader_lock (&self->index_lock);
+  /* Only a try: this thread holds resize_lock (for its transaction), and a
+   * reader rebuilding the index takes the two the other way round. While a
+   * rebuild holds the index, the walk chooses instead. */
+  if (!g_rw_lock_reader_trylock (&self->index_lock))
+    return NULL;
   if (self->index_txnid != 0 && self->index_txnid + 1 == mdb_txn_id (txn))
     {
       _kv_key_index_prefix_range (self->index, prefix, &begin, &end);

@@ -28,20 +28,6 @@
 
 #include "kva-common.h"
 
-static volatile pid_t child_pid;
-
-/* A signal sent to the parent alone (kill PID) goes on to the child. A
- * terminal's Ctrl-C already reaches both (they share the process group),
- * and passing it on again would count as the second Ctrl-C that kills the
- * child at once. */
-static void
-forward_signal (int signo, siginfo_t *info, void *context)
-{
-  (void) context;
-  if (child_pid > 0 && info != NULL && info->si_code <= 0)
-    kill (child_pid, signo);
-}
-
 static gboolean
 is_crash (int signo)
 {
@@ -53,14 +39,33 @@ int
 kva_guard_fork (const char *command, const char *file)
 {
   static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+  sigset_t waited, old_mask;
   struct sigaction sa = { 0 };
   int status = 0, signo;
   pid_t pid;
 
+  /* The parent takes its signals synchronously (sigwaitinfo), not in
+   * handlers: it only waits, and a handler's delivery can be put off past a
+   * restarted waitpid (ThreadSanitizer's runtime does that), which lost a
+   * SIGTERM. They are blocked before the fork, so the SIGCHLD of a child
+   * that ends at once is not lost either. What the caller ignores (SIGINT of
+   * a background job) stays ignored, and is not waited for. */
+  sigemptyset (&waited);
+  sigaddset (&waited, SIGCHLD);
+  for (gsize i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    {
+      struct sigaction old;
+      if (sigaction (forwarded[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaddset (&waited, forwarded[i]);
+    }
   fflush (NULL);
+  sigprocmask (SIG_BLOCK, &waited, &old_mask);
   pid = fork ();
   if (pid < 0)
-    return -1; /* run unguarded rather than not at all */
+    {
+      sigprocmask (SIG_SETMASK, &old_mask, NULL);
+      return -1; /* run unguarded rather than not at all */
+    }
   if (pid == 0)
     {
       /* The child dies of a crash signal, so the parent sees it as one: a
@@ -71,24 +76,43 @@ kva_guard_fork (const char *command, const char *file)
       dfl.sa_handler = SIG_DFL;
       for (gsize i = 0; i < G_N_ELEMENTS (crashes); i++)
         sigaction (crashes[i], &dfl, NULL);
+      sigprocmask (SIG_SETMASK, &old_mask, NULL);
       return -1;
     }
 
-  child_pid = pid;
-  sa.sa_sigaction = forward_signal;
-  sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset (&sa.sa_mask);
-  for (gsize i = 0; i < G_N_ELEMENTS (forwarded); i++)
+  for (;;)
     {
-      struct sigaction old;
-      sigaction (forwarded[i], NULL, &old);
-      /* What the caller ignores (SIGINT of a background job) stays ignored. */
-      if (old.sa_handler != SIG_IGN)
-        sigaction (forwarded[i], &sa, NULL);
+      siginfo_t info;
+      int got = sigwaitinfo (&waited, &info);
+      pid_t done;
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          /* Cannot wait for signals: wait for the child alone. */
+          while (waitpid (pid, &status, 0) < 0)
+            if (errno != EINTR)
+              return KVA_EXIT_FAILED;
+          break;
+        }
+      if (got != SIGCHLD)
+        {
+          /* A signal sent to the parent alone (kill PID) goes on to the child.
+           * A terminal's Ctrl-C already reached both (one process group), and
+           * passing it on again would count as the second Ctrl-C that kills
+           * the child at once. */
+          if (info.si_code <= 0)
+            kill (pid, got);
+          continue;
+        }
+      done = waitpid (pid, &status, WNOHANG);
+      if (done == pid)
+        break;
+      if (done < 0 && errno != EINTR)
+        return KVA_EXIT_FAILED;
     }
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return KVA_EXIT_FAILED;
+  sigprocmask (SIG_SETMASK, &old_mask, NULL);
   if (WIFEXITED (status))
     return WEXITSTATUS (status);
   signo = WTERMSIG (status);
