@@ -132,6 +132,10 @@ struct _KvWrite
  * synchronously through its put/remove/update entries, then calls write->done. */
 void _kv_backend_write (KvBackend *backend, KvWrite *write);
 
+/* KV_WRITE_UPDATE_RANDOM with tracked keys: uniform picks tried before
+ * walking the claimable keys (a pick is O(log n), a walk O(n)). */
+#define KV_RANDOM_PICK_ATTEMPTS 8
+
 /* Runs a KV_WRITE_UPDATE_RANDOM on the caller's thread with the backend's
  * random_keys(), claim_scan() and update() (for backends without their own),
  * setting write->count and write->error; does not call write->done. */

@@ -12,9 +12,6 @@
 
 #include "kv-backend-private.h"
 
-/* Uniform picks tried before walking the claimable keys; only worth it when
- * picks are cheap (tracked keys). */
-#define RANDOM_ATTEMPTS 8
 
 typedef struct
 {
@@ -57,7 +54,7 @@ _kv_backend_update_random (KvBackend *backend, KvWrite *w)
 
   w->count = 0;
   if (w->n == 1 && w->indexed)
-    for (int i = 0; i < RANDOM_ATTEMPTS; i++)
+    for (int i = 0; i < KV_RANDOM_PICK_ATTEMPTS; i++)
       {
         g_autoptr (GPtrArray) pick = g_ptr_array_new_with_free_func (g_free);
         if (!vt->random_keys (backend, w->prefix, 1, TRUE, pick, &w->error))

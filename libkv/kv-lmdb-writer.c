@@ -269,8 +269,6 @@ exec_update_each (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 
 /* ---- Updates of keys chosen at random ------------------------------------------------------- */
 
-/* Uniform picks from the trackKeys index tried before walking the prefix. */
-#define RANDOM_ATTEMPTS 8
 
 /* Runs op->func on @key as the @index-th call of this run; *changed tells
  * whether it changed the key. LMDB errors as rc, the callback's as op->error. */
@@ -364,7 +362,7 @@ exec_update_random (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
   /* Tracked keys: a few O(log n) picks usually find an unclaimed key; the
    * transaction is the writer's, so what the callback sees stays true. */
   if (op->indexed && op->n == 1)
-    for (int attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++)
+    for (int attempt = 0; attempt < KV_RANDOM_PICK_ATTEMPTS; attempt++)
       {
         gboolean none;
         g_autofree char *key = pick_indexed (self, txn, op->prefix, &none);

@@ -208,6 +208,36 @@ ref_cb (KvUpdate *u, gpointer data, GError **error)
   return TRUE;
 }
 
+/* ---- Copies for _finish functions (a result may be finished more than once) ---------------- */
+
+static gpointer
+copy_claim (gconstpointer claim, gpointer unused)
+{
+  return kv_claim_copy (claim);
+}
+
+static gpointer
+copy_entry (gconstpointer entry, gpointer unused)
+{
+  return kv_entry_copy (entry);
+}
+
+static gpointer
+copy_string (gconstpointer str, gpointer unused)
+{
+  return g_strdup (str);
+}
+
+/* A deep copy, so a result can be finished more than once. */
+static GPtrArray *
+ptr_array_copy (GPtrArray *from, GCopyFunc copy, GDestroyNotify free_item)
+{
+  GPtrArray *to = g_ptr_array_copy (from, copy, NULL);
+
+  g_ptr_array_set_free_func (to, free_item);
+  return to;
+}
+
 /* ---- Claims and pops of random keys ------------------------------------------------------- */
 
 /* claimRandom(Many) and popRandom(Many): one KV_WRITE_UPDATE_RANDOM, whose
@@ -296,19 +326,14 @@ random_start (KvStore *store, KvResultKind kind, const char *prefix, gint64 coun
 static GPtrArray *
 random_finish (KvResult *result, KvResultKind kind, GError **error)
 {
-  GPtrArray *out;
   RandomCtx *ctx;
 
   if (!_kv_result_check (result, kind, error))
     return NULL;
   ctx = result->ctx;
-  out = g_ptr_array_new_full (ctx->out->len, kind == KV_RESULT_CLAIM_RANDOM
-                                                 ? (GDestroyNotify) kv_claim_free
-                                                 : (GDestroyNotify) kv_entry_free);
-  for (guint i = 0; i < ctx->out->len; i++)
-    g_ptr_array_add (out, kind == KV_RESULT_CLAIM_RANDOM ? (gpointer) kv_claim_copy (ctx->out->pdata[i])
-                                                         : (gpointer) kv_entry_copy (ctx->out->pdata[i]));
-  return out;
+  return kind == KV_RESULT_CLAIM_RANDOM
+           ? ptr_array_copy (ctx->out, copy_claim, (GDestroyNotify) kv_claim_free)
+           : ptr_array_copy (ctx->out, copy_entry, (GDestroyNotify) kv_entry_free);
 }
 
 static gpointer
@@ -683,28 +708,6 @@ claim_keys_start (KvStore *store, const char *const *keys, gsize n, const char *
 done:
   _kv_result_complete (result);
   return result;
-}
-
-static gpointer
-copy_claim (gconstpointer claim, gpointer unused)
-{
-  return kv_claim_copy (claim);
-}
-
-static gpointer
-copy_string (gconstpointer str, gpointer unused)
-{
-  return g_strdup (str);
-}
-
-/* A deep copy, so a result can be finished more than once. */
-static GPtrArray *
-ptr_array_copy (GPtrArray *from, GCopyFunc copy, GDestroyNotify free_item)
-{
-  GPtrArray *to = g_ptr_array_copy (from, copy, NULL);
-
-  g_ptr_array_set_free_func (to, free_item);
-  return to;
 }
 
 gboolean
