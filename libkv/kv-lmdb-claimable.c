@@ -15,17 +15,6 @@
 
 #include "kv-lmdb-claimable-private.h"
 
-/* LMDB's default key order: bytewise over the common length, then shorter first. */
-static int
-key_compare (const MDB_val *a, const MDB_val *b)
-{
-  int c = memcmp (a->mv_data, b->mv_data, MIN (a->mv_size, b->mv_size));
-
-  if (c != 0)
-    return c;
-  return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
-}
-
 static gboolean
 has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
 {
@@ -74,7 +63,7 @@ _kv_lmdb_walk_claimable (LmdbBackend *self, MDB_txn *txn, const char *prefix, gi
       gboolean live = FALSE, expired = FALSE;
 
       /* Claim records of keys that no longer exist are skipped over. */
-      while (claims_left && key_compare (&ck, &k) < 0)
+      while (claims_left && mdb_cmp (txn, self->dbi_data, &ck, &k) < 0)
         {
           crc = mdb_cursor_get (claims, &ck, &cv, MDB_NEXT);
           if (crc != 0 && crc != MDB_NOTFOUND)
@@ -84,7 +73,7 @@ _kv_lmdb_walk_claimable (LmdbBackend *self, MDB_txn *txn, const char *prefix, gi
             }
           claims_left = crc == 0;
         }
-      if (claims_left && key_compare (&ck, &k) == 0)
+      if (claims_left && mdb_cmp (txn, self->dbi_data, &ck, &k) == 0)
         {
           KvClaimRecord *claim = _kv_claim_record_decode (cv.mv_data, cv.mv_size);
           /* An undecodable record claims nothing, as in _kv_lmdb_get_claim(). */

@@ -346,17 +346,6 @@ shown_key (const char *key, gsize key_len)
 }
 
 /* Checks the format and every entry; fills @info. The reader stays open. */
-/* LMDB's default order: bytewise over the common length, then shorter first. */
-static int
-key_order (const GByteArray *a, const MDB_val *b)
-{
-  int c = memcmp (a->data, b->mv_data, MIN ((gsize) a->len, b->mv_size));
-
-  if (c != 0)
-    return c;
-  return (gsize) a->len < b->mv_size ? -1 : (gsize) a->len > b->mv_size;
-}
-
 static gboolean
 reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress,
                KvSnapshotInfo *info, GError **error)
@@ -407,7 +396,8 @@ reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress
       /* LMDB trusts its pages' order: a crafted B-tree can hold a key twice
        * or out of order, which a restore (a copy through puts) would then
        * merge. Every key must sort strictly after the one before. */
-      if (problem == NULL && previous != NULL && key_order (previous, &k) >= 0)
+      if (problem == NULL && previous != NULL &&
+          mdb_cmp (r->txn, r->data, &(MDB_val){ previous->len, previous->data }, &k) >= 0)
         problem = "keys are out of order or repeated (a damaged or crafted file)";
       if (problem == NULL)
         {
