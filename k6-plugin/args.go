@@ -22,8 +22,8 @@ func keyProblem(v sobek.Value) (string, string) {
 	if _, isSymbol := v.(*sobek.Symbol); isSymbol {
 		return "", "key must be a string, got a symbol"
 	}
-	s, ok := v.Export().(string)
-	if !ok || isNullish(v) {
+	s, ok := keyString(v)
+	if !ok {
 		return "", fmt.Sprintf("key must be a string, got %s", describe(v))
 	}
 	if strings.IndexByte(s, 0) >= 0 {
@@ -33,6 +33,18 @@ func keyProblem(v sobek.Value) (string, string) {
 		return "", fmt.Sprintf("key %q holds an unpaired surrogate \\u%04x, which is not Unicode (keys are UTF-8)", s, c)
 	}
 	return s, ""
+}
+
+// keyString is the Go string of a JavaScript string key. A string primitive
+// converts without Export, which boxes the string in an interface (one
+// allocation per call); anything else goes through Export as before, so a
+// String object is still a key.
+func keyString(v sobek.Value) (string, bool) {
+	if str, ok := v.(sobek.String); ok {
+		return str.String(), true
+	}
+	s, ok := v.Export().(string)
+	return s, ok && !isNullish(v)
 }
 
 func keyArg(method string, v sobek.Value) (string, *kvError) {

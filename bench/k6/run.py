@@ -61,6 +61,8 @@ def rows():
         ("empty", "empty iteration (no kv)", "noop.js", {"BENCH_MODE": "empty"}, "timed"),
         ("null", "async iteration: await null", "noop.js", {"BENCH_MODE": "null"}, "timed"),
     ]
+    out.append(("mix-floor", "the mix-1 script with `await null` for each call (no kv)",
+                "memory-mix.js", {"BENCH_VUS": 1, "BENCH_KEYS": 10000, "BENCH_MODE": "floor"}, "timed"))
     for vus in (1, 64):
         out.append((f"mix-{vus}", f"memory get/set/incrementBy 60/30/10, 10k keys, {vus} VU",
                     "memory-mix.js", {"BENCH_VUS": vus, "BENCH_KEYS": 10000}, "timed"))
