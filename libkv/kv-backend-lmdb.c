@@ -671,6 +671,7 @@ lmdb_is_file (KvBackend *backend, const char *path)
 
 const KvBackendVTable _kv_lmdb_vtable = {
   .name = "disk",
+  .point_in_time_reads = TRUE,
   .free = _kv_lmdb_free,
   .get = lmdb_get,
   .get_many = lmdb_get_many,

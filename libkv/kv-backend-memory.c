@@ -564,6 +564,7 @@ mem_is_file (KvBackend *backend, const char *path)
 
 static const KvBackendVTable memory_vtable = {
   .name = "memory",
+  .point_in_time_reads = FALSE, /* a consistent dump pauses the writers */
   .free = mem_free,
   .get = mem_get,
   .get_many = mem_get_many,

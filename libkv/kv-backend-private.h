@@ -162,6 +162,11 @@ void _kv_set_would_block (GError **error);
 typedef struct
 {
   const char *name;
+  /* Capabilities, so that code above the backends asks instead of testing
+   * which backend it holds. Every read (dump() included) sees one moment
+   * without making writers wait: LMDB's MVCC transactions. */
+  gboolean point_in_time_reads;
+
   void (*free) (KvBackend *self);
 
   /* NULL without an error when the key is missing. */

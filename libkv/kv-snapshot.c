@@ -4,302 +4,18 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <lmdb.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
-
-#include "kv-file-private.h"
 #include "kv-json-private.h"
-#include "kv-lmdb-preflight-private.h"
-#include "kv-lmdb-private.h"
-#include "kv-lmdb-walk-private.h"
-#include "kv-progress-private.h"
+#include "kv-lmdb-snapshot-private.h"
 #include "kv-store-private.h"
-#include "kv-value-private.h"
-
-/* The scratch map starts small and grows between chunks, so a backup never
- * reserves more address space than the data needs (ulimit -v, valgrind). */
-#define SNAPSHOT_MAP_INITIAL (G_GUINT64_CONSTANT (256) << 20)
-/* A chunk (one write transaction) ends after this many entries or bytes; the
- * map then keeps room for a full chunk plus one largest value. */
-#define SNAPSHOT_CHUNK 10000
-#define SNAPSHOT_CHUNK_BYTES (G_GUINT64_CONSTANT (64) << 20)
-#define SNAPSHOT_HEADROOM (4 * SNAPSHOT_CHUNK_BYTES)
 
 static const char best_effort_warning[] =
   "allowConcurrentWrites: writers kept running during the backup, so the snapshot may mix "
   "moments; back up without it for a point-in-time copy";
 
-static MDB_val
-val_of (const void *data, gsize len)
-{
-  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
-}
-
-/* ---- The checksum trailer ------------------------------------------------------------------ */
-
-/* LMDB does not checksum its pages: a damaged file can crash the reader
- * inside liblmdb. So a snapshot ends with a trailer LMDB never reads (it only
- * looks at the pages its meta page counts): a magic, the length of the LMDB
- * part and its SHA-256, all checked with plain reads before LMDB opens the
- * file. A store file that is not a snapshot has no trailer and is read as is. */
-#define TRAILER_MAGIC "LIBKVSNP"
-#define TRAILER_SIZE 64
-
-typedef enum
-{
-  TRAILER_NONE,
-  TRAILER_OK,
-  TRAILER_BAD,
-} TrailerState;
-
-/* FALSE when reading fails, or with @error set when @progress stops it. */
-static gboolean
-hash_prefix (int fd, guint64 len, guint8 digest[32], KvProgressReporter *progress,
-             GError **error)
-{
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buf = g_malloc (1 << 20);
-  gsize digest_len = 32;
-  guint64 done = 0;
-
-  while (done < len)
-    {
-      ssize_t n = pread (fd, buf, (size_t) MIN ((guint64) (1 << 20), len - done), (off_t) done);
-      if (n <= 0)
-        return FALSE;
-      g_checksum_update (sum, buf, n);
-      done += (guint64) n;
-      if (progress && !_kv_progress_add (progress, 0, (guint64) n, error))
-        return FALSE;
-    }
-  g_checksum_get_digest (sum, digest, &digest_len);
-  return TRUE;
-}
-
-/* Sets *@state; FALSE (with @error set) only when @progress stopped the check. */
-static gboolean
-check_trailer (const char *path, guint64 file_size, KvProgressReporter *progress,
-               TrailerState *state, GError **error)
-{
-  guint8 trailer[TRAILER_SIZE], digest[32];
-  guint64 be, data_len;
-  GError *stopped = NULL;
-  int fd;
-
-  *state = TRAILER_NONE;
-  if (file_size < TRAILER_SIZE || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
-    return TRUE;
-  if (pread (fd, trailer, TRAILER_SIZE, (off_t) (file_size - TRAILER_SIZE)) == TRAILER_SIZE &&
-      memcmp (trailer, TRAILER_MAGIC, 8) == 0)
-    {
-      memcpy (&be, trailer + 8, 8);
-      data_len = GUINT64_FROM_BE (be);
-      *state = data_len == file_size - TRAILER_SIZE &&
-                   _kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKSUM, 0, data_len,
-                                       &stopped) &&
-                   hash_prefix (fd, data_len, digest, progress, &stopped) &&
-                   _kv_progress_flush (progress, &stopped) &&
-                   memcmp (digest, trailer + 16, 32) == 0
-                 ? TRAILER_OK
-                 : TRAILER_BAD;
-    }
-  close (fd);
-  if (stopped)
-    {
-      g_propagate_error (error, stopped);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Appends the trailer to the file open at @fd (positioned at its end). */
-static gboolean
-append_trailer (KvAtomicFile *file, GError **error)
-{
-  guint8 trailer[TRAILER_SIZE] = { 0 };
-  off_t end = lseek (file->fd, 0, SEEK_END);
-  int rfd = open (file->tmp_path, O_RDONLY | O_CLOEXEC);
-  guint64 be = GUINT64_TO_BE ((guint64) end);
-  gboolean ok;
-
-  memcpy (trailer, TRAILER_MAGIC, 8);
-  memcpy (trailer + 8, &be, 8);
-  ok = end >= 0 && rfd >= 0 && hash_prefix (rfd, (guint64) end, trailer + 16, NULL, NULL);
-  if (rfd >= 0)
-    close (rfd);
-  if (!ok)
-    {
-      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO, "cannot checksum", file->path);
-      return FALSE;
-    }
-  return _kv_atomic_file_write (file, trailer, sizeof trailer, error);
-}
-
 /* ---- Reading a snapshot ------------------------------------------------------------------- */
-
-typedef struct
-{
-  MDB_env *env;
-  MDB_txn *txn;
-  MDB_dbi data, meta, claims;
-  gboolean has_meta, has_claims;
-  guint64 file_size;
-} SnapshotReader;
-
-static void
-reader_close (SnapshotReader *r)
-{
-  if (r->txn)
-    mdb_txn_abort (r->txn);
-  if (r->env)
-    mdb_env_close (r->env);
-  memset (r, 0, sizeof *r);
-}
-
-static gboolean
-reader_open (SnapshotReader *r, const char *path, KvProgressReporter *progress, GError **error)
-{
-  TrailerState trailer;
-  KvLmdbPreflight pf;
-  struct stat st;
-  int rc;
-
-  memset (r, 0, sizeof *r);
-  if (stat (path, &st) != 0)
-    {
-      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
-      return FALSE;
-    }
-  if (S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                   "cannot read snapshot %s: it is a directory", path);
-      return FALSE;
-    }
-  /* A FIFO, socket or device: said by the preflight, before anything opens it. */
-  if (!S_ISREG (st.st_mode))
-    {
-      if (_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ,
-                              &pf, error))
-        g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                     "cannot read snapshot %s: it is not a regular file", path);
-      return FALSE;
-    }
-  if (st.st_size == 0)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot %s: it is empty",
-                   path);
-      return FALSE;
-    }
-  if (access (path, R_OK) != 0)
-    {
-      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
-      return FALSE;
-    }
-  r->file_size = (guint64) st.st_size;
-  if (!check_trailer (path, r->file_size, progress, &trailer, error))
-    return FALSE;
-  if (trailer == TRAILER_BAD)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                   "snapshot %s is damaged: its checksum does not match its contents", path);
-      return FALSE;
-    }
-  /* Cheap structural checks with plain reads: LMDB would crash on what they refuse. */
-  if (!_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ, &pf,
-                           error))
-    return FALSE;
-  /* A file that says it is a snapshot, or is one trailer longer than its
-   * pages, had a trailer: without a sound one its checksum is lost, and
-   * damage could pass unnoticed. Only plain store files go unchecked. */
-  if (trailer == TRAILER_NONE &&
-      (r->file_size % pf.page_size != 0 || (pf.meta_read && pf.snapshot_meta)))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                   "snapshot %s is damaged: its trailer is missing or damaged, so its checksum "
-                   "cannot be checked",
-                   path);
-      return FALSE;
-    }
-  /* LMDB follows damaged pages blindly: read them all where a crash is harmless. */
-  if (!_kv_lmdb_walk_in_child (path, r->file_size, "snapshot", KV_ERROR_SNAPSHOT_READ, error))
-    return FALSE;
-  /* NOLOCK: a snapshot file has no lock file, and nobody else writes it. */
-  rc = mdb_env_create (&r->env);
-  if (rc == 0)
-    rc = mdb_env_set_maxdbs (r->env, 4);
-  if (rc == 0)
-    rc = mdb_env_open (r->env, path, MDB_NOSUBDIR | MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS, 0644);
-  if (rc == 0)
-    rc = mdb_txn_begin (r->env, NULL, MDB_RDONLY, &r->txn);
-  if (rc != 0)
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                   "cannot read snapshot %s: it is not a libkv snapshot or store file (%s)", path,
-                   mdb_strerror (rc));
-      reader_close (r);
-      return FALSE;
-    }
-  {
-    /* A truncated copy still opens: its meta pages say how long it must be. */
-    MDB_envinfo info;
-    MDB_stat env_stat;
-    if (mdb_env_info (r->env, &info) == 0 && mdb_env_stat (r->env, &env_stat) == 0 &&
-        (guint64) (info.me_last_pgno + 1) * env_stat.ms_psize > r->file_size)
-      {
-        g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                     "snapshot %s is truncated: %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT,
-                     path, r->file_size, (guint64) (info.me_last_pgno + 1) * env_stat.ms_psize);
-        reader_close (r);
-        return FALSE;
-      }
-  }
-  rc = mdb_dbi_open (r->txn, "k6", 0, &r->data);
-  if (rc != 0)
-    {
-      g_set_error (error, KV_ERROR, rc == MDB_NOTFOUND ? KV_ERROR_SNAPSHOT_KEY_MISSING : KV_ERROR_SNAPSHOT_READ,
-                   "snapshot %s has no \"k6\" database: %s", path, mdb_strerror (rc));
-      reader_close (r);
-      return FALSE;
-    }
-  r->has_meta = mdb_dbi_open (r->txn, "meta", 0, &r->meta) == 0;
-  r->has_claims = mdb_dbi_open (r->txn, "claims", 0, &r->claims) == 0;
-  return TRUE;
-}
-
-/* The recorded serialization; none means json (as for store files). FALSE for
- * any other value, which restore could not match to a store: verify refuses
- * what restore would (a value too long for read_meta() included). */
-static gboolean
-read_serialization (SnapshotReader *r, KvSerialization *out)
-{
-  MDB_val k = val_of ("serialization", strlen ("serialization")), v;
-
-  *out = KV_SERIALIZATION_JSON;
-  if (!r->has_meta || mdb_get (r->txn, r->meta, &k, &v) != 0)
-    return TRUE;
-  if (v.mv_size == 6 && memcmp (v.mv_data, "string", 6) == 0)
-    *out = KV_SERIALIZATION_STRING;
-  return *out == KV_SERIALIZATION_STRING || (v.mv_size == 4 && memcmp (v.mv_data, "json", 4) == 0);
-}
-
-static gboolean
-read_meta (SnapshotReader *r, const char *name, char *buf, gsize size)
-{
-  MDB_val k = val_of (name, strlen (name)), v;
-
-  if (!r->has_meta || mdb_get (r->txn, r->meta, &k, &v) != 0 || v.mv_size >= size)
-    return FALSE;
-  memcpy (buf, v.mv_data, v.mv_size);
-  buf[v.mv_size] = '\0';
-  return TRUE;
-}
 
 /* What makes an entry one a snapshot may not hold (NULL: nothing). Restore
  * and verify refuse such an entry; backup refuses to write it, so that
@@ -347,87 +63,73 @@ shown_key (const char *key, gsize key_len)
 
 /* Checks the format and every entry; fills @info. The reader stays open. */
 static gboolean
-reader_verify (SnapshotReader *r, const char *path, KvProgressReporter *progress,
+reader_verify (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progress,
                KvSnapshotInfo *info, GError **error)
 {
   g_autoptr (GByteArray) previous_buf = g_byte_array_new ();
   GByteArray *previous = NULL; /* the last key read, once there is one */
-  GError *stopped = NULL;
-  char buf[64];
-  MDB_cursor *cursor;
-  MDB_val k, v;
-  MDB_stat st;
-  int rc;
+  KvLmdbSnapshotHeader header;
+  GError *failed = NULL;
+  const void *key, *value;
+  gsize key_len, value_len;
 
   memset (info, 0, sizeof *info);
-  info->file_size = r->file_size;
-  if (!read_meta (r, "format", buf, sizeof buf) || !g_str_equal (buf, KV_LMDB_FORMAT))
+  info->file_size = _kv_lmdb_snapshot_file_size (r);
+  _kv_lmdb_snapshot_header (r, &header);
+  if (!header.libkv_format)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
                    "%s is an LMDB file but not a libkv snapshot (format \"%s\" expected)", path,
-                   KV_LMDB_FORMAT);
+                   _kv_lmdb_format_name ());
       return FALSE;
     }
-  if (!read_serialization (r, &info->serialization))
+  /* Restore could not match any other serialization to a store, so verify
+   * refuses what restore would. */
+  if (!header.serialization_known)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
                    "snapshot %s records a serialization other than \"json\" and \"string\"",
                    path);
       return FALSE;
     }
-  if (read_meta (r, "snapshot_created_at", buf, sizeof buf))
-    info->created_at = g_ascii_strtoll (buf, NULL, 10);
-  if (r->has_claims && mdb_stat (r->txn, r->claims, &st) == 0)
-    info->claims = st.ms_entries;
-  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKING,
-                           read_meta (r, "snapshot_entries", buf, sizeof buf)
-                             ? g_ascii_strtoull (buf, NULL, 10)
-                             : 0,
-                           0, error))
+  info->serialization = header.serialization;
+  info->created_at = header.created_at;
+  info->claims = header.claims;
+  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKING, header.recorded_entries, 0,
+                           error))
     return FALSE;
 
   /* Every page of the data is read: a truncated or damaged file fails here. */
-  rc = mdb_cursor_open (r->txn, r->data, &cursor);
-  for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
-       op = MDB_NEXT)
+  _kv_lmdb_snapshot_rewind (r);
+  while (_kv_lmdb_snapshot_next (r, &key, &key_len, &value, &value_len, &failed))
     {
-      const char *problem = entry_problem (k.mv_data, k.mv_size, v.mv_data, v.mv_size,
-                                           info->serialization);
-      /* LMDB trusts its pages' order: a crafted B-tree can hold a key twice
-       * or out of order, which a restore (a copy through puts) would then
-       * merge. Every key must sort strictly after the one before. */
+      const char *problem = entry_problem (key, key_len, value, value_len, info->serialization);
+      /* The file's B-tree is trusted for its order: a crafted one can hold a
+       * key twice or out of order, which a restore (a copy through puts)
+       * would then merge. Every key must sort strictly after the one before. */
       if (problem == NULL && previous != NULL &&
-          mdb_cmp (r->txn, r->data, &(MDB_val){ previous->len, previous->data }, &k) >= 0)
+          _kv_lmdb_snapshot_compare_keys (r, previous->data, previous->len, key, key_len) >= 0)
         problem = "keys are out of order or repeated (a damaged or crafted file)";
-      if (problem == NULL)
-        {
-          g_byte_array_set_size (previous_buf, 0);
-          g_byte_array_append (previous_buf, k.mv_data, (guint) k.mv_size);
-          previous = previous_buf;
-        }
       if (problem)
         {
-          mdb_cursor_close (cursor);
-          g_autofree char *shown = shown_key (k.mv_data, k.mv_size);
+          g_autofree char *shown = shown_key (key, key_len);
           g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s: entry \"%.100s\": %s",
                        path, shown, problem);
           return FALSE;
         }
+      g_byte_array_set_size (previous_buf, 0);
+      g_byte_array_append (previous_buf, key, (guint) key_len);
+      previous = previous_buf;
       info->entries++;
-      info->bytes += k.mv_size + v.mv_size;
-      if (!_kv_progress_add (progress, 1, k.mv_size + v.mv_size, &stopped))
-        {
-          mdb_cursor_close (cursor);
-          g_propagate_error (error, stopped);
-          return FALSE;
-        }
+      info->bytes += key_len + value_len;
+      if (!_kv_progress_add (progress, 1, key_len + value_len, error))
+        return FALSE;
     }
-  if (rc == 0 || rc == MDB_NOTFOUND)
-    mdb_cursor_close (cursor);
-  if (rc != MDB_NOTFOUND)
+  if (failed)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s is damaged: %s", path,
-                   mdb_strerror (rc));
+                   failed->message);
+      g_error_free (failed);
       return FALSE;
     }
   return _kv_progress_flush (progress, error);
@@ -444,15 +146,15 @@ kv_snapshot_verify_full (const char *file_name, KvProgressFunc progress, gpointe
                          KvSnapshotInfo *out_info, GError **error)
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "verify");
-  SnapshotReader r;
+  g_autoptr (KvLmdbSnapshotReader) r = NULL;
   KvSnapshotInfo info;
   gboolean ok;
 
   g_return_val_if_fail (file_name != NULL, FALSE);
-  if (!reader_open (&r, file_name, &reporter, error))
+  r = _kv_lmdb_snapshot_open (file_name, &reporter, error);
+  if (r == NULL)
     return FALSE;
-  ok = reader_verify (&r, file_name, &reporter, &info, error);
-  reader_close (&r);
+  ok = reader_verify (r, file_name, &reporter, &info, error);
   if (ok && out_info)
     *out_info = info;
   return ok;
@@ -492,13 +194,10 @@ resolve_path (KvCore *core, const char *file_name)
 
 typedef struct
 {
-  MDB_env *env;
-  MDB_txn *txn;
-  MDB_dbi data;
-  guint64 entries, bytes, max_entries, max_bytes, in_txn, txn_bytes;
+  KvLmdbSnapshotWriter *out;
+  guint64 entries, bytes, max_entries, max_bytes;
   KvSerialization mode;
   KvProgressReporter *progress;
-  int rc;
   GError *error;
 } SnapshotWriter;
 
@@ -506,7 +205,6 @@ static gboolean
 write_one (const char *key, gsize key_len, const void *value, gsize value_len, gpointer data)
 {
   SnapshotWriter *w = data;
-  MDB_val k = val_of (key, key_len), v = val_of (value, value_len);
   const char *problem = entry_problem (key, key_len, value, value_len, w->mode);
 
   if (problem)
@@ -528,38 +226,8 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
                    w->max_entries, w->max_bytes);
       return FALSE;
     }
-  if (w->in_txn == SNAPSHOT_CHUNK || w->txn_bytes + key_len + value_len > SNAPSHOT_CHUNK_BYTES)
-    {
-      /* Chunked commits keep the snapshot's transactions small; the file is
-       * not published until it is complete, so this costs no atomicity.
-       * Between chunks no transaction is open: the map may grow. */
-      MDB_envinfo info;
-      MDB_stat st;
-      w->rc = mdb_txn_commit (w->txn);
-      w->txn = NULL;
-      if (w->rc == 0 && mdb_env_info (w->env, &info) == 0 && mdb_env_stat (w->env, &st) == 0)
-        {
-          guint64 used = (guint64) (info.me_last_pgno + 1) * st.ms_psize;
-          if (used + SNAPSHOT_HEADROOM > info.me_mapsize)
-            w->rc = mdb_env_set_mapsize (w->env, MAX (info.me_mapsize * 2, used + SNAPSHOT_HEADROOM));
-        }
-      if (w->rc == 0)
-        w->rc = mdb_txn_begin (w->env, NULL, 0, &w->txn);
-      w->in_txn = 0;
-      w->txn_bytes = 0;
-    }
-  w->txn_bytes += key_len + value_len;
-  if (w->rc == 0)
-    w->rc = mdb_put (w->txn, w->data, &k, &v, 0);
-  w->in_txn++;
-  return w->rc == 0 && _kv_progress_add (w->progress, 1, key_len + value_len, &w->error);
-}
-
-static int
-put_meta (MDB_txn *txn, MDB_dbi meta, const char *name, const char *value)
-{
-  MDB_val k = val_of (name, strlen (name)), v = val_of (value, strlen (value));
-  return mdb_put (txn, meta, &k, &v, 0);
+  return _kv_lmdb_snapshot_writer_put (w->out, key, key_len, value, value_len, &w->error) &&
+         _kv_progress_add (w->progress, 1, key_len + value_len, &w->error);
 }
 
 gboolean
@@ -578,13 +246,10 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "backup");
   KvAtomicFile file = { .fd = -1 };
-  g_autofree char *scratch = NULL;
   SnapshotWriter w = { 0 };
   KvBackupSummary sum = { 0 };
-  g_autofree char *lock_path = NULL;
   const char *path;
-  gboolean memory, ok = FALSE;
-  MDB_dbi meta;
+  gboolean best_effort, ok = FALSE;
   KvCore *core;
   struct stat st;
 
@@ -596,7 +261,9 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
   if (core == NULL)
     return FALSE;
   path = resolve_path (core, file_name);
-  memory = kv_options_get_backend (core->options) == KV_BACKEND_MEMORY;
+  /* A backend that reads from a moment (LMDB's transactions) copies one
+   * moment anyway; any other lets writers run only when asked to. */
+  best_effort = allow_concurrent_writes && !core->backend->vtable->point_in_time_reads;
   if (core->backend->vtable->is_file (core->backend, path))
     {
       /* The live disk file already is the data: report it, write nothing. */
@@ -621,68 +288,30 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
         !_kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, total, 0, error))
       goto out_file;
   }
-  w.rc = mdb_env_create (&w.env);
-  if (w.rc == 0)
-    w.rc = mdb_env_set_maxdbs (w.env, 4);
-  if (w.rc == 0)
-    w.rc = mdb_env_set_mapsize (w.env, SNAPSHOT_MAP_INITIAL);
-  /* LMDB writes a scratch file; the published file is its compacted copy (no
-   * free pages, so a disk store that later opens it grows it, overwriting
-   * the trailer, rather than leaving a stale one). */
-  scratch = g_strconcat (file.tmp_path, "-scratch", NULL);
-  if (w.rc == 0)
-    w.rc = mdb_env_open (w.env, scratch, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS, 0644);
-  if (w.rc == 0)
-    w.rc = mdb_txn_begin (w.env, NULL, 0, &w.txn);
-  if (w.rc == 0)
-    w.rc = mdb_dbi_open (w.txn, "k6", MDB_CREATE, &w.data);
-  if (w.rc == 0 &&
-      !core->backend->vtable->dump (core->backend, !(memory && allow_concurrent_writes), write_one,
-                                    &w, &w.error))
-    w.rc = w.rc ? w.rc : -1;
-  if (w.rc == 0 && w.error == NULL &&
-      _kv_progress_flush (&reporter, &w.error) &&
-      _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COMMITTING, 0, 0, NULL))
+  w.out = _kv_lmdb_snapshot_writer_new (&file, error);
+  if (w.out == NULL)
+    goto out_file;
+  if (!core->backend->vtable->dump (core->backend, !best_effort, write_one, &w, &w.error) &&
+      w.error == NULL)
+    g_set_error (&w.error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
+                 "writing snapshot %s failed: reading the store failed", path);
+  if (w.error == NULL && _kv_progress_flush (&reporter, &w.error))
     {
-      g_autofree char *entries = g_strdup_printf ("%" G_GUINT64_FORMAT, w.entries);
-      g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
-      w.rc = mdb_dbi_open (w.txn, "meta", MDB_CREATE, &meta);
-      if (w.rc == 0)
-        w.rc = put_meta (w.txn, meta, "format", KV_LMDB_FORMAT);
-      if (w.rc == 0)
-        w.rc = put_meta (w.txn, meta, "serialization", _kv_serialization_name (core->mode));
-      if (w.rc == 0)
-        w.rc = put_meta (w.txn, meta, "snapshot_entries", entries);
-      if (w.rc == 0)
-        w.rc = put_meta (w.txn, meta, "snapshot_created_at", created);
-      if (w.rc == 0)
-        w.rc = mdb_txn_commit (w.txn);
-      w.txn = NULL;
-      if (w.rc == 0)
-        w.rc = mdb_env_copyfd2 (w.env, file.fd, MDB_CP_COMPACT);
+      /* From here the backup runs to its end. */
+      (void) _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COMMITTING, 0, 0, NULL);
+      (void) _kv_lmdb_snapshot_writer_finish (w.out, core->mode, w.entries, &w.error);
     }
-  if (w.txn)
-    mdb_txn_abort (w.txn);
-  if (w.env)
-    mdb_env_close (w.env);
-  g_unlink (scratch);
+  g_clear_pointer (&w.out, _kv_lmdb_snapshot_writer_free);
   if (w.error)
     {
       g_propagate_error (error, w.error);
       goto out_file;
     }
-  if (w.rc != 0)
-    {
-      g_set_error (error, KV_ERROR, w.rc == ENOSPC || w.rc == EIO ? KV_ERROR_SNAPSHOT_IO : KV_ERROR_SNAPSHOT_EXPORT,
-                   "writing snapshot %s failed: %s", path,
-                   w.rc == -1 ? "reading the store failed" : mdb_strerror (w.rc));
-      goto out_file;
-    }
-  if (!append_trailer (&file, error) || !_kv_atomic_file_commit (&file, error))
+  if (!_kv_atomic_file_commit (&file, error))
     goto out_file;
   sum.entries = w.entries;
   sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
-  sum.best_effort = memory && allow_concurrent_writes;
+  sum.best_effort = best_effort;
   sum.warning = sum.best_effort ? best_effort_warning : NULL;
   ok = TRUE;
 
@@ -699,11 +328,10 @@ out_release:
 
 /* ---- Restore ------------------------------------------------------------------------------ */
 
+/* The snapshot's entries as the backend's replace_all() reads them. */
 typedef struct
 {
-  SnapshotReader *r;
-  MDB_cursor *cursor;
-  gboolean started;
+  KvLmdbSnapshotReader *r;
   char *key;
 } SnapshotSource;
 
@@ -711,37 +339,30 @@ static gboolean
 source_next (gpointer data, const char **key, GBytes **value, GError **error)
 {
   SnapshotSource *s = data;
-  MDB_val k, v;
-  int rc;
+  const void *k, *v;
+  gsize k_len, v_len;
+  GError *failed = NULL;
 
-  if (s->cursor == NULL)
+  if (!_kv_lmdb_snapshot_next (s->r, &k, &k_len, &v, &v_len, &failed))
     {
-      rc = mdb_cursor_open (s->r->txn, s->r->data, &s->cursor);
-      if (rc != 0)
-        goto fail;
+      if (failed)
+        {
+          g_prefix_error (&failed, "reading the snapshot failed: ");
+          g_propagate_error (error, failed);
+        }
+      return FALSE;
     }
-  rc = mdb_cursor_get (s->cursor, &k, &v, s->started ? MDB_NEXT : MDB_FIRST);
-  s->started = TRUE;
-  if (rc == MDB_NOTFOUND)
-    return FALSE;
-  if (rc != 0)
-    goto fail;
   g_free (s->key);
-  s->key = g_strndup (k.mv_data, k.mv_size);
+  s->key = g_strndup (k, k_len);
   *key = s->key;
-  *value = _kv_bytes_new (v.mv_data, v.mv_size);
+  *value = _kv_bytes_new (v, v_len);
   return TRUE;
-
-fail:
-  g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "reading the snapshot failed: %s",
-               mdb_strerror (rc));
-  return FALSE;
 }
 
 static void
 source_rewind (gpointer data)
 {
-  ((SnapshotSource *) data)->started = FALSE;
+  _kv_lmdb_snapshot_rewind (((SnapshotSource *) data)->r);
 }
 
 gboolean
@@ -758,9 +379,10 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
                        KvRestoreSummary *out_summary, GError **error)
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "restore");
-  SnapshotReader r = { 0 };
-  SnapshotSource src = { &r };
+  g_autoptr (KvLmdbSnapshotReader) r = NULL;
+  SnapshotSource src = { NULL };
   KvEntrySource source = { source_next, source_rewind, &src };
+  KvLmdbSnapshotHeader header;
   KvSnapshotInfo info;
   KvRestoreSummary sum = { 0 };
   const char *path;
@@ -787,23 +409,23 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
     goto out_release;
 
   /* Check everything before touching the store. */
-  if (!reader_open (&r, path, &reporter, error) ||
-      !reader_verify (&r, path, &reporter, &info, error))
+  r = _kv_lmdb_snapshot_open (path, &reporter, error);
+  if (r == NULL || !reader_verify (r, path, &reporter, &info, error))
     goto out_maintenance;
-  {
-    /* Values keep the serialization they were written with (see kv-lmdb-open.c). */
-    char recorded[16];
-    const char *mode = _kv_serialization_name (core->mode);
-    if (read_meta (&r, "serialization", recorded, sizeof recorded) &&
-        !g_str_equal (recorded, mode))
-      {
-        g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
-                     "snapshot %s holds serialization \"%s\" values, the store \"%s\"; the "
-                     "store was not changed",
-                     path, recorded, mode);
-        goto out_maintenance;
-      }
-  }
+  src.r = r;
+  _kv_lmdb_snapshot_rewind (r); /* verify read it to its end */
+  /* Values keep the serialization they were written with (see
+   * kv-lmdb-open.c); a snapshot that records none is taken as it is. */
+  _kv_lmdb_snapshot_header (r, &header);
+  if (header.has_serialization && header.serialization != core->mode)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
+                   "snapshot %s holds serialization \"%s\" values, the store \"%s\"; the "
+                   "store was not changed",
+                   path, _kv_serialization_name (header.serialization),
+                   _kv_serialization_name (core->mode));
+      goto out_maintenance;
+    }
   if ((max_entries && info.entries > (guint64) max_entries) ||
       (max_bytes && info.bytes > (guint64) max_bytes))
     {
@@ -824,10 +446,7 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   ok = TRUE;
 
 out_maintenance:
-  if (src.cursor)
-    mdb_cursor_close (src.cursor);
   g_free (src.key);
-  reader_close (&r);
   maintenance_end (core);
 out_release:
   _kv_core_release (core);
