@@ -45,11 +45,6 @@ _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
     g_set_error (error, KV_ERROR, code, "%s: %s", what, mdb_strerror (rc));
 }
 
-static MDB_val
-val_of (const char *data, gsize len)
-{
-  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
-}
 
 void
 _kv_lmdb_try_mlock (LmdbBackend *self)
@@ -226,7 +221,7 @@ lmdb_get (KvBackend *backend, const char *key, GError **error)
 {
   LmdbBackend *self = (LmdbBackend *) backend;
   MDB_txn *txn;
-  MDB_val k = val_of (key, strlen (key)), v;
+  MDB_val k = _kv_lmdb_str (key), v;
   GBytes *value = NULL;
   int rc;
 
@@ -258,7 +253,7 @@ lmdb_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **va
       values[i] = NULL;
       if (keys[i] == NULL)
         continue;
-      k = val_of (keys[i], strlen (keys[i]));
+      k = _kv_lmdb_str (keys[i]);
       rc = mdb_get (txn, self->dbi_data, &k, &v);
       if (rc == 0)
         values[i] = _kv_bytes_new (v.mv_data, v.mv_size);
@@ -288,20 +283,20 @@ seek_start (MDB_cursor *cursor, const char *prefix, gsize prefix_len, const char
 
   if (after)
     {
-      *k = val_of (after, strlen (after));
+      *k = _kv_lmdb_str (after);
       rc = mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
       if (rc == 0 && k->mv_size == strlen (after) && memcmp (k->mv_data, after, k->mv_size) == 0)
         rc = mdb_cursor_get (cursor, k, v, MDB_NEXT); /* strictly after */
       if (rc == 0 && prefix_len && memcmp (k->mv_data, prefix, MIN (prefix_len, k->mv_size)) < 0)
         {
-          *k = val_of (prefix, prefix_len); /* a cursor from before the prefix window */
+          *k = _kv_lmdb_val (prefix, prefix_len); /* a cursor from before the prefix window */
           rc = mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
         }
       return rc;
     }
   if (prefix_len)
     {
-      *k = val_of (prefix, prefix_len);
+      *k = _kv_lmdb_val (prefix, prefix_len);
       return mdb_cursor_get (cursor, k, v, MDB_SET_RANGE);
     }
   return mdb_cursor_get (cursor, k, v, MDB_FIRST);

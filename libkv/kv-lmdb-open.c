@@ -29,11 +29,6 @@
 static GMutex open_files_lock;
 static GHashTable *open_files; /* "dev:ino" strings */
 
-static MDB_val
-val_of (const char *data, gsize len)
-{
-  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
-}
 
 void
 _kv_lmdb_free (KvBackend *backend)
@@ -131,7 +126,7 @@ static gboolean
 check_serialization (LmdbBackend *self, MDB_txn *txn, KvSerialization mode, GError **error)
 {
   const char *want = _kv_serialization_name (mode);
-  MDB_val k = val_of ("serialization", 13), v;
+  MDB_val k = _kv_lmdb_str (KV_LMDB_META_SERIALIZATION), v;
 
   if (mdb_get (txn, self->dbi_meta, &k, &v) != 0 ||
       (v.mv_size == strlen (want) && memcmp (v.mv_data, want, v.mv_size) == 0))
@@ -161,10 +156,10 @@ static gboolean
 check_is_ours (LmdbBackend *self, MDB_txn *txn, GError **error)
 {
   MDB_dbi main_dbi, meta;
-  MDB_val k = val_of ("format", 6), v;
+  MDB_val k = _kv_lmdb_str (KV_LMDB_META_FORMAT), v;
   MDB_stat st;
 
-  if (mdb_dbi_open (txn, "meta", 0, &meta) == 0 && mdb_get (txn, meta, &k, &v) == 0)
+  if (mdb_dbi_open (txn, KV_LMDB_DB_META, 0, &meta) == 0 && mdb_get (txn, meta, &k, &v) == 0)
     return TRUE;
   if (mdb_dbi_open (txn, NULL, 0, &main_dbi) == 0 && mdb_stat (txn, main_dbi, &st) == 0 &&
       st.ms_entries == 0)
@@ -270,7 +265,7 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
       mdb_txn_abort (txn);
       return FALSE;
     }
-  rc = mdb_dbi_open (txn, "k6", create, &self->dbi_data);
+  rc = mdb_dbi_open (txn, KV_LMDB_DB_DATA, create, &self->dbi_data);
   if (rc == MDB_NOTFOUND)
     {
       mdb_txn_abort (txn);
@@ -281,15 +276,15 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
     }
   if (rc == 0)
     {
-      int c = mdb_dbi_open (txn, "claims", create, &self->dbi_claims);
+      int c = mdb_dbi_open (txn, KV_LMDB_DB_CLAIMS, create, &self->dbi_claims);
       self->has_claims_db = c == 0;
       rc = c == MDB_NOTFOUND ? 0 : c;
     }
   if (rc == 0)
     {
-      int m = mdb_dbi_open (txn, "meta", create, &self->dbi_meta);
+      int m = mdb_dbi_open (txn, KV_LMDB_DB_META, create, &self->dbi_meta);
       rc = m == MDB_NOTFOUND ? 0 : m;
-      k = val_of ("format", 6);
+      k = _kv_lmdb_str (KV_LMDB_META_FORMAT);
       if (m == 0 && mdb_get (txn, self->dbi_meta, &k, &v) == 0)
         {
           if (v.mv_size != strlen (KV_LMDB_FORMAT) || memcmp (v.mv_data, KV_LMDB_FORMAT, v.mv_size))
@@ -310,8 +305,8 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
            * refuses a file that says it is a snapshot but has no trailer. */
           for (int i = 0; i < 2 && !self->read_only && rc == 0; i++)
             {
-              const char *mark = i ? "snapshot_created_at" : "snapshot_entries";
-              MDB_val mk = val_of (mark, strlen (mark));
+              const char *mark = i ? KV_LMDB_META_SNAPSHOT_CREATED_AT : KV_LMDB_META_SNAPSHOT_ENTRIES;
+              MDB_val mk = _kv_lmdb_str (mark);
               int d = mdb_del (txn, self->dbi_meta, &mk, NULL);
               rc = d == MDB_NOTFOUND ? 0 : d;
             }
@@ -319,10 +314,10 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
       else if (m == 0 && !self->read_only)
         {
           const char *ser = _kv_serialization_name (mode);
-          v = val_of (KV_LMDB_FORMAT, strlen (KV_LMDB_FORMAT));
+          v = _kv_lmdb_str (KV_LMDB_FORMAT);
           rc = mdb_put (txn, self->dbi_meta, &k, &v, 0);
-          k = val_of ("serialization", 13);
-          v = val_of (ser, strlen (ser));
+          k = _kv_lmdb_str (KV_LMDB_META_SERIALIZATION);
+          v = _kv_lmdb_str (ser);
           if (rc == 0)
             rc = mdb_put (txn, self->dbi_meta, &k, &v, MDB_NOOVERWRITE);
           if (rc == MDB_KEYEXIST)
@@ -420,7 +415,7 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
 
   rc = mdb_env_create (&self->env);
   if (rc == 0)
-    rc = mdb_env_set_maxdbs (self->env, 4);
+    rc = mdb_env_set_maxdbs (self->env, KV_LMDB_MAX_DBS);
   if (rc == 0)
     rc = mdb_env_set_maxreaders (self->env, max_readers ? max_readers : DEFAULT_MAX_READERS);
   if (rc == 0)

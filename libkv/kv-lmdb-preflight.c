@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "kv-file-private.h"
+#include "kv-lmdb-format-private.h"
 #include "kv-lmdb-preflight-private.h"
 
 #define W ((gsize) sizeof (gsize))
@@ -340,9 +341,10 @@ named_db (Reader *r, const char *name, guint8 record[DB_RECORD])
 static gboolean
 read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
 {
-  static const char *const libkv_dbs[] = { "k6", "claims" };
-  static const char *const meta_keys[] = { "snapshot_created_at", "snapshot_entries",
-                                           "serialization", "claim_token" };
+  static const char *const libkv_dbs[] = { KV_LMDB_DB_DATA, KV_LMDB_DB_CLAIMS };
+  static const char *const meta_keys[] = { KV_LMDB_META_SNAPSHOT_CREATED_AT,
+                                           KV_LMDB_META_SNAPSHOT_ENTRIES,
+                                           KV_LMDB_META_SERIALIZATION, KV_LMDB_META_CLAIM_TOKEN };
   guint8 record[DB_RECORD], meta_db[DB_RECORD], value[64];
   guint16 node_flags;
   gsize len;
@@ -354,7 +356,7 @@ read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
         *problem = g_strdup_printf ("its \"%s\" database's record is damaged", libkv_dbs[i]);
         return FALSE;
       }
-  found = named_db (r, "meta", meta_db);
+  found = named_db (r, KV_LMDB_DB_META, meta_db);
   if (found < 0)
     {
       *problem = g_strdup ("its \"meta\" database's record is damaged");
@@ -365,7 +367,7 @@ read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
   out->snapshot_meta = FALSE;
   if (!out->has_meta_db)
     return TRUE;
-  found = tree_get (r, word_at (meta_db + DB_ROOT), "format", value, sizeof value - 1, &len, &node_flags);
+  found = tree_get (r, word_at (meta_db + DB_ROOT), KV_LMDB_META_FORMAT, value, sizeof value - 1, &len, &node_flags);
   if (found == 1 || found == 2)
     {
       out->has_format = TRUE;

@@ -9,12 +9,11 @@
 #include <sys/types.h>
 
 #include "kv-backend-private.h"
+#include "kv-lmdb-format-private.h"
 #include "kv-key-index-private.h"
 
 G_BEGIN_DECLS
 
-/* The store format this library writes into the "meta" database. */
-#define KV_LMDB_FORMAT "libkv-lmdb-1"
 
 typedef struct _LmdbWriteOp LmdbWriteOp;
 

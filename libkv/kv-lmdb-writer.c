@@ -74,11 +74,6 @@ _kv_on_backend_thread (void)
   return on_writer_thread;
 }
 
-static MDB_val
-val_of (const char *data, gsize len)
-{
-  return (MDB_val){ .mv_size = len, .mv_data = (void *) data };
-}
 
 static void
 note (LmdbWriteOp *op, LmdbBackend *self, const char *key, gboolean present)
@@ -100,7 +95,7 @@ exec_put (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
     {
       gsize vlen;
       const char *vdata = g_bytes_get_data (op->values[i], &vlen);
-      MDB_val k = val_of (op->keys[i], strlen (op->keys[i])), v = val_of (vdata, vlen);
+      MDB_val k = _kv_lmdb_str (op->keys[i]), v = _kv_lmdb_val (vdata, vlen);
       int rc = mdb_put (txn, self->dbi_data, &k, &v, 0);
       if (rc != 0)
         return rc;
@@ -113,7 +108,7 @@ exec_put (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 static int
 delete_key (LmdbBackend *self, MDB_txn *txn, const char *key, gboolean *existed)
 {
-  MDB_val k = val_of (key, strlen (key));
+  MDB_val k = _kv_lmdb_str (key);
   int rc = mdb_del (txn, self->dbi_data, &k, NULL);
 
   *existed = rc == 0;
@@ -147,7 +142,7 @@ exec_remove (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 static int
 prepare_update (LmdbBackend *self, MDB_txn *txn, const char *key, gsize index, KvUpdate *u)
 {
-  MDB_val k = val_of (key, strlen (key)), v;
+  MDB_val k = _kv_lmdb_str (key), v;
   int rc = mdb_get (txn, self->dbi_data, &k, &v);
 
   *u = (KvUpdate){ .key = key, .index = index, .backend = &self->parent,
@@ -172,7 +167,7 @@ update_clear (KvUpdate *u)
 static int
 apply_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op, KvUpdate *u)
 {
-  MDB_val k = val_of (u->key, strlen (u->key));
+  MDB_val k = _kv_lmdb_str (u->key);
   gboolean exists = u->current != NULL;
   int rc = 0;
 
@@ -180,7 +175,7 @@ apply_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op, KvUpdate *u)
     {
       gsize len;
       const char *data = g_bytes_get_data (u->replacement, &len);
-      MDB_val v = val_of (data, len);
+      MDB_val v = _kv_lmdb_val (data, len);
       rc = mdb_put (txn, self->dbi_data, &k, &v, 0);
       exists = TRUE;
       if (rc == 0)
@@ -204,7 +199,7 @@ apply_update (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op, KvUpdate *u)
           g_autoptr (GBytes) enc = _kv_claim_record_encode (u->new_claim);
           gsize len;
           const char *data = g_bytes_get_data (enc, &len);
-          MDB_val v = val_of (data, len);
+          MDB_val v = _kv_lmdb_val (data, len);
           rc = mdb_put (txn, self->dbi_claims, &k, &v, 0);
           self->wrote |= rc == 0;
         }
@@ -445,7 +440,7 @@ exec_replace_all (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
     {
       gsize len;
       const char *data = g_bytes_get_data (value, &len);
-      MDB_val k = val_of (key, strlen (key)), v = val_of (data, len);
+      MDB_val k = _kv_lmdb_str (key), v = _kv_lmdb_val (data, len);
       rc = mdb_put (txn, self->dbi_data, &k, &v, 0);
       g_bytes_unref (value);
     }
@@ -482,7 +477,7 @@ guint64
 _kv_lmdb_next_claim_token (KvBackend *backend)
 {
   LmdbBackend *self = (LmdbBackend *) backend;
-  MDB_val k = val_of ("claim_token", 11), v;
+  MDB_val k = _kv_lmdb_str (KV_LMDB_META_CLAIM_TOKEN), v;
   guint64 token = 0, be;
   int rc = mdb_get (self->wtxn, self->dbi_meta, &k, &v);
 
@@ -493,7 +488,7 @@ _kv_lmdb_next_claim_token (KvBackend *backend)
     }
   token++;
   be = GUINT64_TO_BE (token);
-  v = val_of ((const char *) &be, 8);
+  v = _kv_lmdb_val ((const char *) &be, 8);
   rc = mdb_put (self->wtxn, self->dbi_meta, &k, &v, 0);
   if (rc != 0)
     self->wtxn_error = rc;
