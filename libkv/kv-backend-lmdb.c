@@ -1,7 +1,7 @@
 /* kv-backend-lmdb.c — the disk backend: one LMDB environment, opened MDB_NOSUBDIR.
  *
- * This file serves reads and keeps the trackKeys index; kv-lmdb-open.c opens
- * and closes the environment and kv-lmdb-writer.c does every write through
+ * This file serves reads and keeps the trackKeys index; kv-backend-lmdb-open.c opens
+ * and closes the environment and kv-backend-lmdb-writer.c does every write through
  * group commit. User data lives in the "k6" database,
  * claim records in "claims", and library metadata (format, serialization,
  * claim tokens) in "meta", so user keys never collide with ours.
@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 
 #include "kv-claim-private.h"
-#include "kv-lmdb-claimable-private.h"
-#include "kv-lmdb-private.h"
+#include "kv-backend-lmdb-claimable-private.h"
+#include "kv-backend-lmdb-private.h"
 #include "kv-value-private.h"
 
 

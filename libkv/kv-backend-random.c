@@ -4,7 +4,7 @@
  * made the way any caller could: pick, then update() the pick with its key
  * locked. The callback decides again under the lock, so a key claimed by
  * someone else between the pick and the update only costs another pick.
- * (The disk backend chooses inside its write transaction: kv-lmdb-writer.c.)
+ * (The disk backend chooses inside its write transaction: kv-backend-lmdb-writer.c.)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

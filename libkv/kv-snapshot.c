@@ -415,7 +415,7 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   src.r = r;
   _kv_lmdb_snapshot_rewind (r); /* verify read it to its end */
   /* Values keep the serialization they were written with (see
-   * kv-lmdb-open.c); a snapshot that records none is taken as it is. */
+   * kv-backend-lmdb-open.c); a snapshot that records none is taken as it is. */
   _kv_lmdb_snapshot_header (r, &header);
   if (header.has_serialization && header.serialization != core->mode)
     {

@@ -1,7 +1,7 @@
 /* test-preflight.c — no file crashes or hangs libkv: truncated, damaged, crafted
  * and foreign LMDB files, FIFOs, snapshots with damaged trailers and entries a
  * snapshot cannot carry (libkv/kv-lmdb-preflight.c, kv-lmdb-walk.c, the
- * file checks of kv-lmdb-open.c and kv-snapshot.c). Each test fails on the
+ * file checks of kv-backend-lmdb-open.c and kv-snapshot.c). Each test fails on the
  * code before the fix by crashing (SIGBUS, SIGSEGV, SIGFPE), hanging (the
  * alarm ends it) or by an assertion. */
 #include "config.h"

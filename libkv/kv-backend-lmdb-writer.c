@@ -1,4 +1,4 @@
-/* kv-lmdb-writer.c — group commit: one thread turns queued writes into few, durable transactions.
+/* kv-backend-lmdb-writer.c — group commit: one thread turns queued writes into few, durable transactions.
  *
  * Callers queue an operation and sleep. The writer takes everything queued,
  * runs each operation in a nested transaction inside one write transaction
@@ -17,8 +17,8 @@
 
 #include <string.h>
 
-#include "kv-lmdb-claimable-private.h"
-#include "kv-lmdb-private.h"
+#include "kv-backend-lmdb-claimable-private.h"
+#include "kv-backend-lmdb-private.h"
 #include "kv-value-private.h"
 
 /* Bounded so one batch never holds callers for long nor dirties too many

@@ -1,4 +1,4 @@
-/* kv-lmdb-open.c — opening and closing the disk backend's LMDB environment.
+/* kv-backend-lmdb-open.c — opening and closing the disk backend's LMDB environment.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kv-lmdb-preflight-private.h"
-#include "kv-lmdb-private.h"
+#include "kv-backend-lmdb-private.h"
 #include "kv-value-private.h"
 
 #define DEFAULT_MAP_SIZE (64u << 20)

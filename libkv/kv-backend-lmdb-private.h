@@ -1,4 +1,4 @@
-/* kv-lmdb-private.h — the disk backend's state, shared by its open/read and writer halves.
+/* kv-backend-lmdb-private.h — the disk backend's state, shared by its open/read and writer halves.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -67,7 +67,7 @@ typedef struct
 
 extern const KvBackendVTable _kv_lmdb_vtable;
 
-/* kv-lmdb-open.c */
+/* kv-backend-lmdb-open.c */
 void _kv_lmdb_free (KvBackend *backend);
 
 /* Locks the map in RAM when disk.mlock asks for it and the OS allows it. */

@@ -1,10 +1,10 @@
-/* kv-lmdb-claimable-private.h — walking the keys of a prefix that have no live claim.
+/* kv-backend-lmdb-claimable-private.h — walking the keys of a prefix that have no live claim.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include "kv-lmdb-private.h"
+#include "kv-backend-lmdb-private.h"
 
 G_BEGIN_DECLS
 

@@ -1,4 +1,4 @@
-/* kv-lmdb-claimable.c — the keys of a prefix with their claim state, in one ordered pass.
+/* kv-backend-lmdb-claimable.c — the keys of a prefix with their claim state, in one ordered pass.
  *
  * Claim records live in their own database under the same keys as the data,
  * and both are sorted the same way (LMDB's default bytewise order). So the
@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "kv-lmdb-claimable-private.h"
+#include "kv-backend-lmdb-claimable-private.h"
 
 static gboolean
 has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
