@@ -664,6 +664,18 @@ lmdb_is_file (KvBackend *backend, const char *path)
   return stat (path, &st) == 0 && st.st_dev == self->dev && st.st_ino == self->ino;
 }
 
+static const char *
+lmdb_data_file (KvBackend *backend)
+{
+  return ((LmdbBackend *) backend)->path;
+}
+
+static gboolean
+lmdb_scan_seeks (KvBackend *backend)
+{
+  return TRUE; /* a B-tree cursor */
+}
+
 const KvBackendVTable _kv_lmdb_vtable = {
   .name = "disk",
   .point_in_time_reads = TRUE,
@@ -689,6 +701,8 @@ const KvBackendVTable _kv_lmdb_vtable = {
   .dump = lmdb_dump,
   .replace_all = _kv_lmdb_replace_all,
   .is_file = lmdb_is_file,
+  .data_file = lmdb_data_file,
+  .scan_seeks = lmdb_scan_seeks,
   .add_index_stats = lmdb_add_index_stats,
   .add_stats = lmdb_add_stats,
 };

@@ -562,6 +562,18 @@ mem_is_file (KvBackend *backend, const char *path)
   return FALSE;
 }
 
+static const char *
+mem_data_file (KvBackend *backend)
+{
+  return NULL;
+}
+
+static gboolean
+mem_scan_seeks (KvBackend *backend)
+{
+  return ((MemBackend *) backend)->track_keys; /* the ordered index */
+}
+
 static const KvBackendVTable memory_vtable = {
   .name = "memory",
   .point_in_time_reads = FALSE, /* a consistent dump pauses the writers */
@@ -586,6 +598,8 @@ static const KvBackendVTable memory_vtable = {
   .dump = mem_dump,
   .replace_all = mem_replace_all,
   .is_file = mem_is_file,
+  .data_file = mem_data_file,
+  .scan_seeks = mem_scan_seeks,
   .add_index_stats = mem_add_index_stats,
   .add_stats = mem_add_stats,
 };

@@ -223,6 +223,11 @@ typedef struct
   gboolean (*replace_all) (KvBackend *self, KvEntrySource *source, GError **error);
   /* Whether @path names the file this backend keeps its data in. */
   gboolean (*is_file) (KvBackend *self, const char *path);
+  /* The path of that file (which no export may replace), or NULL. */
+  const char *(*data_file) (KvBackend *self);
+  /* Whether scan() after a cursor seeks to it rather than sorting every
+   * matching key again for each page (an untracked memory store sorts). */
+  gboolean (*scan_seeks) (KvBackend *self);
   /* Adds the stats() "index" member (null when keys are not tracked). */
   void (*add_index_stats) (KvBackend *self, JsonBuilder *builder);
   /* Adds backend-specific members to the stats object being built. */

@@ -35,8 +35,6 @@ typedef struct
  * SNAPSHOT_IO on failure. */
 gboolean _kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_path,
                                 GError **error);
-/* The data file a store with @options lives in (the disk backend's path), or NULL. */
-const char *_kv_live_store_file (const KvOptions *options);
 /* Writes all of @data (SNAPSHOT_IO on failure; ENOSPC says the disk is full). */
 gboolean _kv_atomic_file_write (KvAtomicFile *file, const void *data, gsize len, GError **error);
 /* fsync, check @path again as begin did (it may have changed meanwhile), rename over it,

@@ -34,12 +34,6 @@ _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char 
                err == ENOSPC || err == EDQUOT ? " (the disk is full)" : "");
 }
 
-const char *
-_kv_live_store_file (const KvOptions *options)
-{
-  return kv_options_get_backend (options) == KV_BACKEND_DISK ? kv_options_get_path (options) : NULL;
-}
-
 /* LMDB's meta page starts with a page header (a pgno_t, then 8 bytes) and
  * then the magic number, in the host's byte order. */
 #define LMDB_MAGIC 0xBEEFC0DEu
@@ -349,26 +343,29 @@ typedef struct
   GPtrArray *keys;
   guint next_key;
   gboolean done;
+  char *data_file; /* the store's own file, never to be replaced (nullable) */
 } ExportPages;
 
 static gboolean
 export_pages_init (ExportPages *p, KvStore *store, const char *prefix, guint64 max,
                    GError **error)
 {
-  const KvOptions *options = kv_store_get_options (store);
   KvCore *core;
-  gboolean more, ok;
+  gboolean more, ok = TRUE;
 
   memset (p, 0, sizeof *p);
   p->store = store;
   p->prefix = prefix;
-  if (kv_options_get_backend (options) != KV_BACKEND_MEMORY || kv_options_get_track_keys (options))
-    return TRUE;
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  p->keys = g_ptr_array_new_with_free_func (g_free);
-  ok = core->backend->vtable->scan (core->backend, prefix, NULL, max, TRUE, p->keys, &more, error);
+  p->data_file = g_strdup (core->backend->vtable->data_file (core->backend));
+  if (!core->backend->vtable->scan_seeks (core->backend))
+    {
+      p->keys = g_ptr_array_new_with_free_func (g_free);
+      ok = core->backend->vtable->scan (core->backend, prefix, NULL, max, TRUE, p->keys, &more,
+                                        error);
+    }
   _kv_core_release (core);
   return ok;
 }
@@ -422,6 +419,7 @@ export_pages_clear (ExportPages *p)
 {
   g_clear_pointer (&p->cursor, g_free);
   g_clear_pointer (&p->keys, g_ptr_array_unref);
+  g_clear_pointer (&p->data_file, g_free);
 }
 
 gboolean
@@ -446,7 +444,7 @@ _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, g
     goto fail;
   if (max > 0)
     total = MIN (total, max);
-  if (!_kv_atomic_file_begin (&file, file_name, _kv_live_store_file (kv_store_get_options (store)), error) ||
+  if (!_kv_atomic_file_begin (&file, file_name, pages.data_file, error) ||
       !_kv_progress_stage (progress, KV_PROGRESS_STAGE_COPYING, total, 0, error))
     goto fail;
   if (header)

@@ -274,7 +274,7 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
     }
   if (!maintenance_begin (core, KV_ERROR_BACKUP_IN_PROGRESS, error))
     goto out_release;
-  if (!_kv_atomic_file_begin (&file, path, _kv_live_store_file (core->options), error))
+  if (!_kv_atomic_file_begin (&file, path, core->backend->vtable->data_file (core->backend), error))
     goto out_maintenance;
 
   w.mode = core->mode;
