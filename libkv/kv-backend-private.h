@@ -239,6 +239,174 @@ struct _KvBackend
   const KvBackendVTable *vtable;
 };
 
+/* The calls through the vtable, so that callers read as plain function calls
+ * and the indirection lives in one place. */
+static inline void
+_kv_backend_free (KvBackend *self)
+{
+  self->vtable->free (self);
+}
+
+static inline GBytes *
+_kv_backend_get (KvBackend *self, const char *key, GError **error)
+{
+  return self->vtable->get (self, key, error);
+}
+
+static inline gboolean
+_kv_backend_get_many (KvBackend *self, const char *const *keys, gsize n, GBytes **values,
+                      GError **error)
+{
+  return self->vtable->get_many (self, keys, n, values, error);
+}
+
+static inline gboolean
+_kv_backend_put (KvBackend *self, const char *key, GBytes *value, GError **error)
+{
+  return self->vtable->put (self, key, value, error);
+}
+
+static inline gboolean
+_kv_backend_put_many (KvBackend *self, const char *const *keys, GBytes *const *values, gsize n,
+                      GError **error)
+{
+  return self->vtable->put_many (self, keys, values, n, error);
+}
+
+static inline gboolean
+_kv_backend_remove (KvBackend *self, const char *key, gboolean *out_existed, GError **error)
+{
+  return self->vtable->remove (self, key, out_existed, error);
+}
+
+static inline gboolean
+_kv_backend_remove_many (KvBackend *self, const char *const *keys, gsize n, guint64 *out_deleted,
+                         GError **error)
+{
+  return self->vtable->remove_many (self, keys, n, out_deleted, error);
+}
+
+static inline gboolean
+_kv_backend_update (KvBackend *self, const char *key, KvUpdateFunc func, gpointer user_data,
+                    GError **error)
+{
+  return self->vtable->update (self, key, func, user_data, error);
+}
+
+static inline gboolean
+_kv_backend_update_many (KvBackend *self, const char *const *keys, gsize n, KvUpdateFunc func,
+                         gboolean (*decide) (gpointer user_data), gpointer user_data,
+                         GError **error)
+{
+  return self->vtable->update_many (self, keys, n, func, decide, user_data, error);
+}
+
+static inline gboolean
+_kv_backend_clear (KvBackend *self, GError **error)
+{
+  return self->vtable->clear (self, error);
+}
+
+static inline void
+_kv_backend_submit_write (KvBackend *self, KvWrite *write)
+{
+  self->vtable->submit_write (self, write);
+}
+
+static inline gboolean
+_kv_backend_count (KvBackend *self, guint64 *out_count, GError **error)
+{
+  return self->vtable->count (self, out_count, error);
+}
+
+static inline gboolean
+_kv_backend_scan (KvBackend *self, const char *prefix, const char *after, guint64 limit,
+                  gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
+{
+  return self->vtable->scan (self, prefix, after, limit, keys_only, out, out_more, error);
+}
+
+static inline gboolean
+_kv_backend_count_prefix (KvBackend *self, const char *prefix, guint64 *out_count, GError **error)
+{
+  return self->vtable->count_prefix (self, prefix, out_count, error);
+}
+
+static inline gboolean
+_kv_backend_random_keys (KvBackend *self, const char *prefix, guint64 count, gboolean unique,
+                         GPtrArray *out_keys, GError **error)
+{
+  return self->vtable->random_keys (self, prefix, count, unique, out_keys, error);
+}
+
+static inline gboolean
+_kv_backend_rebuild_index (KvBackend *self, GError **error)
+{
+  return self->vtable->rebuild_index (self, error);
+}
+
+static inline guint64
+_kv_backend_next_claim_token (KvBackend *self)
+{
+  return self->vtable->next_claim_token (self);
+}
+
+static inline gboolean
+_kv_backend_claim_scan (KvBackend *self, const char *prefix, gint64 now_ms, GPtrArray *claimable,
+                        KvClaimCounts *out_counts, GError **error)
+{
+  return self->vtable->claim_scan (self, prefix, now_ms, claimable, out_counts, error);
+}
+
+static inline gboolean
+_kv_backend_list_claims (KvBackend *self, const char *prefix, GPtrArray *out, GError **error)
+{
+  return self->vtable->list_claims (self, prefix, out, error);
+}
+
+static inline gboolean
+_kv_backend_dump (KvBackend *self, gboolean consistent, KvDumpFunc each, gpointer data,
+                  GError **error)
+{
+  return self->vtable->dump (self, consistent, each, data, error);
+}
+
+static inline gboolean
+_kv_backend_replace_all (KvBackend *self, KvEntrySource *source, GError **error)
+{
+  return self->vtable->replace_all (self, source, error);
+}
+
+static inline gboolean
+_kv_backend_is_file (KvBackend *self, const char *path)
+{
+  return self->vtable->is_file (self, path);
+}
+
+static inline const char *
+_kv_backend_data_file (KvBackend *self)
+{
+  return self->vtable->data_file (self);
+}
+
+static inline gboolean
+_kv_backend_scan_seeks (KvBackend *self)
+{
+  return self->vtable->scan_seeks (self);
+}
+
+static inline void
+_kv_backend_add_index_stats (KvBackend *self, JsonBuilder *builder)
+{
+  self->vtable->add_index_stats (self, builder);
+}
+
+static inline void
+_kv_backend_add_stats (KvBackend *self, JsonBuilder *builder)
+{
+  self->vtable->add_stats (self, builder);
+}
+
 /* A uniformly random integer in [0, n), n > 0; thread-safe. */
 guint64 _kv_random_below (guint64 n);
 

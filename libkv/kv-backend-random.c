@@ -37,7 +37,7 @@ static gboolean
 attempt (KvBackend *backend, Attempt *a, const char *key)
 {
   a->changed = FALSE;
-  if (!backend->vtable->update (backend, key, attempt_cb, a, &a->write->error))
+  if (!_kv_backend_update (backend, key, attempt_cb, a, &a->write->error))
     return FALSE;
   a->write->count += a->changed;
   return TRUE;
@@ -93,6 +93,6 @@ _kv_backend_update_each (KvBackend *backend, KvWrite *w)
   Attempt a = { w, 0, FALSE };
 
   for (a.calls = 0; a.calls < w->n; a.calls++)
-    if (!backend->vtable->update (backend, w->keys[a.calls], each_cb, &a, &w->error))
+    if (!_kv_backend_update (backend, w->keys[a.calls], each_cb, &a, &w->error))
       return;
 }

@@ -359,12 +359,11 @@ export_pages_init (ExportPages *p, KvStore *store, const char *prefix, guint64 m
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  p->data_file = g_strdup (core->backend->vtable->data_file (core->backend));
-  if (!core->backend->vtable->scan_seeks (core->backend))
+  p->data_file = g_strdup (_kv_backend_data_file (core->backend));
+  if (!_kv_backend_scan_seeks (core->backend))
     {
       p->keys = g_ptr_array_new_with_free_func (g_free);
-      ok = core->backend->vtable->scan (core->backend, prefix, NULL, max, TRUE, p->keys, &more,
-                                        error);
+      ok = _kv_backend_scan (core->backend, prefix, NULL, max, TRUE, p->keys, &more, error);
     }
   _kv_core_release (core);
   return ok;
@@ -395,9 +394,8 @@ export_pages_next (ExportPages *p, guint64 want, GPtrArray **out_page, GError **
   core = _kv_core_acquire (p->store, error);
   if (core == NULL)
     return FALSE;
-  ok = core->backend->vtable->get_many (core->backend,
-                                        (const char *const *) p->keys->pdata + p->next_key, n,
-                                        values, error);
+  ok = _kv_backend_get_many (core->backend, (const char *const *) p->keys->pdata + p->next_key,
+                             n, values, error);
   _kv_core_release (core);
   for (guint i = 0; i < n; i++)
     if (values[i])

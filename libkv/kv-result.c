@@ -206,33 +206,32 @@ _kv_set_would_block (GError **error)
 void
 _kv_backend_write (KvBackend *backend, KvWrite *w)
 {
-  const KvBackendVTable *vt = backend->vtable;
   gboolean existed = FALSE;
 
-  if (vt->submit_write)
+  if (backend->vtable->submit_write)
     {
-      vt->submit_write (backend, w);
+      _kv_backend_submit_write (backend, w);
       return;
     }
   switch (w->kind)
     {
     case KV_WRITE_PUT:
       if (w->n == 1)
-        vt->put (backend, w->keys[0], w->values[0], &w->error);
+        _kv_backend_put (backend, w->keys[0], w->values[0], &w->error);
       else
-        vt->put_many (backend, w->keys, w->values, w->n, &w->error);
+        _kv_backend_put_many (backend, w->keys, w->values, w->n, &w->error);
       break;
     case KV_WRITE_REMOVE:
-      if (w->n == 1 && vt->remove (backend, w->keys[0], &existed, &w->error))
+      if (w->n == 1 && _kv_backend_remove (backend, w->keys[0], &existed, &w->error))
         w->count = existed;
       else if (w->n != 1)
-        vt->remove_many (backend, w->keys, w->n, &w->count, &w->error);
+        _kv_backend_remove_many (backend, w->keys, w->n, &w->count, &w->error);
       break;
     case KV_WRITE_UPDATE:
-      vt->update (backend, w->keys[0], w->func, w->user_data, &w->error);
+      _kv_backend_update (backend, w->keys[0], w->func, w->user_data, &w->error);
       break;
     case KV_WRITE_UPDATE_MANY:
-      vt->update_many (backend, w->keys, w->n, w->func, w->decide, w->user_data, &w->error);
+      _kv_backend_update_many (backend, w->keys, w->n, w->func, w->decide, w->user_data, &w->error);
       break;
     case KV_WRITE_UPDATE_RANDOM:
       _kv_backend_update_random (backend, w);

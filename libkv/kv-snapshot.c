@@ -264,17 +264,17 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
   /* A backend that reads from a moment (LMDB's transactions) copies one
    * moment anyway; any other lets writers run only when asked to. */
   best_effort = allow_concurrent_writes && !core->backend->vtable->point_in_time_reads;
-  if (core->backend->vtable->is_file (core->backend, path))
+  if (_kv_backend_is_file (core->backend, path))
     {
       /* The live disk file already is the data: report it, write nothing. */
       sum.no_op = TRUE;
-      ok = core->backend->vtable->count (core->backend, &sum.entries, error);
+      ok = _kv_backend_count (core->backend, &sum.entries, error);
       sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
       goto out_release;
     }
   if (!maintenance_begin (core, KV_ERROR_BACKUP_IN_PROGRESS, error))
     goto out_release;
-  if (!_kv_atomic_file_begin (&file, path, core->backend->vtable->data_file (core->backend), error))
+  if (!_kv_atomic_file_begin (&file, path, _kv_backend_data_file (core->backend), error))
     goto out_maintenance;
 
   w.mode = core->mode;
@@ -284,14 +284,14 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
   {
     guint64 total = 0;
     /* The size now, as an estimate: writers may change it while the copy runs. */
-    if (!core->backend->vtable->count (core->backend, &total, error) ||
+    if (!_kv_backend_count (core->backend, &total, error) ||
         !_kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COPYING, total, 0, error))
       goto out_file;
   }
   w.out = _kv_lmdb_snapshot_writer_new (&file, error);
   if (w.out == NULL)
     goto out_file;
-  if (!core->backend->vtable->dump (core->backend, !best_effort, write_one, &w, &w.error) &&
+  if (!_kv_backend_dump (core->backend, !best_effort, write_one, &w, &w.error) &&
       w.error == NULL)
     g_set_error (&w.error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
                  "writing snapshot %s failed: reading the store failed", path);
@@ -396,12 +396,12 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   if (core == NULL)
     return FALSE;
   path = resolve_path (core, file_name);
-  if (core->backend->vtable->is_file (core->backend, path))
+  if (_kv_backend_is_file (core->backend, path))
     {
       struct stat st;
       sum.no_op = TRUE;
       sum.bytes = stat (path, &st) == 0 ? (guint64) st.st_size : 0;
-      ok = core->backend->vtable->count (core->backend, &sum.entries, error);
+      ok = _kv_backend_count (core->backend, &sum.entries, error);
       goto out_release;
     }
   if (!_kv_core_check_writable (core, error) ||
@@ -439,7 +439,7 @@ kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries
   /* From here the restore runs to its end: a half-replaced store is no
    * state to stop in. */
   (void) _kv_progress_stage (&reporter, KV_PROGRESS_STAGE_COMMITTING, 0, 0, NULL);
-  if (!core->backend->vtable->replace_all (core->backend, &source, error))
+  if (!_kv_backend_replace_all (core->backend, &source, error))
     goto out_maintenance;
   sum.entries = info.entries;
   sum.bytes = info.file_size;

@@ -121,7 +121,7 @@ claim_cb (KvUpdate *u, gpointer data, GError **error)
       return TRUE;
     }
   id = g_uuid_string_random ();
-  record = _kv_claim_record_new (u->backend->vtable->next_claim_token (u->backend), id, c->owner,
+  record = _kv_claim_record_new (_kv_backend_next_claim_token (u->backend), id, c->owner,
                                  c->now + c->ttl_ms);
   c->granted = _kv_claim_new (u->key, record, u->current);
   c->applied = TRUE;
@@ -638,7 +638,7 @@ claim_keys_decide (gpointer data)
   for (guint i = 0; i < c->pending->len; i++)
     {
       PendingGrant *p = &g_array_index (c->pending, PendingGrant, i);
-      p->record->token = c->backend->vtable->next_claim_token (c->backend);
+      p->record->token = _kv_backend_next_claim_token (c->backend);
       g_ptr_array_add (c->claimed, _kv_claim_new (p->key, p->record, p->value));
     }
   g_array_set_size (c->pending, 0);
@@ -1119,7 +1119,7 @@ kv_store_allocation_stats (KvStore *store, const char *prefix, KvAllocationStats
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  ok = core->backend->vtable->claim_scan (core->backend, prefix, now_ms (), NULL, &counts, error);
+  ok = _kv_backend_claim_scan (core->backend, prefix, now_ms (), NULL, &counts, error);
   _kv_core_release (core);
   if (!ok)
     return FALSE;
@@ -1151,7 +1151,7 @@ kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expir
   if (core == NULL)
     return NULL;
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
-  if (!core->backend->vtable->list_claims (core->backend, prefix, out, error))
+  if (!_kv_backend_list_claims (core->backend, prefix, out, error))
     g_clear_pointer (&out, g_ptr_array_unref);
   _kv_core_release (core);
   if (out == NULL)

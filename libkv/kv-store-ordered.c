@@ -28,8 +28,7 @@ list_common (KvStore *store, const char *prefix, gint64 limit, gboolean keys_onl
   if (core == NULL)
     return NULL;
   out = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_free);
-  if (!core->backend->vtable->scan (core->backend, prefix, NULL, max, keys_only, out, &more,
-                                    error))
+  if (!_kv_backend_scan (core->backend, prefix, NULL, max, keys_only, out, &more, error))
     g_clear_pointer (&out, g_ptr_array_unref);
   _kv_core_release (core);
   return out;
@@ -68,8 +67,7 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
   if (core == NULL)
     return FALSE;
   items = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_free);
-  if (!core->backend->vtable->scan (core->backend, prefix, after, max, keys_only, items, &more,
-                                    error))
+  if (!_kv_backend_scan (core->backend, prefix, after, max, keys_only, items, &more, error))
     {
       _kv_core_release (core);
       return FALSE;
@@ -121,7 +119,7 @@ kv_store_count (KvStore *store, const char *prefix, guint64 *out_count, GError *
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  ok = core->backend->vtable->count_prefix (core->backend, prefix, &count, error);
+  ok = _kv_backend_count_prefix (core->backend, prefix, &count, error);
   _kv_core_release (core);
   if (ok && out_count)
     *out_count = count;
@@ -157,9 +155,9 @@ kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit,
       return FALSE;
     }
   keys = g_ptr_array_new_with_free_func (g_free);
-  ok = core->backend->vtable->scan (core->backend, prefix, NULL, max, TRUE, keys, &more, error) &&
-       core->backend->vtable->remove_many (core->backend, (const char *const *) keys->pdata,
-                                           keys->len, &deleted, error);
+  ok = _kv_backend_scan (core->backend, prefix, NULL, max, TRUE, keys, &more, error) &&
+       _kv_backend_remove_many (core->backend, (const char *const *) keys->pdata, keys->len,
+                                &deleted, error);
   _kv_core_release (core);
   if (!ok)
     return FALSE;
@@ -183,7 +181,7 @@ random_common (KvStore *store, const char *prefix, guint64 count, gboolean uniqu
   if (core == NULL)
     return NULL;
   keys = g_ptr_array_new_with_free_func (g_free);
-  if (!core->backend->vtable->random_keys (core->backend, prefix, count, unique, keys, error))
+  if (!_kv_backend_random_keys (core->backend, prefix, count, unique, keys, error))
     g_clear_pointer (&keys, g_ptr_array_unref);
   _kv_core_release (core);
   return keys;
@@ -227,7 +225,7 @@ kv_store_rebuild_key_list (KvStore *store, GError **error)
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  ok = core->backend->vtable->rebuild_index (core->backend, error);
+  ok = _kv_backend_rebuild_index (core->backend, error);
   _kv_core_release (core);
   return ok;
 }

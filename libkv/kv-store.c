@@ -74,7 +74,7 @@ static void core_free_last (KvCore *core);
 static void
 core_free (KvCore *core)
 {
-  core->backend->vtable->free (core->backend);
+  _kv_backend_free (core->backend);
   kv_options_free (core->options);
   g_free (core);
 }
@@ -389,7 +389,7 @@ kv_store_get (KvStore *store, const char *key, GError **error)
 
   if (core == NULL)
     return NULL;
-  value = core->backend->vtable->get (core->backend, key, &local);
+  value = _kv_backend_get (core->backend, key, &local);
   _kv_core_release (core);
   if (local)
     g_propagate_error (error, local);
@@ -443,8 +443,7 @@ kv_store_get_many (KvStore *store, const char *const *keys, gsize n_keys,
 
   values = g_ptr_array_new_full ((guint) n_keys, bytes_unref0);
   g_ptr_array_set_size (values, (gint) n_keys);
-  if (!core->backend->vtable->get_many (core->backend, lookup, n_keys, (GBytes **) values->pdata,
-                                        error))
+  if (!_kv_backend_get_many (core->backend, lookup, n_keys, (GBytes **) values->pdata, error))
     {
       g_clear_pointer (&values, g_ptr_array_unref);
     }
@@ -461,7 +460,7 @@ kv_store_exists (KvStore *store, const char *key, gboolean *out_exists, GError *
 
   if (core == NULL)
     return FALSE;
-  value = core->backend->vtable->get (core->backend, key, &local);
+  value = _kv_backend_get (core->backend, key, &local);
   _kv_core_release (core);
   if (local)
     {
@@ -761,7 +760,7 @@ kv_store_clear (KvStore *store, GError **error)
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  ok = _kv_core_check_writable (core, error) && core->backend->vtable->clear (core->backend, error);
+  ok = _kv_core_check_writable (core, error) && _kv_backend_clear (core->backend, error);
   _kv_core_release (core);
   return ok;
 }
@@ -777,7 +776,7 @@ kv_store_size (KvStore *store, guint64 *out_size, GError **error)
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  ok = core->backend->vtable->count (core->backend, &count, error);
+  ok = _kv_backend_count (core->backend, &count, error);
   _kv_core_release (core);
   if (ok && out_size)
     *out_size = count;
@@ -800,9 +799,9 @@ kv_store_dup_stats_json (KvStore *store, GError **error)
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return NULL;
-  if (!core->backend->vtable->count (core->backend, &count, error) ||
-      !core->backend->vtable->claim_scan (core->backend, NULL, g_get_real_time () / 1000, NULL,
-                                          &claims, error))
+  if (!_kv_backend_count (core->backend, &count, error) ||
+      !_kv_backend_claim_scan (core->backend, NULL, g_get_real_time () / 1000, NULL, &claims,
+                               error))
     {
       _kv_core_release (core);
       return NULL;
@@ -826,8 +825,8 @@ kv_store_dup_stats_json (KvStore *store, GError **error)
   json_builder_set_member_name (b, "expired");
   json_builder_add_int_value (b, (gint64) claims.expired);
   json_builder_end_object (b);
-  core->backend->vtable->add_index_stats (core->backend, b);
-  core->backend->vtable->add_stats (core->backend, b);
+  _kv_backend_add_index_stats (core->backend, b);
+  _kv_backend_add_stats (core->backend, b);
   json_builder_end_object (b);
   _kv_core_release (core);
 
