@@ -19,6 +19,7 @@
 
 #include "kv-backend-lmdb-claimable-private.h"
 #include "kv-backend-lmdb-private.h"
+#include "kv-random-private.h"
 #include "kv-value-private.h"
 
 /* Bounded so one batch never holds callers for long nor dirties too many

@@ -20,9 +20,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "kv-claim-private.h"
 #include "kv-backend-lmdb-claimable-private.h"
 #include "kv-backend-lmdb-private.h"
+#include "kv-claim-private.h"
+#include "kv-random-private.h"
 #include "kv-value-private.h"
 
 

@@ -12,6 +12,7 @@
 
 #include "kv-backend-memory-private.h"
 #include "kv-key-heap-private.h"
+#include "kv-random-private.h"
 
 static inline gboolean
 has_prefix (const char *key, const char *prefix, gsize prefix_len)

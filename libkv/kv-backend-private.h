@@ -10,6 +10,7 @@
 #pragma once
 
 #include "kv.h"
+#include "kv-claim-record-private.h"
 
 G_BEGIN_DECLS
 
@@ -21,24 +22,6 @@ typedef enum
   KV_UPDATE_PUT,    /* store the replacement (the claim record stays unless replaced) */
   KV_UPDATE_DELETE, /* remove the key, and its claim record with it */
 } KvUpdateAction;
-
-/* A claim record as backends store it next to a key. */
-typedef struct
-{
-  guint64 token;
-  char *id;
-  char *owner;          /* nullable */
-  gint64 expires_at_ms; /* Unix epoch milliseconds */
-} KvClaimRecord;
-
-KvClaimRecord *_kv_claim_record_new (guint64 token, const char *id, const char *owner,
-                                     gint64 expires_at_ms);
-KvClaimRecord *_kv_claim_record_copy (const KvClaimRecord *record);
-void _kv_claim_record_free (KvClaimRecord *record);
-/* A claim record as bytes (for the disk backend's claims database) and back;
- * decoding returns NULL for bytes that are not a record. */
-GBytes *_kv_claim_record_encode (const KvClaimRecord *record);
-KvClaimRecord *_kv_claim_record_decode (const guint8 *data, gsize len);
 
 /* One atomic read-modify-write of a key: its value and its claim record. */
 typedef struct
@@ -406,13 +389,6 @@ _kv_backend_add_stats (KvBackend *self, JsonBuilder *builder)
 {
   self->vtable->add_stats (self, builder);
 }
-
-/* A uniformly random integer in [0, n), n > 0; thread-safe. */
-guint64 _kv_random_below (guint64 n);
-
-/* Picks @count values from [0, n) for random_keys(): distinct when @unique
- * (all n, shuffled, when count >= n), with repetition otherwise. */
-GArray *_kv_random_ranks (guint64 n, guint64 count, gboolean unique);
 
 KvBackend *_kv_backend_memory_new (const KvOptions *options, GError **error);
 KvBackend *_kv_backend_lmdb_new (const KvOptions *options, GError **error);

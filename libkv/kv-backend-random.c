@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kv-backend-private.h"
+#include "kv-random-private.h"
 
 
 typedef struct

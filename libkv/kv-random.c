@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "kv-backend-private.h"
+#include "kv-random-private.h"
 
 /* One generator per thread: the global g_random_* generator takes a lock per call. */
 static GPrivate thread_rand = G_PRIVATE_INIT ((GDestroyNotify) g_rand_free);
