@@ -34,6 +34,16 @@ typedef struct
   dev_t dev;
   ino_t ino;
 
+  /* Lock order, outermost first: index_lock, then resize_lock, then
+   * queue_lock. A reader that needs the index takes index_lock and then opens
+   * its read transaction (resize_lock); a rebuild does the same for writing.
+   * The writer thread holds resize_lock for its whole transaction, so inside
+   * it index_lock is only ever tried (a random pick falls back to a walk when
+   * the try fails), and it takes index_lock to apply a batch's keys only
+   * after its commit has released resize_lock. queue_lock is held only
+   * around the queue and never while taking another lock. open_files_lock
+   * (kv-backend-lmdb-open.c) is taken only while opening and closing. */
+
   /* Every transaction holds this for reading; growing the map (which LMDB
    * allows only with no transaction active in the process) holds it for writing. */
   GRWLock resize_lock;
