@@ -258,7 +258,7 @@ KvClaim *kv_store_claim_random (KvStore *store, const char *prefix, const char *
  * Claims up to @count distinct random claimable keys with @prefix; fewer when
  * fewer are claimable.
  *
- * Returns: (transfer full) (element-type KvClaim) (nullable): the claims, possibly
+ * Returns: (transfer container) (element-type KvClaim) (nullable): the claims, possibly
  *   none; %NULL with @error set on failure
  *
  * Since: 1.0
@@ -298,10 +298,10 @@ KvClaim *kv_store_claim_key (KvStore *store, const char *key, const char *owner,
  * @ttl_ms: the lease in milliseconds: 0 for %KV_CLAIM_DEFAULT_TTL_MS, else 1 ..
  *   %KV_CLAIM_MAX_TTL_MS
  * @all_or_nothing: claim nothing unless every key can be claimed
- * @out_claimed: (out) (transfer full) (element-type KvClaim): claims granted
- * @out_busy: (out) (transfer full) (element-type utf8): keys with a live claim
- * @out_missing: (out) (transfer full) (element-type utf8): keys that do not exist
- * @item_errors: (out) (optional) (nullable) (transfer full) (element-type KvItemError): on
+ * @out_claimed: (out) (transfer container) (element-type KvClaim): claims granted
+ * @out_busy: (out) (transfer container) (element-type utf8): keys with a live claim
+ * @out_missing: (out) (transfer container) (element-type utf8): keys that do not exist
+ * @item_errors: (out) (optional) (nullable) (transfer container) (element-type KvItemError): on
  *   %KV_ERROR_INVALID_OPTIONS, what was wrong with which key; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -390,7 +390,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_renew_claim (KvStore *store, const K
  * @refs: (array length=n): claims; a malformed ref fails the whole call
  * @n: the number of @refs
  * @out_done: (out) (optional): how many were released
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): the
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): the
  *   refs that were not the live claim, named `ClaimNotUpdated`; when the call
  *   fails with %KV_ERROR_INVALID_OPTIONS, the malformed refs (`InvalidEntries`)
  * @error: return location for a #GError, or %NULL
@@ -413,7 +413,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_release_claims (KvStore *store, cons
  * @n: the number of @refs
  * @delete_key: also delete the keys
  * @out_done: (out) (optional): how many were completed
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): as for
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): as for
  *   kv_store_release_claims()
  * @error: return location for a #GError, or %NULL
  *
@@ -438,7 +438,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_complete_claims (KvStore *store,
  * @ttl_ms: the lease in milliseconds: 0 for %KV_CLAIM_DEFAULT_TTL_MS, else 1 ..
  *   %KV_CLAIM_MAX_TTL_MS
  * @out_done: (out) (optional): how many were renewed
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): as for
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): as for
  *   kv_store_release_claims()
  * @error: return location for a #GError, or %NULL
  *
@@ -482,7 +482,7 @@ KvEntry *kv_store_pop_random (KvStore *store, const char *prefix, GError **error
  * kv_store_pop_random() for up to @count distinct keys; fewer when fewer are
  * claimable.
  *
- * Returns: (transfer full) (element-type KvEntry) (nullable): the popped entries,
+ * Returns: (transfer container) (element-type KvEntry) (nullable): the popped entries,
  *   possibly none; %NULL with @error set on failure
  *
  * Since: 1.0
@@ -501,7 +501,7 @@ GPtrArray *kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 
  * The claim records of the store, for inspection (kv-admin claims). The
  * listed claims carry no value: kv_claim_get_value() returns %NULL for them.
  *
- * Returns: (transfer full) (element-type KvClaim) (nullable): claims in key order;
+ * Returns: (transfer container) (element-type KvClaim) (nullable): claims in key order;
  *   %NULL with @error set on failure
  *
  * Since: 1.0

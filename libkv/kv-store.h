@@ -43,6 +43,13 @@ G_BEGIN_DECLS
  * no NUL itself. Returned #GBytes are the caller's (transfer full) and stay
  * valid after the store is closed.
  *
+ * Arrays.
+ *
+ * Every #GPtrArray libkv hands out frees its own elements: g_ptr_array_unref()
+ * releases the array and what it holds. That is why such arrays are annotated
+ * `(transfer container)`: a binding that took the elements too would free them
+ * twice.
+ *
  * Threads.
  *
  * Every function here may be called from any thread at the same time as any
@@ -198,14 +205,14 @@ GBytes *kv_store_get (KvStore *store, const char *key, GError **error);
  * @store: a #KvStore
  * @keys: (array length=n_keys): keys to read; duplicates allowed, an empty key reads as missing
  * @n_keys: the number of @keys
- * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer full): on
+ * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer container): on
  *   failure with %KV_ERROR_INVALID_OPTIONS, what was wrong with which key; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
  * Reads many keys in one call. The memory backend reads each key under its
  * shard lock; there is no cross-key snapshot.
  *
- * Returns: (transfer full) (element-type GBytes) (nullable): an array of
+ * Returns: (transfer container) (element-type GBytes) (nullable): an array of
  *   @n_keys values in input order, %NULL where the key is missing; %NULL
  *   with @error set on failure
  *
@@ -261,7 +268,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set (KvStore *store, const char *key
  * @values: (array length=n): values, as for kv_store_set()
  * @value_lens: (array length=n): value lengths
  * @n: the number of entries
- * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer full): on
+ * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer container): on
  *   %KV_ERROR_INVALID_OPTIONS, one item per bad entry; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -302,7 +309,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete (KvStore *store, const char *
  * @n: the number of @keys
  * @out_deleted: (out) (optional): keys that existed and were deleted
  * @out_missing: (out) (optional): keys that were already missing
- * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer full): on
+ * @item_errors: (out) (optional) (nullable) (element-type KvItemError) (transfer container): on
  *   %KV_ERROR_INVALID_OPTIONS, one item per bad key; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -566,7 +573,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_delete (KvStore *store, 
  *
  * Lists matching entries in key order.
  *
- * Returns: (transfer full) (element-type KvEntry) (nullable): matching entries in key order;
+ * Returns: (transfer container) (element-type KvEntry) (nullable): matching entries in key order;
  *   %NULL with @error set on failure
  *
  * Since: 1.0
@@ -583,7 +590,7 @@ GPtrArray *kv_store_list (KvStore *store, const char *prefix, gint64 limit, GErr
  *
  * Lists matching keys, like kv_store_list() without the values.
  *
- * Returns: (transfer full) (element-type utf8) (nullable): matching keys in order;
+ * Returns: (transfer container) (element-type utf8) (nullable): matching keys in order;
  *   %NULL with @error set on failure
  *
  * Since: 1.0
@@ -598,7 +605,7 @@ GPtrArray *kv_store_list_keys (KvStore *store, const char *prefix, gint64 limit,
  * @cursor: (nullable): %NULL or "" to start, else a cursor a previous page returned for
  *   the same @prefix
  * @limit: page size (0 or less: the rest in one page)
- * @out_entries: (out) (transfer full) (element-type KvEntry): this page
+ * @out_entries: (out) (transfer container) (element-type KvEntry): this page
  * @out_cursor: (out) (transfer full): the cursor for the next page; "" on the last page
  *   (when @out_done), as in xk6-kv
  * @out_done: (out): %TRUE when no matching key follows this page
@@ -627,7 +634,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_scan (KvStore *store, const char *pr
  * @cursor: (nullable): %NULL or "" to start, else a cursor a previous page returned for
  *   the same @prefix
  * @limit: page size (0 or less: the rest in one page)
- * @out_keys: (out) (transfer full) (element-type utf8): this page
+ * @out_keys: (out) (transfer container) (element-type utf8): this page
  * @out_cursor: (out) (transfer full): the cursor for the next page; "" on the last page
  * @out_done: (out): %TRUE when no matching key follows this page
  * @error: return location for a #GError, or %NULL
@@ -710,7 +717,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_random_key (KvStore *store, const ch
  *
  * Picks @count keys, each uniformly among the matching keys.
  *
- * Returns: (transfer full) (element-type utf8) (nullable): the keys (none when
+ * Returns: (transfer container) (element-type utf8) (nullable): the keys (none when
  *   none match); %NULL with @error set on failure
  *
  * Since: 1.0

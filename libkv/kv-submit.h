@@ -158,7 +158,7 @@ void kv_store_set_many_submit (KvStore *store, const char *const *keys,
 /**
  * kv_store_set_many_finish:
  * @result: the #KvResult handed to the callback
- * @item_errors: (out) (optional) (nullable) (transfer full) (element-type KvItemError): on a
+ * @item_errors: (out) (optional) (nullable) (transfer container) (element-type KvItemError): on a
  *   refused batch, one item per bad entry; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -192,7 +192,7 @@ void kv_store_delete_many_submit (KvStore *store, const char *const *keys, gsize
  * @result: the #KvResult handed to the callback
  * @out_deleted: (out) (optional): keys that existed and were deleted
  * @out_missing: (out) (optional): keys that were already missing
- * @item_errors: (out) (optional) (nullable) (transfer full) (element-type KvItemError): on a
+ * @item_errors: (out) (optional) (nullable) (transfer container) (element-type KvItemError): on a
  *   refused batch, one item per bad entry; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -569,7 +569,7 @@ void kv_store_claim_random_many_submit (KvStore *store, const char *prefix, gint
  * Turns the result of kv_store_claim_random_many_submit() into what kv_store_claim_random_many()
  * returns.
  *
- * Returns: (transfer full) (element-type KvClaim) (nullable): the claims, possibly
+ * Returns: (transfer container) (element-type KvClaim) (nullable): the claims, possibly
  *   none; %NULL with @error set on failure
  *
  * Since: 1.0
@@ -631,7 +631,7 @@ void kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64
  * Turns the result of kv_store_pop_random_many_submit() into what kv_store_pop_random_many()
  * returns.
  *
- * Returns: (transfer full) (element-type KvEntry) (nullable): the popped entries,
+ * Returns: (transfer container) (element-type KvEntry) (nullable): the popped entries,
  *   possibly none; %NULL with @error set on failure
  *
  * Since: 1.0
@@ -757,10 +757,10 @@ void kv_store_claim_keys_submit (KvStore *store, const char *const *keys, gsize 
 /**
  * kv_store_claim_keys_finish:
  * @result: the #KvResult handed to the callback
- * @out_claimed: (out) (transfer full) (element-type KvClaim): claims granted
- * @out_busy: (out) (transfer full) (element-type utf8): keys with a live claim
- * @out_missing: (out) (transfer full) (element-type utf8): keys that do not exist
- * @item_errors: (out) (optional) (nullable) (transfer full) (element-type KvItemError): on a
+ * @out_claimed: (out) (transfer container) (element-type KvClaim): claims granted
+ * @out_busy: (out) (transfer container) (element-type utf8): keys with a live claim
+ * @out_missing: (out) (transfer container) (element-type utf8): keys that do not exist
+ * @item_errors: (out) (optional) (nullable) (transfer container) (element-type KvItemError): on a
  *   refused batch, one item per bad entry; not set otherwise
  * @error: return location for a #GError, or %NULL
  *
@@ -796,7 +796,7 @@ void kv_store_release_claims_submit (KvStore *store, const KvClaimRef *refs, gsi
  * kv_store_release_claims_finish:
  * @result: the #KvResult handed to the callback
  * @out_released: (out) (optional): %FALSE when the claim was not the live one
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): the claims that
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): the claims that
  *   were not the live one (`ClaimNotUpdated`), or the malformed ones on failure
  * @error: return location for a #GError, or %NULL
  *
@@ -832,7 +832,7 @@ void kv_store_complete_claims_submit (KvStore *store, const KvClaimRef *refs, gs
  * kv_store_complete_claims_finish:
  * @result: the #KvResult handed to the callback
  * @out_completed: (out) (optional): %FALSE when the claim was not the live one
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): the claims that
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): the claims that
  *   were not the live one (`ClaimNotUpdated`), or the malformed ones on failure
  * @error: return location for a #GError, or %NULL
  *
@@ -868,7 +868,7 @@ void kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize
  * kv_store_renew_claims_finish:
  * @result: the #KvResult handed to the callback
  * @out_renewed: (out) (optional): %FALSE when the claim was not the live one
- * @out_failed: (out) (optional) (transfer full) (element-type KvItemError): the claims that
+ * @out_failed: (out) (optional) (transfer container) (element-type KvItemError): the claims that
  *   were not the live one (`ClaimNotUpdated`), or the malformed ones on failure
  * @error: return location for a #GError, or %NULL
  *
