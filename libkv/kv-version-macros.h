@@ -83,6 +83,52 @@
 #error "KV_VERSION_MIN_REQUIRED must be >= KV_VERSION_1_0: there is no older libkv API"
 #endif
 
+/**
+ * KV_DEPRECATED:
+ *
+ * Marks a deprecated function: using it warns, unless
+ * `KV_DISABLE_DEPRECATION_WARNINGS` is defined. Prefer the versioned
+ * KV_DEPRECATED_IN_1_0().
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_FOR:
+ * @f: the function to use instead
+ *
+ * Like KV_DEPRECATED(), naming the replacement in the warning.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_UNAVAILABLE:
+ * @maj: the major version that added the function
+ * @min: the minor version that added the function
+ *
+ * Marks a function that is newer than %KV_VERSION_MAX_ALLOWED: using it warns.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_TYPE:
+ *
+ * Marks a deprecated type, as KV_DEPRECATED() marks a function.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_TYPE_FOR:
+ * @f: the type to use instead
+ *
+ * Like KV_DEPRECATED_TYPE(), naming the replacement in the warning.
+ *
+ * Since: 1.0
+ */
+
 /* The library itself, and programs that ask for it, build without
  * deprecation warnings (GLib's GLIB_DISABLE_DEPRECATION_WARNINGS). */
 #if defined(KV_DISABLE_DEPRECATION_WARNINGS) || defined(KV_COMPILATION)
@@ -99,12 +145,65 @@
 #define KV_DEPRECATED_TYPE_FOR(f) G_DEPRECATED_FOR (f)
 #endif
 
-/* Every function of the API, whatever version it came with. */
+/**
+ * KV_AVAILABLE_IN_ALL:
+ *
+ * Marks a function that every version of libkv has, whatever the version
+ * limits: for functions that must never warn.
+ *
+ * Since: 1.0
+ */
 #define KV_AVAILABLE_IN_ALL _KV_EXTERN
+
+/**
+ * KV_DEPRECATED_IN_1_0:
+ *
+ * Marks a function deprecated in libkv 1.0: it warns when
+ * %KV_VERSION_MIN_REQUIRED is 1.0 or later.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_IN_1_0_FOR:
+ * @f: the function to use instead
+ *
+ * Like KV_DEPRECATED_IN_1_0(), naming the replacement in the warning.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_TYPE_IN_1_0:
+ *
+ * Marks a type deprecated in libkv 1.0, as KV_DEPRECATED_IN_1_0() marks a
+ * function.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_DEPRECATED_TYPE_IN_1_0_FOR:
+ * @f: the type to use instead
+ *
+ * Like KV_DEPRECATED_TYPE_IN_1_0(), naming the replacement in the warning.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * KV_AVAILABLE_IN_1_0:
+ *
+ * Marks a function added in libkv 1.0: it warns when %KV_VERSION_MAX_ALLOWED
+ * is older. Every function of libkv 1.0 carries it; it also exports the
+ * function from the library (which is built with `-fvisibility=hidden`).
+ *
+ * Since: 1.0
+ */
 
 /* One block per minor version. A release 1.y copies this block for 1_y:
  * KV_VERSION_1_y, then KV_AVAILABLE_IN_1_y and KV_DEPRECATED_IN_1_y[_FOR]
- * with 1_0 replaced. */
+ * with 1_0 replaced, and documents the new macros as above. */
 #if KV_VERSION_MIN_REQUIRED >= KV_VERSION_1_0
 #define KV_DEPRECATED_IN_1_0 KV_DEPRECATED
 #define KV_DEPRECATED_IN_1_0_FOR(f) KV_DEPRECATED_FOR (f)
