@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  *
  * An immutable key/value pair. Boxed; copy with kv_entry_copy() (cheap: the
  * value is reference-counted), free with kv_entry_free().
+ *
+ * Since: 1.0
  */
 typedef struct _KvEntry KvEntry;
 
@@ -25,17 +27,69 @@ KV_AVAILABLE_IN_1_0
 GType kv_entry_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_ENTRY (kv_entry_get_type ())
 
-/** kv_entry_new: @value: (transfer none): the value; the entry takes its own reference */
+/**
+ * kv_entry_new:
+ * @key: the key; it is copied
+ * @value: (transfer none): the value; the entry takes its own reference
+ *
+ * Makes an entry.
+ *
+ * Returns: (transfer full): a new #KvEntry; free it with kv_entry_free()
+ *
+ * Since: 1.0
+ */
 KV_AVAILABLE_IN_1_0
 KvEntry *kv_entry_new (const char *key, GBytes *value);
+
+/**
+ * kv_entry_copy:
+ * @entry: a #KvEntry
+ *
+ * Copies @entry; the copy shares the value's bytes.
+ *
+ * Returns: (transfer full): a new #KvEntry; free it with kv_entry_free()
+ *
+ * Since: 1.0
+ */
 KV_AVAILABLE_IN_1_0
 KvEntry *kv_entry_copy (const KvEntry *entry);
+
+/**
+ * kv_entry_free:
+ * @entry: (nullable) (transfer full): a #KvEntry
+ *
+ * Frees @entry and drops its reference on the value; %NULL is ignored.
+ *
+ * Since: 1.0
+ */
 KV_AVAILABLE_IN_1_0
 void kv_entry_free (KvEntry *entry);
-/** kv_entry_get_key: Returns: (transfer none): the key, valid as long as @entry */
+
+/**
+ * kv_entry_get_key:
+ * @entry: a #KvEntry
+ *
+ * Gets the entry's key.
+ *
+ * Returns: (transfer none): the key, valid as long as @entry
+ *
+ * Since: 1.0
+ */
 KV_AVAILABLE_IN_1_0
 const char *kv_entry_get_key (const KvEntry *entry);
-/** kv_entry_get_value: Returns: (transfer none): the value (stored form), valid as long as @entry */
+
+/**
+ * kv_entry_get_value:
+ * @entry: a #KvEntry
+ *
+ * Gets the entry's value in stored form (canonical JSON in json
+ * serialization), followed in memory by a NUL byte its size does not count.
+ *
+ * Returns: (transfer none): the value, valid as long as @entry; take a
+ *   reference with g_bytes_ref() to keep it longer
+ *
+ * Since: 1.0
+ */
 KV_AVAILABLE_IN_1_0
 GBytes *kv_entry_get_value (const KvEntry *entry);
 

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * @json: JSON text (any value, not only objects)
  * @len: length of @json in bytes, or -1 if it is NUL-terminated
  * @out_len: (out) (optional): length of the result, without its NUL
- * @error: return location for a #GError (%KV_ERROR_SERIALIZER on bad JSON)
+ * @error: return location for a #GError (%KV_ERROR_SERIALIZER on bad JSON), or %NULL
  *
  * Rewrites @json in canonical form: object members sorted bytewise by name
  * (a repeated name keeps its last value, as JSON.parse does), no
@@ -35,6 +35,8 @@ G_BEGIN_DECLS
  * names the problem and its byte offset and never quotes @json.
  *
  * Returns: (transfer full) (nullable): NUL-terminated canonical text; g_free() it
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 char *kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error);
@@ -44,7 +46,12 @@ char *kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError
  * @node: a parsed JSON value
  * @out_len: (out) (optional): length of the result, without its NUL
  *
+ * Writes a parsed value in the canonical form kv_json_canonicalize() makes
+ * of its text.
+ *
  * Returns: (transfer full): @node as canonical JSON text; g_free() it
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 char *kv_json_node_to_canonical (JsonNode *node, gsize *out_len);

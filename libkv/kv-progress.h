@@ -35,6 +35,8 @@ G_BEGIN_DECLS
  *
  * What an operation is doing. An operation goes through its stages in this
  * order, skipping those it has not got.
+ *
+ * Since: 1.0
  */
 typedef enum
 {
@@ -58,6 +60,8 @@ typedef enum
  * may pass @records_total. Every stage is reported when it begins and when
  * it ends, and in between at most every 256 records or 1 MiB.
  * libkv only ever allocates it: new members may be added at the end.
+ *
+ * Since: 1.0
  */
 typedef struct
 {
@@ -71,7 +75,7 @@ typedef struct
 /**
  * KvProgressFunc:
  * @progress: how far the operation got
- * @user_data: the data given with the callback
+ * @user_data: (closure): the data given with the callback
  *
  * Called on the thread that called the operation, possibly while the store
  * holds locks (a consistent memory backup pauses writers): it must not call
@@ -82,6 +86,8 @@ typedef struct
  *   with %KV_ERROR_OPERATION_CANCELED and leaves things as any other
  *   failure at that point would (no new file; an import keeps the batches
  *   it committed before).
+ *
+ * Since: 1.0
  */
 typedef gboolean (*KvProgressFunc) (const KvProgress *progress, gpointer user_data);
 

@@ -32,6 +32,10 @@ G_BEGIN_DECLS
  *   allow_concurrent_writes): the snapshot may mix moments
  * @warning: (nullable): a static sentence for @best_effort snapshots
  * @no_op: the file named is the live disk store itself: nothing was written
+ *
+ * What a backup wrote.
+ *
+ * Since: 1.0
  */
 typedef struct
 {
@@ -44,6 +48,7 @@ typedef struct
 
 /**
  * kv_store_backup:
+ * @store: a #KvStore
  * @file_name: (nullable): where to write; %NULL or "" means the store's path
  *   option (%KV_DEFAULT_PATH unless set): on the memory backend the file a
  *   later disk run opens by default, on the disk backend the live file (a no-op)
@@ -52,11 +57,17 @@ typedef struct
  *   pausing writers.
  * @max_entries: fail with %KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED beyond this many entries (0 or less: no limit)
  * @max_bytes: ... or beyond this many bytes of keys and values (0 or less: no limit)
+ * @out_summary: (out caller-allocates) (optional): what was written
+ * @error: return location for a #GError, or %NULL
  *
  * Writes a snapshot atomically (temporary file, fsync, rename, directory
  * fsync). A second backup on the same store while one runs fails with
  * %KV_ERROR_BACKUP_IN_PROGRESS; one during a restore with
  * %KV_ERROR_RESTORE_IN_PROGRESS.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup (KvStore *store, const char *file_name,
@@ -67,15 +78,26 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup (KvStore *store, const char *
 
 /**
  * kv_store_backup_full:
+ * @store: a #KvStore
+ * @file_name: (nullable): as for kv_store_backup()
+ * @allow_concurrent_writes: as for kv_store_backup()
+ * @max_entries: as for kv_store_backup()
+ * @max_bytes: as for kv_store_backup()
  * @progress: (nullable) (scope call): called as the backup advances (stages
  *   COPYING, records_total the store's size when it began, then
  *   COMMITTING); %FALSE from it during COPYING stops the backup with
  *   %KV_ERROR_OPERATION_CANCELED and no file is written. With a consistent
  *   memory backup it runs while writers are paused.
  * @progress_data: (closure progress): data for @progress
+ * @out_summary: (out caller-allocates) (optional): what was written
+ * @error: return location for a #GError, or %NULL
  *
  * kv_store_backup() with progress reports. The no-op backup of a disk store
  * onto its own file reports nothing.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup_full (
@@ -88,6 +110,10 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup_full (
  * @entries: entries now in the store
  * @bytes: size of the snapshot file
  * @no_op: the file named is the live disk store itself: nothing changed
+ *
+ * What a restore did.
+ *
+ * Since: 1.0
  */
 typedef struct
 {
@@ -98,9 +124,12 @@ typedef struct
 
 /**
  * kv_store_restore:
+ * @store: a #KvStore
  * @file_name: (nullable): as for kv_store_backup()
  * @max_entries: refuse snapshots with more entries (0 or less: no limit)
  * @max_bytes: refuse snapshots with more bytes of keys and values (0 or less: no limit)
+ * @out_summary: (out caller-allocates) (optional): what the restore did
+ * @error: return location for a #GError, or %NULL
  *
  * Replaces every key of the store (and drops every claim) with the
  * snapshot's contents, atomically for other callers. The snapshot is
@@ -109,6 +138,10 @@ typedef struct
  * (%KV_ERROR_SNAPSHOT_READ) file, one without a "k6" database
  * (%KV_ERROR_SNAPSHOT_KEY_MISSING) or over budget
  * (%KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED) leaves the store untouched.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore (KvStore *store, const char *file_name,
@@ -118,14 +151,24 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore (KvStore *store, const char 
 
 /**
  * kv_store_restore_full:
+ * @store: a #KvStore
+ * @file_name: (nullable): as for kv_store_backup()
+ * @max_entries: as for kv_store_restore()
+ * @max_bytes: as for kv_store_restore()
  * @progress: (nullable) (scope call): called as the restore advances
  *   (stages CHECKSUM and CHECKING while the snapshot is checked, then
  *   COMMITTING while the store is replaced); %FALSE from it before
  *   COMMITTING stops the restore with %KV_ERROR_OPERATION_CANCELED and the
  *   store is untouched
  * @progress_data: (closure progress): data for @progress
+ * @out_summary: (out caller-allocates) (optional): what the restore did
+ * @error: return location for a #GError, or %NULL
  *
  * kv_store_restore() with progress reports.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore_full (
@@ -141,6 +184,10 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore_full (
  * @created_at: creation time (Unix ms), 0 for a store file that is not a snapshot
  * @serialization: the serialization the data was written with
  * @claims: claim records in the file (a live store file has them; snapshots do not)
+ *
+ * What kv_snapshot_verify() found in a file.
+ *
+ * Since: 1.0
  */
 typedef struct
 {
@@ -154,9 +201,16 @@ typedef struct
 
 /**
  * kv_snapshot_verify:
+ * @file_name: the snapshot or store file
+ * @out_info: (out caller-allocates) (optional): what the file holds
+ * @error: return location for a #GError, or %NULL
  *
  * Reads a snapshot (or a closed disk store file) completely and checks every
  * key and, for json serialization, every value. Errors as kv_store_restore().
+ *
+ * Returns: %TRUE if the file is sound, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify (const char *file_name,
@@ -165,12 +219,19 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify (const char *file_name,
 
 /**
  * kv_snapshot_verify_full:
+ * @file_name: the snapshot or store file
  * @progress: (nullable) (scope call): called as the check advances (stages
  *   CHECKSUM for a snapshot, then CHECKING); %FALSE from it stops the check
  *   with %KV_ERROR_OPERATION_CANCELED
  * @progress_data: (closure progress): data for @progress
+ * @out_info: (out caller-allocates) (optional): what the file holds
+ * @error: return location for a #GError, or %NULL
  *
  * kv_snapshot_verify() with progress reports.
+ *
+ * Returns: %TRUE if the file is sound, %FALSE with @error set
+ *
+ * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify_full (const char *file_name,

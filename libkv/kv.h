@@ -6,7 +6,9 @@
 
 #define __LIBKV_H_INSIDE__
 
+#include <libkv/kv-version.h>
 #include <libkv/kv-version-macros.h>
+#include <libkv/kv-enum-types.h>
 #include <libkv/kv-error.h>
 #include <libkv/kv-progress.h>
 #include <libkv/kv-options.h>
