@@ -314,6 +314,18 @@ def spdx_and(ids):
     return " AND ".join(sorted(ids))
 
 
+# The full Apache-2.0 text (with or without its appendix) inside a file that
+# also holds other licences: Debian points at common-licenses instead.
+FULL_APACHE = re.compile(
+    r"^[ \t]*Apache License[ \t]*\n[ \t]*Version 2\.0, January 2004.*?END OF TERMS AND CONDITIONS"
+    r"(?:\s*APPENDIX: How to apply the Apache License.*?limitations under the License\.)?[ \t]*$",
+    re.S | re.M)
+
+
+def without_full_apache(text):
+    return FULL_APACHE.sub("[The Apache License, Version 2.0: see the License: Apache-2.0 paragraph.]", text)
+
+
 def dep5_text(text):
     lines = []
     for line in text.expandtabs(4).splitlines():
@@ -343,7 +355,11 @@ def copyright_paragraphs(vendor, modules):
             for f in part.license_files:
                 if body:
                     body.append(" .")
-                body += dep5_text(read(os.path.join(vendor, f)))
+                text = read(os.path.join(vendor, f))
+                if FULL_APACHE.search(text):
+                    named.add("Apache-2.0")
+                    text = without_full_apache(text)
+                body += dep5_text(text)
             if not body:
                 fail(f"{part.directory}: {name} needs a licence text and there is no licence file")
             p += body
