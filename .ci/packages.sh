@@ -20,6 +20,11 @@ cd "$(dirname "$0")/.."
 top=$PWD
 export PATH=$PATH:/usr/local/go/bin
 go=$(command -v go) || { echo "packages: go not found" >&2; exit 1; }
+# What this stage needs beyond the build's dependencies: tools/install-build-deps.sh
+# --packaging installs them (debian/control's Build-Depends, rpm, lintian).
+for tool in dpkg-buildpackage dh lintian rpmbuild readelf unshare; do
+  command -v "$tool" >/dev/null || { echo "packages: $tool not found: run tools/install-build-deps.sh --packaging" >&2; exit 1; }
+done
 gocache=$(go env GOCACHE)
 gomodcache=$(go env GOMODCACHE)
 timing() { printf 'packages: %-28s %4ss\n' "$1" "$(($(date +%s) - $2))"; }
@@ -63,6 +68,22 @@ readelf -hlW "$k6kv" | grep -q 'Type: *DYN' && readelf -dW "$k6kv" | grep -q 'Fl
   && ! readelf -dW "$k6kv" | grep -Eq 'RPATH|RUNPATH' \
   || { echo "packages: /usr/bin/k6-kv is not PIE + BIND_NOW + RELRO without rpath" >&2; exit 1; }
 echo "packages: /usr/bin/k6-kv: PIE, BIND_NOW, RELRO, no rpath"
+
+# Reproducible across build paths: k6-kv again from another unpacked copy at a longer
+# path, with the package build's flags (dpkg-buildflags: their -ffile-prefix-map names
+# that path), must be the same file as the package build's (unstripped) k6-kv.
+t=$(date +%s)
+mkdir -p "$work/repro/a/longer/build/path" && tar -C "$work/repro/a/longer/build/path" -xf "$tarball"
+(cd "$work"/repro/a/longer/build/path/libkv-* \
+   && eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)" \
+   && ./configure -q --prefix=/usr --enable-k6-plugin GO="$go" \
+   && GOCACHE="$gocache" make -j2 k6-plugin/k6-kv) >"$work/repro.log" 2>&1 \
+  || { tail -30 "$work/repro.log"; echo "packages: the second build of k6-kv failed" >&2; exit 1; }
+cmp "$srcdir/k6-plugin/k6-kv" "$work"/repro/a/longer/build/path/libkv-*/k6-plugin/k6-kv \
+  || { echo "packages: k6-kv differs between build paths" >&2; exit 1; }
+echo "packages: k6-kv built in $srcdir and in a longer path: identical ($(sha256sum <"$k6kv" | cut -c1-16)... packaged)"
+rm -rf "$work/repro"
+timing "k6-kv across build paths" "$t"
 
 t=$(date +%s)
 changes=$(ls "$work"/deb/*.changes)
