@@ -15,7 +15,7 @@ ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 step() { printf '\n--- %s (%ss)\n' "$1" "$SECONDS"; }
 die() { echo "installed-checks: $*" >&2; exit 1; }
-packages=(libkv1 libkv-dev kv-admin k6-plugin-kv golang-libkv-k6-plugin-dev)
+packages=(libkv1 libkv-dev gir1.2-kv-1.0 kv-admin k6-plugin-kv golang-libkv-k6-plugin-dev)
 work=$(mktemp -d)
 
 # Everything that is not ours: the tools of the checks, and every Depends: of the
@@ -24,7 +24,7 @@ work=$(mktemp -d)
 step "test tools"
 apt-get update -qq || die "apt-get update failed"
 apt-get install -y -qq --no-install-recommends build-essential pkgconf jq bsdutils man-db \
-  autopkgtest >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
+  autopkgtest python3-gi >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
 
 # The file systems' state before, without what changes on its own (apt's and dpkg's
 # databases and caches, logs, temporary files, Python's byte-code caches).
@@ -140,6 +140,23 @@ else
   cat build.log run.log 2>/dev/null | tail -20; not_ok "k6 from the Go source package"
 fi
 unset GOPROXY GOFLAGS GOTOOLCHAIN CGO_ENABLED
+
+step "Python through the installed typelib (gir1.2-kv-1.0)"
+if python3 - >"$work/python.log" 2>&1 <<'PY'
+import gi
+gi.require_version("Kv", "1.0")
+from gi.repository import Kv
+options = Kv.Options.new()
+options.set_backend(Kv.BackendKind.MEMORY)
+store = Kv.Store.open(options)
+store.set("greeting", b'"hello"')
+assert store.get("greeting").get_data() == b'"hello"', store.get("greeting").get_data()
+PY
+then
+  ok "Python opens a store, sets and gets a value through gi.repository.Kv"
+else
+  cat "$work/python.log"; not_ok "Python through the typelib"
+fi
 
 step "autopkgtests (debian/tests, null runner)"
 if autopkgtest --no-built-binaries /tmp/src -- null >"$work/autopkgtest.log" 2>&1; then
