@@ -16,7 +16,15 @@
 
 #include <libkv/kv.h>
 
-typedef enum { OP_SET, OP_GET, OP_INCREMENT, OP_CAS, OP_MIXED, OP_GET_MANY } BenchOp;
+typedef enum
+{
+  OP_SET,
+  OP_GET,
+  OP_INCREMENT,
+  OP_CAS,
+  OP_MIXED,
+  OP_GET_MANY
+} BenchOp;
 static const char *const op_names[] = { "set", "get", "increment", "cas", "mixed", "get-many" };
 
 typedef struct
@@ -154,7 +162,10 @@ run (const char *backend_json, BenchOp op, guint threads, double seconds, guint 
   start = g_get_monotonic_time ();
   for (guint t = 0; t < threads; t++)
     {
-      workers[t] = (Worker){ .store = store, .op = op, .index = t, .n_keys = n_keys,
+      workers[t] = (Worker){ .store = store,
+                             .op = op,
+                             .index = t,
+                             .n_keys = n_keys,
                              .value_size = value_size,
                              .deadline = start + (gint64) (seconds * G_USEC_PER_SEC),
                              .latencies_ns = g_array_new (FALSE, FALSE, sizeof (guint32)) };
@@ -188,7 +199,8 @@ main (int argc, char **argv)
   gboolean matrix = FALSE;
   BenchOp op = OP_MIXED;
   GOptionEntry entries[] = {
-    { "op", 0, 0, G_OPTION_ARG_STRING, &op_name, "set, get, increment, cas, mixed, get-many", "OP" },
+    { "op", 0, 0, G_OPTION_ARG_STRING, &op_name, "set, get, increment, cas, mixed, get-many",
+      "OP" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "concurrent callers (default 4)", "N" },
     { "seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "duration per run (default 2)", "S" },
     { "keys", 'k', 0, G_OPTION_ARG_INT, &n_keys, "distinct keys (default 100000)", "N" },

@@ -155,9 +155,10 @@ fuzz_store_dump (const char *target, KvStore *store)
       g_autofree char *v = g_strndup (value, MIN (len, 64));
       g_autofree char *ve = g_strescape (v, NULL);
       /* The checksum compares every byte; the text is for the reader. */
-      g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) value, len);
-      g_string_append_printf (out, "%s=%s (%" G_GSIZE_FORMAT " bytes, sha256 %.16s)\n", k, ve,
-                              len, sum);
+      g_autofree char *sum =
+          g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) value, len);
+      g_string_append_printf (out, "%s=%s (%" G_GSIZE_FORMAT " bytes, sha256 %.16s)\n", k, ve, len,
+                              sum);
     }
   return g_string_free (out, FALSE);
 }

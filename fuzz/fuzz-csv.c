@@ -48,7 +48,8 @@ fuzz_one_csv (const uint8_t *data, size_t size)
   how.has_header = !(data[0] & 4);
   how.key_column = how.has_header ? "key" : "1";
   path = fuzz_write_file ("input.csv", data + 1, size - 1);
-  fuzz_check_import_agreement (T, path, data[0] & 8 ? KV_SERIALIZATION_STRING : KV_SERIALIZATION_JSON,
+  fuzz_check_import_agreement (T, path,
+                               data[0] & 8 ? KV_SERIALIZATION_STRING : KV_SERIALIZATION_JSON,
                                validate, import, &how);
   fuzz_remove_file (path);
   return 0;

@@ -98,8 +98,8 @@ forge (const char *prefix, const char *key_start, const guint8 *last, gsize last
 /* Every page from @cursor on, as one string of keys; NULL when the first
  * page is refused (with @error set). */
 static char *
-scan_all (KvStore *store, const char *prefix, const char *cursor, gint64 limit,
-          const char *after, GError **error)
+scan_all (KvStore *store, const char *prefix, const char *cursor, gint64 limit, const char *after,
+          GError **error)
 {
   g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *prev = g_strdup (after);
@@ -118,8 +118,8 @@ scan_all (KvStore *store, const char *prefix, const char *cursor, gint64 limit,
       for (guint i = 0; i < got->len; i++)
         {
           const char *key = got->pdata[i];
-          FUZZ_CHECK (T, g_str_has_prefix (key, prefix), "key \"%s\" is outside prefix \"%s\"",
-                      key, prefix);
+          FUZZ_CHECK (T, g_str_has_prefix (key, prefix), "key \"%s\" is outside prefix \"%s\"", key,
+                      prefix);
           FUZZ_CHECK (T, prev == NULL || strcmp (key, prev) > 0,
                       "key \"%s\" does not come after \"%s\"", key, prev);
           g_free (prev);
@@ -190,9 +190,10 @@ fuzz_one_cursor (const uint8_t *data, size_t size)
                   "an encoded cursor does not decode to its key");
     }
   if (mode == 1 && strlen (prefix) + payload_len > 0 && memchr (payload, '\0', payload_len) == NULL)
-    FUZZ_CHECK (T, decoded && last && strlen (last) == strlen (prefix) + payload_len &&
-                     g_str_has_prefix (last, prefix) &&
-                     memcmp (last + strlen (prefix), payload, payload_len) == 0,
+    FUZZ_CHECK (T,
+                decoded && last && strlen (last) == strlen (prefix) + payload_len &&
+                    g_str_has_prefix (last, prefix) &&
+                    memcmp (last + strlen (prefix), payload, payload_len) == 0,
                 "a well-formed cursor for key of %" G_GSIZE_FORMAT " bytes does not decode to it",
                 strlen (prefix) + payload_len);
 
@@ -202,20 +203,22 @@ fuzz_one_cursor (const uint8_t *data, size_t size)
       g_autofree char *pages = scan_all (stores[i], prefix, cursor, limit, last, &error);
       if (!decoded)
         {
-          FUZZ_CHECK (T, pages == NULL, "store %" G_GSIZE_FORMAT " scans from a cursor the decoder refuses", i);
+          FUZZ_CHECK (T, pages == NULL,
+                      "store %" G_GSIZE_FORMAT " scans from a cursor the decoder refuses", i);
           FUZZ_CHECK (T, g_error_matches (error, KV_ERROR, KV_ERROR_INVALID_CURSOR),
                       "store %" G_GSIZE_FORMAT " refuses a bad cursor with %s: %s", i,
                       kv_error_code_get_name (error->code), error->message);
           continue;
         }
-      FUZZ_CHECK (T, pages != NULL, "store %" G_GSIZE_FORMAT " refuses a cursor the decoder accepts: %s (%s)",
-                  i, kv_error_code_get_name (error->code), error->message);
+      FUZZ_CHECK (T, pages != NULL,
+                  "store %" G_GSIZE_FORMAT " refuses a cursor the decoder accepts: %s (%s)", i,
+                  kv_error_code_get_name (error->code), error->message);
       if (i == 0)
         first_pages = g_steal_pointer (&pages);
       else
         FUZZ_CHECK (T, g_str_equal (pages, first_pages),
-                    "store %" G_GSIZE_FORMAT " scans other keys than store 0:\n%s---\n%s", i,
-                    pages, first_pages);
+                    "store %" G_GSIZE_FORMAT " scans other keys than store 0:\n%s---\n%s", i, pages,
+                    first_pages);
     }
   return 0;
 }

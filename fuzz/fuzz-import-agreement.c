@@ -38,8 +38,8 @@ fuzz_check_import_agreement (const char *target, const char *path, KvSerializati
   FUZZ_CHECK (target, v.valid == imported,
               "validate says %s (%" G_GUINT64_FORMAT " records%s%s), import %s%s",
               v.valid ? "valid" : "invalid", v.records, v.valid ? "" : ": ",
-              v.valid ? "" : v.error_message, imported ? "succeeds" : "fails: ",
-              imported ? "" : error->message);
+              v.valid ? "" : v.error_message,
+              imported ? "succeeds" : "fails: ", imported ? "" : error->message);
   if (imported)
     FUZZ_CHECK (target, sum.records == v.records,
                 "validate counts %" G_GUINT64_FORMAT " records, import %" G_GUINT64_FORMAT,

@@ -58,7 +58,8 @@ fuzz_one_json (const uint8_t *data, size_t size)
   FUZZ_CHECK (T, g_utf8_validate (out, (gssize) len, NULL),
               "the canonical form is not valid UTF-8 (or holds a NUL)");
   ws = insignificant_whitespace (out, len);
-  FUZZ_CHECK (T, ws < 0, "insignificant whitespace at byte %" G_GSSIZE_FORMAT " of the canonical form", ws);
+  FUZZ_CHECK (T, ws < 0,
+              "insignificant whitespace at byte %" G_GSSIZE_FORMAT " of the canonical form", ws);
   again = kv_json_canonicalize (out, (gssize) len, &again_len, &error);
   FUZZ_CHECK (T, again != NULL, "the canonical form does not canonicalize again: %s",
               error->message);

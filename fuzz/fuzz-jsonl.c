@@ -18,8 +18,7 @@ validate (const char *path, gconstpointer how, KvValidation *out, GError **error
 }
 
 static gboolean
-import (KvStore *store, const char *path, gconstpointer how, KvTransferSummary *out,
-        GError **error)
+import (KvStore *store, const char *path, gconstpointer how, KvTransferSummary *out, GError **error)
 {
   return kv_store_import_jsonl (store, path, 0, KV_JSONL_BATCH_MAX, out, error);
 }
@@ -32,7 +31,8 @@ fuzz_one_jsonl (const uint8_t *data, size_t size)
   if (size < 1)
     return 0;
   path = fuzz_write_file ("input.jsonl", data + 1, size - 1);
-  fuzz_check_import_agreement (T, path, data[0] & 1 ? KV_SERIALIZATION_STRING : KV_SERIALIZATION_JSON,
+  fuzz_check_import_agreement (T, path,
+                               data[0] & 1 ? KV_SERIALIZATION_STRING : KV_SERIALIZATION_JSON,
                                validate, import, NULL);
   fuzz_remove_file (path);
   return 0;

@@ -45,12 +45,12 @@ void fuzz_init (void);
 /* Reports a broken property of @target and aborts. */
 G_NORETURN void fuzz_fail (const char *target, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
-#define FUZZ_CHECK(target, cond, ...)                                                          \
-  do                                                                                           \
-    {                                                                                          \
-      if (!(cond))                                                                             \
-        fuzz_fail (target, __VA_ARGS__);                                                       \
-    }                                                                                          \
+#define FUZZ_CHECK(target, cond, ...)                                                              \
+  do                                                                                               \
+    {                                                                                              \
+      if (!(cond))                                                                                 \
+        fuzz_fail (target, __VA_ARGS__);                                                           \
+    }                                                                                              \
   while (0)
 
 /* A refusal must be a GError in the KV_ERROR domain with a known code and a

@@ -42,8 +42,8 @@ fuzz_one_store_file (const uint8_t *data, size_t size)
   if (entries == NULL)
     fuzz_check_error (T, "kv_store_list", error);
   else if (counted)
-    FUZZ_CHECK (T, entries->len == count,
-                "count says %" G_GUINT64_FORMAT " keys, list returns %u", count, entries->len);
+    FUZZ_CHECK (T, entries->len == count, "count says %" G_GUINT64_FORMAT " keys, list returns %u",
+                count, entries->len);
   kv_store_close (store);
   g_object_unref (store);
   fuzz_remove_file (path);

@@ -19,8 +19,8 @@ snapshot_path (KvStore *store, const char *file_name)
 }
 
 void
-kvb_backup (KvStore *store, const char *file_name, int allow_concurrent_writes,
-            gint64 max_entries, gint64 max_bytes, KvbOut *out)
+kvb_backup (KvStore *store, const char *file_name, int allow_concurrent_writes, gint64 max_entries,
+            gint64 max_bytes, KvbOut *out)
 {
   GError *error = NULL;
   KvBackupSummary sum = { 0 };
@@ -146,9 +146,8 @@ kvb_validate_jsonl (KvStore *store, const char *file_name, gint64 limit, KvbOut 
 /* ---- CSV ------------------------------------------------------------------------------------ */
 
 void
-kvb_export_csv (KvStore *store, const char *file_name, const char *packed_columns,
-                gsize n_columns, const char *prefix, gint64 limit, char delimiter,
-                int include_key, KvbOut *out)
+kvb_export_csv (KvStore *store, const char *file_name, const char *packed_columns, gsize n_columns,
+                const char *prefix, gint64 limit, char delimiter, int include_key, KvbOut *out)
 {
   g_autofree const char **columns = kvb_split_keys (packed_columns, n_columns);
   GError *error = NULL;
@@ -178,8 +177,8 @@ kvb_import_csv (KvStore *store, const char *file_name, const char *key_column, c
   if (out_closed (store, out))
     return;
   /* On failure the message already names the row and the committed progress. */
-  if (!kv_store_import_csv (store, file_name, key_column, delimiter, has_header, limit,
-                            batch_size, &sum, &error))
+  if (!kv_store_import_csv (store, file_name, key_column, delimiter, has_header, limit, batch_size,
+                            &sum, &error))
     {
       kvb_out_error (out, error, NULL);
       return;

@@ -92,8 +92,8 @@ collect (const Pending *p, KvbOut *out)
       out->flag0 = a;
       break;
     case W_COMPARE_AND_DELETE:
-      ok = kv_store_compare_and_delete_finish (p->result, &a, &b,
-                                               p->want_current ? &value : NULL, &error);
+      ok = kv_store_compare_and_delete_finish (p->result, &a, &b, p->want_current ? &value : NULL,
+                                               &error);
       out->flag0 = a;
       out->flag1 = b;
       break;
@@ -122,8 +122,8 @@ collect (const Pending *p, KvbOut *out)
     case W_POP_RANDOM_MANY:
       {
         g_autoptr (GPtrArray) got = p->kind == W_CLAIM_RANDOM_MANY
-                                      ? kv_store_claim_random_many_finish (p->result, &error)
-                                      : kv_store_pop_random_many_finish (p->result, &error);
+                                        ? kv_store_claim_random_many_finish (p->result, &error)
+                                        : kv_store_pop_random_many_finish (p->result, &error);
         if (got == NULL)
           kvb_out_error (out, error, NULL);
         else if (p->kind == W_CLAIM_RANDOM_MANY)
@@ -275,8 +275,10 @@ on_blocking (KvResult *result, gpointer data)
 #define RUN_BLOCKING(out, kind_, want_current_, submit_call)                                       \
   G_STMT_START                                                                                     \
   {                                                                                                \
-    Pending p = { .kind = (kind_), .want_current = (want_current_),                               \
-                  .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };          \
+    Pending p = { .kind = (kind_),                                                                 \
+                  .want_current = (want_current_),                                                 \
+                  .lock = PTHREAD_MUTEX_INITIALIZER,                                               \
+                  .cond = PTHREAD_COND_INITIALIZER };                                              \
     kvb_out_reset (out);                                                                           \
     submit_call;                                                                                   \
     finish_blocking (&p, out);                                                                     \
@@ -313,8 +315,7 @@ kvb_set (KvStore *store, const char *key, const char *value, gsize value_len, Kv
 }
 
 void
-kvb_submit_set (KvStore *store, const char *key, const char *value, gsize value_len,
-                guintptr token)
+kvb_submit_set (KvStore *store, const char *key, const char *value, gsize value_len, guintptr token)
 {
   start_set (store, key, value, value_len, pending_new (W_SET, 0, token), on_submitted);
 }
@@ -346,8 +347,7 @@ kvb_submit_increment_by (KvStore *store, const char *key, gint64 delta, guintptr
 }
 
 void
-kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
-                KvbOut *out)
+kvb_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
 {
   RUN_BLOCKING (out, W_GET_OR_SET, 0,
                 kv_store_get_or_set_submit (store, key, value, value_len, on_blocking, &p));
@@ -372,14 +372,13 @@ void
 kvb_submit_swap (KvStore *store, const char *key, const char *value, gsize value_len,
                  guintptr token)
 {
-  kv_store_swap_submit (store, key, value, value_len, on_submitted,
-                        pending_new (W_SWAP, 0, token));
+  kv_store_swap_submit (store, key, value, value_len, on_submitted, pending_new (W_SWAP, 0, token));
 }
 
 static void
-start_compare_and_swap (KvStore *store, const char *key, const char *expected,
-                        gsize expected_len, int expect_absent, const char *value,
-                        gsize value_len, Pending *p, KvResultFunc done)
+start_compare_and_swap (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                        int expect_absent, const char *value, gsize value_len, Pending *p,
+                        KvResultFunc done)
 {
   kv_store_compare_and_swap_submit (store, key, expect_absent ? NULL : expected,
                                     expect_absent ? 0 : expected_len, value, value_len, done, p);
@@ -405,8 +404,7 @@ kvb_submit_compare_and_swap (KvStore *store, const char *key, const char *expect
 }
 
 void
-kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
-                   KvbOut *out)
+kvb_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len, KvbOut *out)
 {
   RUN_BLOCKING (out, W_SET_IF_ABSENT, 0,
                 kv_store_set_if_absent_submit (store, key, value, value_len, on_blocking, &p));
@@ -438,9 +436,9 @@ void
 kvb_compare_and_delete (KvStore *store, const char *key, const char *expected, gsize expected_len,
                         int want_current, KvbOut *out)
 {
-  RUN_BLOCKING (out, W_COMPARE_AND_DELETE, want_current,
-                kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_blocking,
-                                                    &p));
+  RUN_BLOCKING (
+      out, W_COMPARE_AND_DELETE, want_current,
+      kv_store_compare_and_delete_submit (store, key, expected, expected_len, on_blocking, &p));
 }
 
 void
@@ -476,14 +474,14 @@ void
 kvb_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 claim_token,
                int delete_key, gint64 ttl_ms, KvbOut *out)
 {
-  RUN_BLOCKING (out, W_CLAIM_REF, 0,
-                start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms, &p,
-                                 on_blocking));
+  RUN_BLOCKING (
+      out, W_CLAIM_REF, 0,
+      start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms, &p, on_blocking));
 }
 
 void
-kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
-                      guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token)
+kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key, guint64 claim_token,
+                      int delete_key, gint64 ttl_ms, guintptr token)
 {
   start_claim_ref (store, op, id, key, claim_token, delete_key, ttl_ms,
                    pending_new (W_CLAIM_REF, 0, token), on_submitted);
@@ -522,8 +520,7 @@ kvb_submit_set_many (KvStore *store, const char *packed_keys, const char *packed
 }
 
 static void
-start_delete_many (KvStore *store, const char *packed_keys, gsize n, Pending *p,
-                   KvResultFunc done)
+start_delete_many (KvStore *store, const char *packed_keys, gsize n, Pending *p, KvResultFunc done)
 {
   g_autofree const char **keys = kvb_split_keys (packed_keys, n);
 
@@ -558,8 +555,7 @@ kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, gint64
 }
 
 void
-kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
-                  KvbOut *out)
+kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms, KvbOut *out)
 {
   RUN_BLOCKING (out, W_CLAIM_RANDOM, 0,
                 kv_store_claim_random_submit (store, prefix, owner, ttl_ms, on_blocking, &p));
@@ -577,14 +573,14 @@ void
 kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
                        gint64 ttl_ms, KvbOut *out)
 {
-  RUN_BLOCKING (out, W_CLAIM_RANDOM_MANY, 0,
-                kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms,
-                                                   on_blocking, &p));
+  RUN_BLOCKING (
+      out, W_CLAIM_RANDOM_MANY, 0,
+      kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms, on_blocking, &p));
 }
 
 void
-kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count,
-                              const char *owner, gint64 ttl_ms, guintptr token)
+kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
+                              gint64 ttl_ms, guintptr token)
 {
   kv_store_claim_random_many_submit (store, prefix, count, owner, ttl_ms, on_submitted,
                                      pending_new (W_CLAIM_RANDOM_MANY, 0, token));
@@ -634,8 +630,8 @@ kvb_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner, gi
 }
 
 void
-kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner,
-                       gint64 ttl_ms, int all_or_nothing, guintptr token)
+kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner, gint64 ttl_ms,
+                       int all_or_nothing, guintptr token)
 {
   start_claim_keys (store, keys, n, owner, ttl_ms, all_or_nothing,
                     pending_new (W_CLAIM_KEYS, 0, token), on_submitted);
@@ -643,9 +639,8 @@ kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *ow
 
 /* Refs arrive as packed ids and keys (like batch keys) and an array of tokens. */
 static void
-start_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
-                  const guint64 *tokens, gsize n, int delete_key, gint64 ttl_ms, Pending *p,
-                  KvResultFunc done)
+start_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
+                  gsize n, int delete_key, gint64 ttl_ms, Pending *p, KvResultFunc done)
 {
   g_autofree KvClaimRef *refs = g_new0 (KvClaimRef, MAX (n, 1));
 
@@ -674,9 +669,9 @@ void
 kvb_claim_refs (KvStore *store, int op, const char *ids, const char *keys, const guint64 *tokens,
                 gsize n, int delete_key, gint64 ttl_ms, KvbOut *out)
 {
-  RUN_BLOCKING (out, W_CLAIM_REFS, 0,
-                start_claim_refs (store, op, ids, keys, tokens, n, delete_key, ttl_ms, &p,
-                                  on_blocking));
+  RUN_BLOCKING (
+      out, W_CLAIM_REFS, 0,
+      start_claim_refs (store, op, ids, keys, tokens, n, delete_key, ttl_ms, &p, on_blocking));
 }
 
 void

@@ -52,18 +52,18 @@ typedef struct
   int nonblocking;
 
   /* Results of the last call. */
-  int code;          /* KVB_OK, or the KvError code (KV_ERROR_UNKNOWN for other domains) */
-  int has_value;     /* payload holds a value (single-value calls) */
-  int flag0;         /* swapped / deleted / loaded / exists / set / done / updated */
-  int flag1;         /* existed (compare-and-* on mismatch) */
-  gint64 num0;       /* incrementBy result */
-  guint64 num1;      /* size, count, deleted count, batch items done */
-  guint64 num2;      /* missing count, trackKeys (open) */
-  const char *data;  /* payload: scratch or spill */
-  gsize len;         /* payload length */
-  char *spill;       /* owned; freed at the start of the next call */
+  int code;         /* KVB_OK, or the KvError code (KV_ERROR_UNKNOWN for other domains) */
+  int has_value;    /* payload holds a value (single-value calls) */
+  int flag0;        /* swapped / deleted / loaded / exists / set / done / updated */
+  int flag1;        /* existed (compare-and-* on mismatch) */
+  gint64 num0;      /* incrementBy result */
+  guint64 num1;     /* size, count, deleted count, batch items done */
+  guint64 num2;     /* missing count, trackKeys (open) */
+  const char *data; /* payload: scratch or spill */
+  gsize len;        /* payload length */
+  char *spill;      /* owned; freed at the start of the next call */
   gsize spill_cap;
-  GBytes *held;      /* owned; a single value handed out without a copy */
+  GBytes *held; /* owned; a single value handed out without a copy */
 } KvbOut;
 
 /* A slot's result block with a scratch buffer of @scratch_cap bytes; lives for the process. */
@@ -91,15 +91,15 @@ void kvb_submit_set (KvStore *store, const char *key, const char *value, gsize v
                      guintptr token);
 void kvb_submit_delete (KvStore *store, const char *key, guintptr token);
 void kvb_submit_increment_by (KvStore *store, const char *key, gint64 delta, guintptr token);
-void kvb_submit_get_or_set (KvStore *store, const char *key, const char *value,
-                            gsize value_len, guintptr token);
+void kvb_submit_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                            guintptr token);
 void kvb_submit_swap (KvStore *store, const char *key, const char *value, gsize value_len,
                       guintptr token);
 void kvb_submit_compare_and_swap (KvStore *store, const char *key, const char *expected,
                                   gsize expected_len, int expect_absent, const char *value,
                                   gsize value_len, int want_current, guintptr token);
-void kvb_submit_set_if_absent (KvStore *store, const char *key, const char *value,
-                               gsize value_len, guintptr token);
+void kvb_submit_set_if_absent (KvStore *store, const char *key, const char *value, gsize value_len,
+                               guintptr token);
 void kvb_submit_delete_if_exists (KvStore *store, const char *key, guintptr token);
 void kvb_submit_compare_and_delete (KvStore *store, const char *key, const char *expected,
                                     gsize expected_len, int want_current, guintptr token);
@@ -111,13 +111,12 @@ void kvb_submit_claim_key (KvStore *store, const char *key, const char *owner, g
 void kvb_submit_claim_ref (KvStore *store, int op, const char *id, const char *key,
                            guint64 claim_token, int delete_key, gint64 ttl_ms, guintptr token);
 /* The key is chosen inside the disk backend's write transaction. */
-void kvb_submit_claim_random (KvStore *store, const char *prefix, const char *owner,
-                              gint64 ttl_ms, guintptr token);
+void kvb_submit_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                              guintptr token);
 void kvb_submit_claim_random_many (KvStore *store, const char *prefix, gint64 count,
                                    const char *owner, gint64 ttl_ms, guintptr token);
 void kvb_submit_pop_random (KvStore *store, const char *prefix, guintptr token);
-void kvb_submit_pop_random_many (KvStore *store, const char *prefix, gint64 count,
-                                 guintptr token);
+void kvb_submit_pop_random_many (KvStore *store, const char *prefix, gint64 count, guintptr token);
 void kvb_submit_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner,
                             gint64 ttl_ms, int all_or_nothing, guintptr token);
 void kvb_submit_claim_refs (KvStore *store, int op, const char *ids, const char *keys,
@@ -171,8 +170,7 @@ void kvb_claim_random (KvStore *store, const char *prefix, const char *owner, gi
                        KvbOut *out);
 void kvb_claim_random_many (KvStore *store, const char *prefix, gint64 count, const char *owner,
                             gint64 ttl_ms, KvbOut *out);
-void kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
-                    KvbOut *out);
+void kvb_claim_key (KvStore *store, const char *key, const char *owner, gint64 ttl_ms, KvbOut *out);
 void kvb_claim_keys (KvStore *store, const char *keys, gsize n, const char *owner, gint64 ttl_ms,
                      int all_or_nothing, KvbOut *out);
 

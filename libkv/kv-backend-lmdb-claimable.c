@@ -18,7 +18,8 @@
 static gboolean
 has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
 {
-  return prefix_len == 0 || (k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0);
+  return prefix_len == 0 ||
+         (k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0);
 }
 
 /* Positions @cursor on the first key >= @prefix (the first key when empty). */

@@ -29,7 +29,6 @@
 static GMutex open_files_lock;
 static GHashTable *open_files; /* "dev:ino" strings */
 
-
 void
 _kv_lmdb_free (KvBackend *backend)
 {
@@ -40,7 +39,8 @@ _kv_lmdb_free (KvBackend *backend)
     mdb_env_close (self->env);
   if (self->dev || self->ino)
     {
-      g_autofree char *id = g_strdup_printf ("%ju:%ju", (uintmax_t) self->dev, (uintmax_t) self->ino);
+      g_autofree char *id =
+          g_strdup_printf ("%ju:%ju", (uintmax_t) self->dev, (uintmax_t) self->ino);
       g_mutex_lock (&open_files_lock);
       g_hash_table_remove (open_files, id);
       g_mutex_unlock (&open_files_lock);
@@ -305,7 +305,8 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
            * refuses a file that says it is a snapshot but has no trailer. */
           for (int i = 0; i < 2 && !self->read_only && rc == 0; i++)
             {
-              const char *mark = i ? KV_LMDB_META_SNAPSHOT_CREATED_AT : KV_LMDB_META_SNAPSHOT_ENTRIES;
+              const char *mark =
+                  i ? KV_LMDB_META_SNAPSHOT_CREATED_AT : KV_LMDB_META_SNAPSHOT_ENTRIES;
               MDB_val mk = _kv_lmdb_str (mark);
               int d = mdb_del (txn, self->dbi_meta, &mk, NULL);
               rc = d == MDB_NOTFOUND ? 0 : d;
@@ -350,11 +351,11 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   /* An explicit mapSize is taken as given (the map still grows on demand);
    * otherwise the larger of initialMmapSize and our default. */
   guint64 map_size = kv_options_get_disk_map_size (options)
-                       ? kv_options_get_disk_map_size (options)
-                       : MAX (kv_options_get_disk_initial_mmap_size (options), DEFAULT_MAP_SIZE);
+                         ? kv_options_get_disk_map_size (options)
+                         : MAX (kv_options_get_disk_initial_mmap_size (options), DEFAULT_MAP_SIZE);
   guint max_readers = kv_options_get_disk_max_readers (options);
-  gint64 deadline = g_get_monotonic_time () +
-                    (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
+  gint64 deadline =
+      g_get_monotonic_time () + (gint64) kv_options_get_disk_timeout_ms (options) * 1000;
   unsigned int flags = MDB_NOSUBDIR | MDB_NOTLS;
   KvLmdbPreflight pf;
   struct stat st;
@@ -372,7 +373,8 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
     }
   if (stat (path, &st) == 0)
     {
-      g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+      g_autofree char *key =
+          g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
       gboolean busy;
       g_mutex_lock (&open_files_lock);
       busy = open_files && g_hash_table_contains (open_files, key);

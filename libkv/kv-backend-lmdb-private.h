@@ -14,7 +14,6 @@
 
 G_BEGIN_DECLS
 
-
 typedef struct _LmdbWriteOp LmdbWriteOp;
 
 typedef struct

@@ -85,8 +85,7 @@ prepare_update (LmdbBackend *self, MDB_txn *txn, const char *key, gsize index, K
   MDB_val k = _kv_lmdb_str (key), v;
   int rc = mdb_get (txn, self->dbi_data, &k, &v);
 
-  *u = (KvUpdate){ .key = key, .index = index, .backend = &self->parent,
-                   .action = KV_UPDATE_KEEP };
+  *u = (KvUpdate){ .key = key, .index = index, .backend = &self->parent, .action = KV_UPDATE_KEEP };
   if (rc == 0)
     u->current = _kv_bytes_new (v.mv_data, v.mv_size);
   else if (rc != MDB_NOTFOUND)
@@ -204,7 +203,6 @@ exec_update_each (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 
 /* ---- Updates of keys chosen at random ------------------------------------------------------- */
 
-
 /* Runs op->func on @key as the @index-th call of this run; *changed tells
  * whether it changed the key. LMDB errors as rc, the callback's as op->error. */
 static int
@@ -247,7 +245,7 @@ pick_indexed (LmdbBackend *self, MDB_txn *txn, const char *prefix, gboolean *non
       _kv_key_index_prefix_range (self->index, prefix, &begin, &end);
       if (end > begin)
         key = g_strdup (_kv_key_index_get (
-          self->index, begin + (gint) _kv_random_below ((guint64) (end - begin))));
+            self->index, begin + (gint) _kv_random_below ((guint64) (end - begin))));
       else
         *none = TRUE;
     }
@@ -400,16 +398,24 @@ _kv_lmdb_write_op_exec (LmdbBackend *self, MDB_txn *txn, LmdbWriteOp *op)
 {
   switch (op->kind)
     {
-    case W_PUT: return exec_put (self, txn, op);
-    case W_REMOVE: return exec_remove (self, txn, op);
+    case W_PUT:
+      return exec_put (self, txn, op);
+    case W_REMOVE:
+      return exec_remove (self, txn, op);
     case W_UPDATE:
-    case W_UPDATE_MANY: return exec_update (self, txn, op);
-    case W_UPDATE_RANDOM: return exec_update_random (self, txn, op);
-    case W_UPDATE_EACH: return exec_update_each (self, txn, op);
-    case W_CLEAR: return exec_clear (self, txn, op);
-    case W_REPLACE_ALL: return exec_replace_all (self, txn, op);
+    case W_UPDATE_MANY:
+      return exec_update (self, txn, op);
+    case W_UPDATE_RANDOM:
+      return exec_update_random (self, txn, op);
+    case W_UPDATE_EACH:
+      return exec_update_each (self, txn, op);
+    case W_CLEAR:
+      return exec_clear (self, txn, op);
+    case W_REPLACE_ALL:
+      return exec_replace_all (self, txn, op);
     case W_STOP:
-    default: return 0;
+    default:
+      return 0;
     }
 }
 
@@ -436,4 +442,3 @@ _kv_lmdb_next_claim_token (KvBackend *backend)
     self->wrote = TRUE;
   return token;
 }
-

@@ -35,7 +35,6 @@ _kv_on_backend_thread (void)
   return on_writer_thread;
 }
 
-
 /* ---- Batches ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -375,18 +374,20 @@ gboolean
 _kv_lmdb_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer user_data,
                  GError **error)
 {
-  LmdbWriteOp op = { .kind = W_UPDATE, .keys = &key, .n = 1, .func = func,
-                     .user_data = user_data };
+  LmdbWriteOp op = { .kind = W_UPDATE, .keys = &key, .n = 1, .func = func, .user_data = user_data };
   return submit ((LmdbBackend *) backend, &op, error);
 }
 
 gboolean
 _kv_lmdb_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateFunc func,
-                      gboolean (*decide) (gpointer user_data), gpointer user_data,
-                      GError **error)
+                      gboolean (*decide) (gpointer user_data), gpointer user_data, GError **error)
 {
-  LmdbWriteOp op = { .kind = W_UPDATE_MANY, .keys = keys, .n = n, .func = func,
-                     .decide = decide, .user_data = user_data };
+  LmdbWriteOp op = { .kind = W_UPDATE_MANY,
+                     .keys = keys,
+                     .n = n,
+                     .func = func,
+                     .decide = decide,
+                     .user_data = user_data };
   return submit ((LmdbBackend *) backend, &op, error);
 }
 

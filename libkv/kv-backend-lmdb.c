@@ -26,14 +26,13 @@
 #include "kv-random-private.h"
 #include "kv-value-private.h"
 
-
-
 void
 _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
 {
   if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
-    g_set_error (error, KV_ERROR, code, "%s: the disk is full (%s); nothing of this write was stored",
-                 what, mdb_strerror (rc));
+    g_set_error (error, KV_ERROR, code,
+                 "%s: the disk is full (%s); nothing of this write was stored", what,
+                 mdb_strerror (rc));
   else if (rc == EIO)
     /* LMDB turns a short write — what a full disk produces — into EIO. */
     g_set_error (error, KV_ERROR, code,
@@ -45,7 +44,6 @@ _kv_lmdb_set_error (GError **error, int rc, KvError code, const char *what)
   else
     g_set_error (error, KV_ERROR, code, "%s: %s", what, mdb_strerror (rc));
 }
-
 
 void
 _kv_lmdb_try_mlock (LmdbBackend *self)
@@ -272,13 +270,14 @@ static gboolean
 key_has_prefix (const MDB_val *k, const char *prefix, gsize prefix_len)
 {
   /* No memcmp with a NULL prefix, even for 0 bytes: that is undefined behaviour. */
-  return prefix_len == 0 || (k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0);
+  return prefix_len == 0 ||
+         (k->mv_size >= prefix_len && memcmp (k->mv_data, prefix, prefix_len) == 0);
 }
 
 /* Positions @cursor on the first key of the scan window; MDB_NOTFOUND at the end. */
 static int
-seek_start (MDB_cursor *cursor, const char *prefix, gsize prefix_len, const char *after,
-            MDB_val *k, MDB_val *v)
+seek_start (MDB_cursor *cursor, const char *prefix, gsize prefix_len, const char *after, MDB_val *k,
+            MDB_val *v)
 {
   int rc;
 
@@ -397,8 +396,8 @@ lmdb_scan (KvBackend *backend, const char *prefix, const char *after, guint64 li
 {
   ScanWalk w = { .limit = limit, .keys_only = keys_only, .out = out };
 
-  if (!walk_prefix ((LmdbBackend *) backend, prefix, after, scan_one, &w,
-                    KV_ERROR_DISK_STORE_SCAN, error))
+  if (!walk_prefix ((LmdbBackend *) backend, prefix, after, scan_one, &w, KV_ERROR_DISK_STORE_SCAN,
+                    error))
     return FALSE;
   *out_more = w.more;
   return TRUE;
@@ -429,7 +428,8 @@ lmdb_count_prefix (KvBackend *backend, const char *prefix, guint64 *out_count, G
   if (!self->track_keys)
     {
       *out_count = 0;
-      return walk_prefix (self, prefix, NULL, count_one, out_count, KV_ERROR_DISK_STORE_SCAN, error);
+      return walk_prefix (self, prefix, NULL, count_one, out_count, KV_ERROR_DISK_STORE_SCAN,
+                          error);
     }
   if (!index_read_lock (self, error))
     return FALSE;
@@ -454,8 +454,9 @@ lmdb_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolea
       _kv_key_index_prefix_range (self->index, prefix, &begin, &end);
       ranks = _kv_random_ranks ((guint64) (end - begin), count, unique);
       for (guint i = 0; i < ranks->len; i++)
-        g_ptr_array_add (out_keys, g_strdup (_kv_key_index_get (
-                                     self->index, begin + (gint) g_array_index (ranks, guint64, i))));
+        g_ptr_array_add (out_keys,
+                         g_strdup (_kv_key_index_get (
+                             self->index, begin + (gint) g_array_index (ranks, guint64, i))));
       g_rw_lock_reader_unlock (&self->index_lock);
       return TRUE;
     }
@@ -624,7 +625,6 @@ lmdb_add_stats (KvBackend *backend, JsonBuilder *b)
 
 /* ---- Snapshots ---------------------------------------------------------------------------- */
 
-
 typedef struct
 {
   KvDumpFunc each;
@@ -645,15 +645,14 @@ dump_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
 }
 
 static gboolean
-lmdb_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data,
-           GError **error)
+lmdb_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data, GError **error)
 {
   DumpWalk w = { each, data };
 
   /* One read transaction: a consistent snapshot whatever @consistent says,
    * and writers are never blocked by it (MVCC). */
-  return walk_prefix ((LmdbBackend *) backend, NULL, NULL, dump_one, &w,
-                      KV_ERROR_SNAPSHOT_EXPORT, error);
+  return walk_prefix ((LmdbBackend *) backend, NULL, NULL, dump_one, &w, KV_ERROR_SNAPSHOT_EXPORT,
+                      error);
 }
 
 static gboolean

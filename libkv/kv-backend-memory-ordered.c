@@ -63,8 +63,8 @@ scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const ch
   /* Keys only: the heap owns a copy of each key. Entries: it owns a KvEntry
    * (the key copied, the value referenced) and borrows the entry's key. */
   g_autoptr (KvKeyHeap) heap =
-    keys_only ? _kv_key_heap_new (capacity, g_free, NULL)
-              : _kv_key_heap_new (capacity, NULL, (GDestroyNotify) kv_entry_free);
+      keys_only ? _kv_key_heap_new (capacity, g_free, NULL)
+                : _kv_key_heap_new (capacity, NULL, (GDestroyNotify) kv_entry_free);
   g_autoptr (GArray) kept = NULL;
   guint n_out;
 
@@ -154,7 +154,7 @@ scan_tracked (MemBackend *self, const char *prefix, gsize prefix_len, const char
 
 gboolean
 _kv_mem_scan (KvBackend *backend, const char *prefix, const char *after, guint64 limit,
-          gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
+              gboolean keys_only, GPtrArray *out, gboolean *out_more, GError **error)
 {
   MemBackend *self = (MemBackend *) backend;
   gsize prefix_len = prefix ? strlen (prefix) : 0;
@@ -204,7 +204,7 @@ _kv_mem_count_prefix (KvBackend *backend, const char *prefix, guint64 *out_count
  * that instant. */
 gboolean
 _kv_mem_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboolean unique,
-                 GPtrArray *out_keys, GError **error)
+                     GPtrArray *out_keys, GError **error)
 {
   MemBackend *self = (MemBackend *) backend;
   gsize prefix_len = prefix ? strlen (prefix) : 0;
@@ -237,9 +237,9 @@ _kv_mem_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboo
               else
                 hi = mid;
             }
-          g_ptr_array_add (out_keys, g_strdup (_kv_key_index_get (
-                                       self->shards[lo].index,
-                                       begin[lo] + (gint) (rank - first[lo]))));
+          g_ptr_array_add (out_keys,
+                           g_strdup (_kv_key_index_get (self->shards[lo].index,
+                                                        begin[lo] + (gint) (rank - first[lo]))));
         }
     }
   else
@@ -256,10 +256,8 @@ _kv_mem_random_keys (KvBackend *backend, const char *prefix, guint64 count, gboo
         }
       ranks = _kv_random_ranks (matching->len, count, unique);
       for (guint r = 0; r < ranks->len; r++)
-        g_ptr_array_add (out_keys,
-                         g_strdup (matching->pdata[g_array_index (ranks, guint64, r)]));
+        g_ptr_array_add (out_keys, g_strdup (matching->pdata[g_array_index (ranks, guint64, r)]));
     }
   unlock_all_read (self);
   return TRUE;
 }
-

@@ -25,8 +25,8 @@ typedef struct
 typedef struct
 {
   GRWLock lock;
-  GHashTable *table;  /* char *key (owned) -> MemEntry * (owned) */
-  KvKeyIndex *index;  /* borrows the table's keys; NULL without trackKeys */
+  GHashTable *table; /* char *key (owned) -> MemEntry * (owned) */
+  KvKeyIndex *index; /* borrows the table's keys; NULL without trackKeys */
   char padding[64 - sizeof (GRWLock) - sizeof (GHashTable *) - sizeof (KvKeyIndex *)];
 } MemShard;
 

@@ -135,8 +135,7 @@ mem_get (KvBackend *backend, const char *key, GError **error)
 }
 
 static gboolean
-mem_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **values,
-              GError **error)
+mem_get_many (KvBackend *backend, const char *const *keys, gsize n, GBytes **values, GError **error)
 {
   for (gsize i = 0; i < n; i++)
     {
@@ -336,7 +335,8 @@ mem_list_claims (KvBackend *backend, const char *prefix, GPtrArray *out, GError 
       g_rw_lock_reader_lock (&self->shards[i].lock);
       g_hash_table_iter_init (&it, self->shards[i].table);
       while (g_hash_table_iter_next (&it, &key, &value))
-        if (((MemEntry *) value)->claim && (prefix_len == 0 || strncmp (key, prefix, prefix_len) == 0))
+        if (((MemEntry *) value)->claim &&
+            (prefix_len == 0 || strncmp (key, prefix, prefix_len) == 0))
           g_ptr_array_add (out, _kv_claim_new (key, ((MemEntry *) value)->claim, NULL));
       g_rw_lock_reader_unlock (&self->shards[i].lock);
     }
@@ -494,8 +494,7 @@ mem_add_stats (KvBackend *backend, JsonBuilder *b)
 }
 
 static gboolean
-mem_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data,
-          GError **error)
+mem_dump (KvBackend *backend, gboolean consistent, KvDumpFunc each, gpointer data, GError **error)
 {
   MemBackend *self = (MemBackend *) backend;
   gboolean go_on = TRUE;
@@ -617,7 +616,7 @@ _kv_backend_memory_new (const KvOptions *options, GError **error)
     {
       g_rw_lock_init (&self->shards[i].lock);
       self->shards[i].table =
-        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mem_entry_free);
+          g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mem_entry_free);
       if (self->track_keys)
         self->shards[i].index = _kv_key_index_new (NULL);
     }

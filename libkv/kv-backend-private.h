@@ -54,8 +54,8 @@ typedef struct
 } KvClaimCounts;
 
 /* One entry for dump(): borrowed, valid during the call. */
-typedef gboolean (*KvDumpFunc) (const char *key, gsize key_len, const void *value,
-                                gsize value_len, gpointer data);
+typedef gboolean (*KvDumpFunc) (const char *key, gsize key_len, const void *value, gsize value_len,
+                                gpointer data);
 
 /* A stream of entries for replace_all(). */
 typedef struct
@@ -161,8 +161,8 @@ typedef struct
   gboolean (*put_many) (KvBackend *self, const char *const *keys, GBytes *const *values, gsize n,
                         GError **error);
   gboolean (*remove) (KvBackend *self, const char *key, gboolean *out_existed, GError **error);
-  gboolean (*remove_many) (KvBackend *self, const char *const *keys, gsize n,
-                           guint64 *out_deleted, GError **error);
+  gboolean (*remove_many) (KvBackend *self, const char *const *keys, gsize n, guint64 *out_deleted,
+                           GError **error);
   gboolean (*update) (KvBackend *self, const char *key, KvUpdateFunc func, gpointer user_data,
                       GError **error);
   /* Locks every key of @keys (distinct) at once, runs @func on each in order,
@@ -192,8 +192,8 @@ typedef struct
   guint64 (*next_claim_token) (KvBackend *self);
   /* Claim counts over the keys with @prefix at @now_ms; when @claimable is
    * not NULL it receives (char *) every key without a live claim. */
-  gboolean (*claim_scan) (KvBackend *self, const char *prefix, gint64 now_ms,
-                          GPtrArray *claimable, KvClaimCounts *out_counts, GError **error);
+  gboolean (*claim_scan) (KvBackend *self, const char *prefix, gint64 now_ms, GPtrArray *claimable,
+                          KvClaimCounts *out_counts, GError **error);
   /* Every claim record of a key with @prefix, as KvClaim (no value), in any order. */
   gboolean (*list_claims) (KvBackend *self, const char *prefix, GPtrArray *out, GError **error);
   /* Calls @each for every entry (in any order) until it returns FALSE. With

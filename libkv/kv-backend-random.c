@@ -13,7 +13,6 @@
 #include "kv-backend-private.h"
 #include "kv-random-private.h"
 
-
 typedef struct
 {
   KvWrite *write;

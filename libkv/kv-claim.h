@@ -315,14 +315,10 @@ KvClaim *kv_store_claim_key (KvStore *store, const char *key, const char *owner,
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_claim_keys (KvStore *store, const char *const *keys,
-                                                        gsize n, const char *owner, gint64 ttl_ms,
-                                                        gboolean all_or_nothing,
-                                                        GPtrArray **out_claimed,
-                                                        GPtrArray **out_busy,
-                                                        GPtrArray **out_missing,
-                                                        GPtrArray **item_errors,
-                                                        GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_claim_keys (
+    KvStore *store, const char *const *keys, gsize n, const char *owner, gint64 ttl_ms,
+    gboolean all_or_nothing, GPtrArray **out_claimed, GPtrArray **out_busy, GPtrArray **out_missing,
+    GPtrArray **item_errors, GError **error);
 
 /**
  * kv_store_release_claim:
@@ -340,8 +336,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_claim_keys (KvStore *store, const ch
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_release_claim (KvStore *store, const KvClaimRef *ref,
-                                                           gboolean *out_released,
-                                                           GError **error);
+                                                           gboolean *out_released, GError **error);
 
 /**
  * kv_store_complete_claim:
@@ -404,8 +399,7 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_renew_claim (KvStore *store, const K
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_release_claims (KvStore *store, const KvClaimRef *refs,
                                                             gsize n, guint64 *out_done,
-                                                            GPtrArray **out_failed,
-                                                            GError **error);
+                                                            GPtrArray **out_failed, GError **error);
 /**
  * kv_store_complete_claims:
  * @store: a #KvStore
@@ -424,9 +418,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_release_claims (KvStore *store, cons
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_complete_claims (KvStore *store,
-                                                             const KvClaimRef *refs, gsize n,
-                                                             gboolean delete_key,
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_complete_claims (KvStore *store, const KvClaimRef *refs,
+                                                             gsize n, gboolean delete_key,
                                                              guint64 *out_done,
                                                              GPtrArray **out_failed,
                                                              GError **error);
@@ -450,10 +443,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_complete_claims (KvStore *store,
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_renew_claims (KvStore *store, const KvClaimRef *refs,
-                                                          gsize n, gint64 ttl_ms,
-                                                          guint64 *out_done,
-                                                          GPtrArray **out_failed,
-                                                          GError **error);
+                                                          gsize n, gint64 ttl_ms, guint64 *out_done,
+                                                          GPtrArray **out_failed, GError **error);
 
 /**
  * kv_store_pop_random:

@@ -60,10 +60,10 @@ typedef struct
   gsize n_columns;
   char delimiter;
   gboolean include_key;
-  GHashTable *index;   /* a column's name as a canonical JSON string → its position + 1 */
-  const char **cell;   /* per column: the row's member value (canonical text), or NULL */
+  GHashTable *index; /* a column's name as a canonical JSON string → its position + 1 */
+  const char **cell; /* per column: the row's member value (canonical text), or NULL */
   gsize *cell_len;
-  GString *text;       /* a decoded string cell */
+  GString *text; /* a decoded string cell */
 } RowFormat;
 
 /* The cell of a scalar member: a string's text, a number or boolean as its
@@ -184,7 +184,8 @@ kv_store_export_csv_full (KvStore *store, const char *file_name, const char *con
   if (include_key)
     g_hash_table_add (seen, (gpointer) "key"); /* the key column's header name */
   for (gsize c = 0; c < n_columns; c++)
-    if (columns[c] == NULL || *columns[c] == '\0' || !g_hash_table_add (seen, (gpointer) columns[c]))
+    if (columns[c] == NULL || *columns[c] == '\0' ||
+        !g_hash_table_add (seen, (gpointer) columns[c]))
       {
         g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
                      "column %" G_GSIZE_FORMAT " is empty or repeated (with includeKey, \"key\" "
@@ -194,8 +195,9 @@ kv_store_export_csv_full (KvStore *store, const char *file_name, const char *con
       }
   if (kv_options_get_serialization (kv_store_get_options (store)) != KV_SERIALIZATION_JSON)
     {
-      g_set_error_literal (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
-                           "exportCSV needs a store with serialization \"json\" (rows are objects)");
+      g_set_error_literal (
+          error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE,
+          "exportCSV needs a store with serialization \"json\" (rows are objects)");
       return FALSE;
     }
   if (!check_delimiter (&format.delimiter, error) || !_kv_prefix_validate (prefix, FALSE, error) ||
@@ -335,7 +337,8 @@ read_row (RowReader *r, GError **error)
       g_string_free (field, TRUE);
       if (ferror (r->f))
         {
-          g_set_error_literal (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "reading the CSV file failed");
+          g_set_error_literal (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
+                               "reading the CSV file failed");
           return FALSE;
         }
       return FALSE;
@@ -381,7 +384,8 @@ csv_input_open (CsvInput *in, const char *file_name, const char *key_column, cha
   if (!read_row (&in->r, problem))
     {
       if (*problem == NULL && has_header)
-        g_set_error_literal (problem, KV_ERROR, KV_ERROR_VALUE_PARSE, "row 1: the header is missing");
+        g_set_error_literal (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
+                             "row 1: the header is missing");
       return TRUE;
     }
   /* A hash set: the check stays linear in the number of columns (issue 10, D18). */
@@ -437,8 +441,8 @@ csv_next (CsvInput *in, GError **problem)
     if (!g_utf8_validate (in->r.fields->pdata[i], -1, NULL))
       {
         g_set_error (problem, KV_ERROR, KV_ERROR_VALUE_PARSE,
-                     "row %" G_GUINT64_FORMAT ", column %u: the cell is not valid UTF-8",
-                     in->r.row, i + 1);
+                     "row %" G_GUINT64_FORMAT ", column %u: the cell is not valid UTF-8", in->r.row,
+                     i + 1);
         return FALSE;
       }
   if (in->key_index >= 0)
@@ -496,8 +500,8 @@ row_to_canonical (GString *out, CsvInput *in, GArray *order)
 }
 
 gboolean
-kv_store_import_csv (KvStore *store, const char *file_name, const char *key_column,
-                     char delimiter, gboolean has_header, gint64 limit, gint64 batch_size,
+kv_store_import_csv (KvStore *store, const char *file_name, const char *key_column, char delimiter,
+                     gboolean has_header, gint64 limit, gint64 batch_size,
                      KvTransferSummary *out_summary, GError **error)
 {
   return kv_store_import_csv_full (store, file_name, key_column, delimiter, has_header, limit,
@@ -607,8 +611,8 @@ kv_store_import_csv_full (KvStore *store, const char *file_name, const char *key
 /* ---- Validation --------------------------------------------------------------------------- */
 
 gboolean
-kv_csv_validate (const char *file_name, const char *key_column, char delimiter,
-                 gboolean has_header, gint64 limit, KvValidation *out, GError **error)
+kv_csv_validate (const char *file_name, const char *key_column, char delimiter, gboolean has_header,
+                 gint64 limit, KvValidation *out, GError **error)
 {
   CsvInput in;
   g_autoptr (GError) problem = NULL;

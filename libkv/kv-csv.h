@@ -45,10 +45,9 @@ G_BEGIN_DECLS
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv (KvStore *store, const char *file_name,
-                                                        const char *const *columns,
-                                                        gsize n_columns, const char *prefix,
-                                                        gint64 limit, char delimiter,
-                                                        gboolean include_key,
+                                                        const char *const *columns, gsize n_columns,
+                                                        const char *prefix, gint64 limit,
+                                                        char delimiter, gboolean include_key,
                                                         KvTransferSummary *out_summary,
                                                         GError **error);
 
@@ -75,10 +74,9 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv (KvStore *store, const ch
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_csv_full (
-  KvStore *store, const char *file_name, const char *const *columns, gsize n_columns,
-  const char *prefix, gint64 limit, char delimiter, gboolean include_key,
-  KvProgressFunc progress, gpointer progress_data, KvTransferSummary *out_summary,
-  GError **error);
+    KvStore *store, const char *file_name, const char *const *columns, gsize n_columns,
+    const char *prefix, gint64 limit, char delimiter, gboolean include_key, KvProgressFunc progress,
+    gpointer progress_data, KvTransferSummary *out_summary, GError **error);
 
 /**
  * kv_store_import_csv:
@@ -130,9 +128,9 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_csv (KvStore *store, const ch
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_csv_full (
-  KvStore *store, const char *file_name, const char *key_column, char delimiter,
-  gboolean has_header, gint64 limit, gint64 batch_size, KvProgressFunc progress,
-  gpointer progress_data, KvTransferSummary *out_summary, GError **error);
+    KvStore *store, const char *file_name, const char *key_column, char delimiter,
+    gboolean has_header, gint64 limit, gint64 batch_size, KvProgressFunc progress,
+    gpointer progress_data, KvTransferSummary *out_summary, GError **error);
 
 /**
  * kv_csv_validate:

@@ -108,46 +108,46 @@ G_BEGIN_DECLS
  */
 typedef enum
 {
-  KV_ERROR_UNKNOWN = 0, /*< nick=UnknownError >*/
-  KV_ERROR_KEY_NOT_FOUND, /*< nick=KeyNotFoundError >*/
-  KV_ERROR_INVALID_CURSOR, /*< nick=InvalidCursorError >*/
-  KV_ERROR_INVALID_BACKEND, /*< nick=InvalidBackendError >*/
-  KV_ERROR_INVALID_OPTIONS, /*< nick=InvalidOptionsError >*/
-  KV_ERROR_INVALID_SERIALIZATION, /*< nick=InvalidSerializationError >*/
-  KV_ERROR_INTERNAL_STORE, /*< nick=InternalStoreError >*/
-  KV_ERROR_KV_OPTIONS_CONFLICT, /*< nick=KVOptionsConflictError >*/
-  KV_ERROR_BACKUP_OPTIONS_REQUIRED, /*< nick=BackupOptionsRequiredError >*/
+  KV_ERROR_UNKNOWN = 0,              /*< nick=UnknownError >*/
+  KV_ERROR_KEY_NOT_FOUND,            /*< nick=KeyNotFoundError >*/
+  KV_ERROR_INVALID_CURSOR,           /*< nick=InvalidCursorError >*/
+  KV_ERROR_INVALID_BACKEND,          /*< nick=InvalidBackendError >*/
+  KV_ERROR_INVALID_OPTIONS,          /*< nick=InvalidOptionsError >*/
+  KV_ERROR_INVALID_SERIALIZATION,    /*< nick=InvalidSerializationError >*/
+  KV_ERROR_INTERNAL_STORE,           /*< nick=InternalStoreError >*/
+  KV_ERROR_KV_OPTIONS_CONFLICT,      /*< nick=KVOptionsConflictError >*/
+  KV_ERROR_BACKUP_OPTIONS_REQUIRED,  /*< nick=BackupOptionsRequiredError >*/
   KV_ERROR_RESTORE_OPTIONS_REQUIRED, /*< nick=RestoreOptionsRequiredError >*/
-  KV_ERROR_METRICS_UNAVAILABLE, /*< nick=MetricsUnavailableError >*/
+  KV_ERROR_METRICS_UNAVAILABLE,      /*< nick=MetricsUnavailableError >*/
   KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED, /*< nick=SnapshotBudgetExceededError >*/
-  KV_ERROR_VALUE_NUMBER_REQUIRED, /*< nick=ValueNumberRequiredError >*/
-  KV_ERROR_UNSUPPORTED_VALUE_TYPE, /*< nick=UnsupportedValueTypeError >*/
-  KV_ERROR_VALUE_PARSE, /*< nick=ValueParseError >*/
-  KV_ERROR_SERIALIZER, /*< nick=SerializerError >*/
-  KV_ERROR_UNEXPECTED_STORE_OUTPUT, /*< nick=UnexpectedStoreOutputError >*/
-  KV_ERROR_BACKUP_IN_PROGRESS, /*< nick=BackupInProgressError >*/
-  KV_ERROR_RESTORE_IN_PROGRESS, /*< nick=RestoreInProgressError >*/
-  KV_ERROR_OPERATION_CANCELED, /*< nick=OperationCanceledError >*/
-  KV_ERROR_STORE_READ_ONLY, /*< nick=StoreReadOnlyError >*/
-  KV_ERROR_STORE_CLOSED, /*< nick=StoreClosedError >*/
-  KV_ERROR_DATABASE_NOT_OPEN, /*< nick=DatabaseNotOpenError >*/
-  KV_ERROR_SNAPSHOT_NOT_FOUND, /*< nick=SnapshotNotFoundError >*/
-  KV_ERROR_SNAPSHOT_PERMISSION, /*< nick=SnapshotPermissionError >*/
-  KV_ERROR_SNAPSHOT_EXPORT, /*< nick=SnapshotExportError >*/
-  KV_ERROR_SNAPSHOT_IO, /*< nick=SnapshotIOError >*/
-  KV_ERROR_SNAPSHOT_READ, /*< nick=SnapshotReadError >*/
-  KV_ERROR_SNAPSHOT_KEY_MISSING, /*< nick=SnapshotKeyMissingError >*/
-  KV_ERROR_DISK_PATH, /*< nick=DiskPathError >*/
-  KV_ERROR_DISK_STORE_OPEN, /*< nick=DiskStoreOpenError >*/
-  KV_ERROR_DISK_STORE_READ, /*< nick=DiskStoreReadError >*/
-  KV_ERROR_DISK_STORE_WRITE, /*< nick=DiskStoreWriteError >*/
-  KV_ERROR_DISK_STORE_DELETE, /*< nick=DiskStoreDeleteError >*/
-  KV_ERROR_DISK_STORE_EXISTS, /*< nick=DiskStoreExistsError >*/
-  KV_ERROR_DISK_STORE_SCAN, /*< nick=DiskStoreScanError >*/
-  KV_ERROR_DISK_STORE_SIZE, /*< nick=DiskStoreSizeError >*/
-  KV_ERROR_DISK_STORE_INDEX, /*< nick=DiskStoreIndexError >*/
-  KV_ERROR_KEY_LIST_REBUILD, /*< nick=KeyListRebuildError >*/
-  KV_ERROR_BUCKET_NOT_FOUND, /*< nick=BucketNotFoundError >*/
+  KV_ERROR_VALUE_NUMBER_REQUIRED,    /*< nick=ValueNumberRequiredError >*/
+  KV_ERROR_UNSUPPORTED_VALUE_TYPE,   /*< nick=UnsupportedValueTypeError >*/
+  KV_ERROR_VALUE_PARSE,              /*< nick=ValueParseError >*/
+  KV_ERROR_SERIALIZER,               /*< nick=SerializerError >*/
+  KV_ERROR_UNEXPECTED_STORE_OUTPUT,  /*< nick=UnexpectedStoreOutputError >*/
+  KV_ERROR_BACKUP_IN_PROGRESS,       /*< nick=BackupInProgressError >*/
+  KV_ERROR_RESTORE_IN_PROGRESS,      /*< nick=RestoreInProgressError >*/
+  KV_ERROR_OPERATION_CANCELED,       /*< nick=OperationCanceledError >*/
+  KV_ERROR_STORE_READ_ONLY,          /*< nick=StoreReadOnlyError >*/
+  KV_ERROR_STORE_CLOSED,             /*< nick=StoreClosedError >*/
+  KV_ERROR_DATABASE_NOT_OPEN,        /*< nick=DatabaseNotOpenError >*/
+  KV_ERROR_SNAPSHOT_NOT_FOUND,       /*< nick=SnapshotNotFoundError >*/
+  KV_ERROR_SNAPSHOT_PERMISSION,      /*< nick=SnapshotPermissionError >*/
+  KV_ERROR_SNAPSHOT_EXPORT,          /*< nick=SnapshotExportError >*/
+  KV_ERROR_SNAPSHOT_IO,              /*< nick=SnapshotIOError >*/
+  KV_ERROR_SNAPSHOT_READ,            /*< nick=SnapshotReadError >*/
+  KV_ERROR_SNAPSHOT_KEY_MISSING,     /*< nick=SnapshotKeyMissingError >*/
+  KV_ERROR_DISK_PATH,                /*< nick=DiskPathError >*/
+  KV_ERROR_DISK_STORE_OPEN,          /*< nick=DiskStoreOpenError >*/
+  KV_ERROR_DISK_STORE_READ,          /*< nick=DiskStoreReadError >*/
+  KV_ERROR_DISK_STORE_WRITE,         /*< nick=DiskStoreWriteError >*/
+  KV_ERROR_DISK_STORE_DELETE,        /*< nick=DiskStoreDeleteError >*/
+  KV_ERROR_DISK_STORE_EXISTS,        /*< nick=DiskStoreExistsError >*/
+  KV_ERROR_DISK_STORE_SCAN,          /*< nick=DiskStoreScanError >*/
+  KV_ERROR_DISK_STORE_SIZE,          /*< nick=DiskStoreSizeError >*/
+  KV_ERROR_DISK_STORE_INDEX,         /*< nick=DiskStoreIndexError >*/
+  KV_ERROR_KEY_LIST_REBUILD,         /*< nick=KeyListRebuildError >*/
+  KV_ERROR_BUCKET_NOT_FOUND,         /*< nick=BucketNotFoundError >*/
 } KvError;
 
 /**

@@ -56,18 +56,17 @@ typedef gboolean (*KvEntryFormatter) (GString *out, KvEntry *entry, gpointer dat
  * Reads page by page, so memory stays bounded whatever the store holds.
  * Reports the COPYING stage (records_total: the matching keys, counted
  * first when @progress listens) and COMMITTING. */
-gboolean _kv_export_entries (KvStore *store, const char *file_name, const char *prefix,
-                             guint64 max, const char *header, KvEntryFormatter format,
-                             gpointer data, KvProgressReporter *progress,
-                             KvTransferSummary *out_summary, GError **error);
+gboolean _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, guint64 max,
+                             const char *header, KvEntryFormatter format, gpointer data,
+                             KvProgressReporter *progress, KvTransferSummary *out_summary,
+                             GError **error);
 
 /* Fails an import (@what: "importJSONL") of @file_name with @cause's code and
  * a message saying what was committed before: @committed records through
  * @place (@place_name: "line" or "row"), and that the rest was not written. */
 void _kv_import_set_error (GError **error, const GError *cause, const char *what,
-                           const char *file_name, const char *records_name,
-                           const char *place_name, const KvTransferSummary *committed,
-                           guint64 place);
+                           const char *file_name, const char *records_name, const char *place_name,
+                           const KvTransferSummary *committed, guint64 place);
 
 /* Sets @error from errno for an operation on @path. */
 void _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,

@@ -55,8 +55,7 @@ is_lmdb_data_file (const char *path)
   if (fd < 0)
     return FALSE;
   yes = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
-        pread (fd, &magic, sizeof magic, LMDB_MAGIC_OFFSET) == sizeof magic &&
-        magic == LMDB_MAGIC;
+        pread (fd, &magic, sizeof magic, LMDB_MAGIC_OFFSET) == sizeof magic && magic == LMDB_MAGIC;
   close (fd);
   return yes;
 }
@@ -152,8 +151,7 @@ check_destination (const char *path, const char *store_path, gboolean *out_exist
 }
 
 gboolean
-_kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_path,
-                       GError **error)
+_kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -295,8 +293,8 @@ _kv_file_open_read (const char *path, GError **error)
 }
 
 void
-_kv_import_set_error (GError **error, const GError *cause, const char *what,
-                      const char *file_name, const char *records_name, const char *place_name,
+_kv_import_set_error (GError **error, const GError *cause, const char *what, const char *file_name,
+                      const char *records_name, const char *place_name,
                       const KvTransferSummary *committed, guint64 place)
 {
   if (cause->code == KV_ERROR_OPERATION_CANCELED)
@@ -347,8 +345,7 @@ typedef struct
 } ExportPages;
 
 static gboolean
-export_pages_init (ExportPages *p, KvStore *store, const char *prefix, guint64 max,
-                   GError **error)
+export_pages_init (ExportPages *p, KvStore *store, const char *prefix, guint64 max, GError **error)
 {
   KvCore *core;
   gboolean more, ok = TRUE;
@@ -394,8 +391,8 @@ export_pages_next (ExportPages *p, guint64 want, GPtrArray **out_page, GError **
   core = _kv_core_acquire (p->store, error);
   if (core == NULL)
     return FALSE;
-  ok = _kv_backend_get_many (core->backend, (const char *const *) p->keys->pdata + p->next_key,
-                             n, values, error);
+  ok = _kv_backend_get_many (core->backend, (const char *const *) p->keys->pdata + p->next_key, n,
+                             values, error);
   _kv_core_release (core);
   for (guint i = 0; i < n; i++)
     if (values[i])
@@ -423,8 +420,7 @@ export_pages_clear (ExportPages *p)
 gboolean
 _kv_export_entries (KvStore *store, const char *file_name, const char *prefix, guint64 max,
                     const char *header, KvEntryFormatter format, gpointer data,
-                    KvProgressReporter *progress, KvTransferSummary *out_summary,
-                    GError **error)
+                    KvProgressReporter *progress, KvTransferSummary *out_summary, GError **error)
 {
   KvAtomicFile file = { .fd = -1 };
   g_autoptr (GString) buf = g_string_sized_new (FLUSH_AT + 4096);

@@ -38,9 +38,9 @@ typedef struct
   const char *p;
   const char *end;
   GString *out;
-  GString *names;  /* decoded member names of the open objects, innermost last */
-  GString *str;    /* the string being decoded */
-  GArray *members; /* Member, of the open objects, innermost last */
+  GString *names;   /* decoded member names of the open objects, innermost last */
+  GString *str;     /* the string being decoded */
+  GArray *members;  /* Member, of the open objects, innermost last */
   GArray *spans;    /* Span: the members of the objects in reorders, in canonical order */
   GArray *reorders; /* Reorder: the objects written out of canonical order */
   const char *problem;
@@ -222,7 +222,8 @@ decode_string (Canon *c, GString *into)
           c->p += 6;
           if (u >= 0xD800 && u <= 0xDBFF)
             {
-              int lo = c->end - c->p >= 6 && c->p[0] == '\\' && c->p[1] == 'u' ? hex4 (c->p + 2) : -1;
+              int lo =
+                  c->end - c->p >= 6 && c->p[0] == '\\' && c->p[1] == 'u' ? hex4 (c->p + 2) : -1;
               if (lo >= 0xDC00 && lo <= 0xDFFF)
                 {
                   c->p += 6;
@@ -245,15 +246,32 @@ decode_string (Canon *c, GString *into)
         }
       switch (ch)
         {
-        case '"': g_string_append_c (into, '"'); break;
-        case '\\': g_string_append_c (into, '\\'); break;
-        case '/': g_string_append_c (into, '/'); break;
-        case 'b': g_string_append_c (into, '\b'); break;
-        case 'f': g_string_append_c (into, '\f'); break;
-        case 'n': g_string_append_c (into, '\n'); break;
-        case 'r': g_string_append_c (into, '\r'); break;
-        case 't': g_string_append_c (into, '\t'); break;
-        default: return fail (c, "unknown escape in string");
+        case '"':
+          g_string_append_c (into, '"');
+          break;
+        case '\\':
+          g_string_append_c (into, '\\');
+          break;
+        case '/':
+          g_string_append_c (into, '/');
+          break;
+        case 'b':
+          g_string_append_c (into, '\b');
+          break;
+        case 'f':
+          g_string_append_c (into, '\f');
+          break;
+        case 'n':
+          g_string_append_c (into, '\n');
+          break;
+        case 'r':
+          g_string_append_c (into, '\r');
+          break;
+        case 't':
+          g_string_append_c (into, '\t');
+          break;
+        default:
+          return fail (c, "unknown escape in string");
         }
       c->p += 2;
     }
@@ -466,12 +484,18 @@ canon_value (Canon *c, int depth)
     return fail (c, "unexpected end of text");
   switch (*c->p)
     {
-    case '{': return canon_container (c, depth, '}', TRUE);
-    case '[': return canon_container (c, depth, ']', FALSE);
-    case '"': return canon_string (c);
-    case 't': return canon_literal (c, "true");
-    case 'f': return canon_literal (c, "false");
-    case 'n': return canon_literal (c, "null");
+    case '{':
+      return canon_container (c, depth, '}', TRUE);
+    case '[':
+      return canon_container (c, depth, ']', FALSE);
+    case '"':
+      return canon_string (c);
+    case 't':
+      return canon_literal (c, "true");
+    case 'f':
+      return canon_literal (c, "false");
+    case 'n':
+      return canon_literal (c, "null");
     default:
       if (*c->p == '-' || g_ascii_isdigit (*c->p))
         return canon_number (c);
@@ -542,8 +566,9 @@ kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **err
   if (c.out)
     g_string_free (c.out, TRUE);
   /* Messages are fixed text and offsets: never bytes of the input, which may not be UTF-8. */
-  g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER, "value is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
-               c.problem, (gsize) (c.p - json));
+  g_set_error (error, KV_ERROR, KV_ERROR_SERIALIZER,
+               "value is not valid JSON: %s at byte %" G_GSIZE_FORMAT, c.problem,
+               (gsize) (c.p - json));
   return NULL;
 }
 
@@ -583,7 +608,9 @@ skip_value (const char *p, const char *end)
             return p;
           continue;
         case '{':
-        case '[': depth++; break;
+        case '[':
+          depth++;
+          break;
         case '}':
         case ']':
           if (depth == 0)
@@ -595,7 +622,8 @@ skip_value (const char *p, const char *end)
           if (depth == 0)
             return p;
           break;
-        default: break;
+        default:
+          break;
         }
       p++;
     }

@@ -21,13 +21,27 @@ _kv_json_append_string_len (GString *out, const char *s, gsize len)
     {
       switch (*p)
         {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
         default:
           if (*p < 0x20)
             g_string_append_printf (out, "\\u%04x", *p);
@@ -229,11 +243,19 @@ write_node (GString *out, JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: write_object (out, json_node_get_object (node)); break;
-    case JSON_NODE_ARRAY: write_array (out, json_node_get_array (node)); break;
-    case JSON_NODE_VALUE: write_value (out, node); break;
+    case JSON_NODE_OBJECT:
+      write_object (out, json_node_get_object (node));
+      break;
+    case JSON_NODE_ARRAY:
+      write_array (out, json_node_get_array (node));
+      break;
+    case JSON_NODE_VALUE:
+      write_value (out, node);
+      break;
     case JSON_NODE_NULL:
-    default: g_string_append (out, "null"); break;
+    default:
+      g_string_append (out, "null");
+      break;
     }
 }
 

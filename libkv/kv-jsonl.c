@@ -11,7 +11,6 @@
 #include "kv-store-private.h"
 #include "kv-value-private.h"
 
-
 static gboolean
 check_file_name (const char *file_name, GError **error)
 {
@@ -26,8 +25,7 @@ check_file_name (const char *file_name, GError **error)
 
 /* One line for an entry: the value as the API would return it. */
 static gboolean
-append_record (GString *out, KvSerialization mode, const char *key, GBytes *value,
-               GError **error)
+append_record (GString *out, KvSerialization mode, const char *key, GBytes *value, GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (value, &len);
@@ -67,8 +65,8 @@ kv_store_export_jsonl (KvStore *store, const char *file_name, const char *prefix
 }
 
 gboolean
-kv_store_export_jsonl_full (KvStore *store, const char *file_name, const char *prefix,
-                            gint64 limit, KvProgressFunc progress, gpointer progress_data,
+kv_store_export_jsonl_full (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
+                            KvProgressFunc progress, gpointer progress_data,
                             KvTransferSummary *out_summary, GError **error)
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "exportJSONL");
@@ -79,9 +77,9 @@ kv_store_export_jsonl_full (KvStore *store, const char *file_name, const char *p
       !_kv_limit_validate (limit, KV_JSONL_LIMIT_MAX, "exportJSONL limit", &max, error))
     return FALSE;
   return _kv_export_entries (
-    store, file_name, prefix, max, NULL, format_record,
-    GINT_TO_POINTER (kv_options_get_serialization (kv_store_get_options (store))), &reporter,
-    out_summary, error);
+      store, file_name, prefix, max, NULL, format_record,
+      GINT_TO_POINTER (kv_options_get_serialization (kv_store_get_options (store))), &reporter,
+      out_summary, error);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------ */
@@ -91,7 +89,7 @@ typedef struct
   FILE *f;
   const char *path;
   guint64 line_no;
-  guint64 bytes;  /* consumed, including newlines */
+  guint64 bytes; /* consumed, including newlines */
   GString *line;
 } LineReader;
 
@@ -147,8 +145,8 @@ read_line (LineReader *r, GError **error)
  * own strict parser, so NULs and big numbers survive: kv-json-canonical.c);
  * the members are then read from the canonical text. */
 static gboolean
-parse_record (LineReader *r, KvSerialization mode, char **out_key, char **out_value,
-              gsize *out_len, GError **error)
+parse_record (LineReader *r, KvSerialization mode, char **out_key, char **out_value, gsize *out_len,
+              GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autofree char *canonical = NULL;
@@ -243,8 +241,8 @@ kv_store_import_jsonl (KvStore *store, const char *file_name, gint64 limit, gint
 }
 
 gboolean
-kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit,
-                            gint64 batch_size, KvProgressFunc progress, gpointer progress_data,
+kv_store_import_jsonl_full (KvStore *store, const char *file_name, gint64 limit, gint64 batch_size,
+                            KvProgressFunc progress, gpointer progress_data,
                             KvTransferSummary *out_summary, GError **error)
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "importJSONL");

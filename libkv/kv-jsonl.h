@@ -111,13 +111,10 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_jsonl (KvStore *store, const 
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_export_jsonl_full (KvStore *store,
-                                                               const char *file_name,
-                                                               const char *prefix, gint64 limit,
-                                                               KvProgressFunc progress,
-                                                               gpointer progress_data,
-                                                               KvTransferSummary *out_summary,
-                                                               GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean
+kv_store_export_jsonl_full (KvStore *store, const char *file_name, const char *prefix, gint64 limit,
+                            KvProgressFunc progress, gpointer progress_data,
+                            KvTransferSummary *out_summary, GError **error);
 
 /**
  * kv_store_import_jsonl:
@@ -164,13 +161,9 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_jsonl (KvStore *store, const 
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_jsonl_full (KvStore *store,
-                                                               const char *file_name,
-                                                               gint64 limit, gint64 batch_size,
-                                                               KvProgressFunc progress,
-                                                               gpointer progress_data,
-                                                               KvTransferSummary *out_summary,
-                                                               GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_import_jsonl_full (
+    KvStore *store, const char *file_name, gint64 limit, gint64 batch_size, KvProgressFunc progress,
+    gpointer progress_data, KvTransferSummary *out_summary, GError **error);
 
 /**
  * KvValidation:

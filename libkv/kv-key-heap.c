@@ -23,7 +23,7 @@
 
 struct _KvKeyHeap
 {
-  GArray *items; /* KvKeyHeapItem; a max-heap by key when capacity > 0, else unordered */
+  GArray *items;  /* KvKeyHeapItem; a max-heap by key when capacity > 0, else unordered */
   gsize capacity; /* 0: keep everything */
   GDestroyNotify key_free;
   GDestroyNotify data_free;

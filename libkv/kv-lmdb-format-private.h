@@ -21,15 +21,15 @@ G_BEGIN_DECLS
 #define KV_LMDB_FORMAT "libkv-lmdb-1"
 
 /* Named databases. User keys live apart from ours, so they never collide. */
-#define KV_LMDB_DB_DATA "k6"     /* user keys and values (the name xk6-kv uses) */
+#define KV_LMDB_DB_DATA "k6"       /* user keys and values (the name xk6-kv uses) */
 #define KV_LMDB_DB_CLAIMS "claims" /* key -> encoded claim record */
-#define KV_LMDB_DB_META "meta"   /* the records below */
+#define KV_LMDB_DB_META "meta"     /* the records below */
 #define KV_LMDB_MAX_DBS 4
 
 /* Records of the meta database. */
-#define KV_LMDB_META_FORMAT "format"               /* KV_LMDB_FORMAT */
-#define KV_LMDB_META_SERIALIZATION "serialization" /* "json" or "string" */
-#define KV_LMDB_META_CLAIM_TOKEN "claim_token"     /* the last claim token handed out */
+#define KV_LMDB_META_FORMAT "format"                           /* KV_LMDB_FORMAT */
+#define KV_LMDB_META_SERIALIZATION "serialization"             /* "json" or "string" */
+#define KV_LMDB_META_CLAIM_TOKEN "claim_token"                 /* the last claim token handed out */
 #define KV_LMDB_META_SNAPSHOT_ENTRIES "snapshot_entries"       /* snapshots only */
 #define KV_LMDB_META_SNAPSHOT_CREATED_AT "snapshot_created_at" /* snapshots only, ms */
 

@@ -14,16 +14,16 @@ G_BEGIN_DECLS
  * filled when the file's catalogue could be read consistently (meta_read). */
 typedef struct
 {
-  gboolean exists;     /* FALSE: no file at the path (creating it is the caller's business) */
-  gboolean empty;      /* exists with 0 bytes: LMDB will initialise it */
+  gboolean exists; /* FALSE: no file at the path (creating it is the caller's business) */
+  gboolean empty;  /* exists with 0 bytes: LMDB will initialise it */
   guint64 file_size;
-  guint32 page_size;   /* of the meta page LMDB will use */
-  guint64 last_page;   /* its last used page number */
+  guint32 page_size;    /* of the meta page LMDB will use */
+  guint64 last_page;    /* its last used page number */
   guint64 main_entries; /* records in the main database (named databases, for libkv) */
 
-  gboolean meta_read;  /* the lookups below ran on a stable copy of the catalogue */
+  gboolean meta_read;   /* the lookups below ran on a stable copy of the catalogue */
   gboolean has_meta_db; /* a "meta" named database exists */
-  gboolean has_format; /* meta holds "format"; its value is in format[] */
+  gboolean has_format;  /* meta holds "format"; its value is in format[] */
   char format[64];
   gboolean snapshot_meta; /* meta holds snapshot_created_at or snapshot_entries */
 } KvLmdbPreflight;
@@ -37,7 +37,7 @@ typedef struct
  * the file in messages ("store", "snapshot"). A missing file passes with
  * exists FALSE. Then reads the "meta" database's records libkv needs
  * (format, snapshot marks) through bounds-checked reads, never LMDB. */
-gboolean _kv_lmdb_preflight (const char *path, const char *what, KvError code,
-                             KvError path_code, KvLmdbPreflight *out, GError **error);
+gboolean _kv_lmdb_preflight (const char *path, const char *what, KvError code, KvError path_code,
+                             KvLmdbPreflight *out, GError **error);
 
 G_END_DECLS

@@ -151,8 +151,9 @@ read_metas (Reader *r, char **problem)
       guint64 at = i == 0 ? 0 : psize[0];
       if (at + META_END > r->file_size || !read_at (r->fd, meta[i], META_END, at))
         {
-          *problem = g_strdup_printf ("it is too short to hold LMDB's two meta pages (%" G_GUINT64_FORMAT " bytes)",
-                                      r->file_size);
+          *problem = g_strdup_printf (
+              "it is too short to hold LMDB's two meta pages (%" G_GUINT64_FORMAT " bytes)",
+              r->file_size);
           return FALSE;
         }
       if (!(u16_at (meta[i] + W + 2) & P_META) || u32_at (meta[i] + META_AT) != META_MAGIC)
@@ -170,7 +171,8 @@ read_metas (Reader *r, char **problem)
       if (psize[i] < 512 || psize[i] > 65536 || (psize[i] & (psize[i] - 1)) != 0)
         {
           *problem = g_strdup_printf ("page %d gives a page size of %u, not a power of two "
-                                      "from 512 to 65536", i, psize[i]);
+                                      "from 512 to 65536",
+                                      i, psize[i]);
           return FALSE;
         }
     }
@@ -187,10 +189,11 @@ read_metas (Reader *r, char **problem)
   memcpy (r->main_db, meta[use] + META_DBS + DB_RECORD, DB_RECORD);
   if (r->last_page == NO_PAGE || r->last_page < 1 || r->last_page >= r->file_size / r->page_size)
     {
-      guint64 need = r->last_page >= G_MAXUINT64 / r->page_size - 1 ? G_MAXUINT64
-                                                                   : (r->last_page + 1) * r->page_size;
-      *problem = g_strdup_printf ("it is truncated: %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT,
-                                  r->file_size, need);
+      guint64 need = r->last_page >= G_MAXUINT64 / r->page_size - 1
+                         ? G_MAXUINT64
+                         : (r->last_page + 1) * r->page_size;
+      *problem = g_strdup_printf (
+          "it is truncated: %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT, r->file_size, need);
       return FALSE;
     }
   for (int db = 0; db < 2; db++)
@@ -198,10 +201,10 @@ read_metas (Reader *r, char **problem)
       guint64 root = word_at (meta[use] + META_DBS + db * DB_RECORD + DB_ROOT);
       if (!root_ok (root, r->last_page))
         {
-          *problem = g_strdup_printf ("the %s's root page %" G_GUINT64_FORMAT
-                                      " lies outside its %" G_GUINT64_FORMAT " pages",
-                                      db ? "main database" : "free-page list", root,
-                                      r->last_page + 1);
+          *problem =
+              g_strdup_printf ("the %s's root page %" G_GUINT64_FORMAT
+                               " lies outside its %" G_GUINT64_FORMAT " pages",
+                               db ? "main database" : "free-page list", root, r->last_page + 1);
           return FALSE;
         }
     }
@@ -214,14 +217,15 @@ load_page (Reader *r, guint64 pgno, guint *out_nkeys, guint16 *out_flags)
 {
   guint16 flags, lower, upper;
 
-  if (pgno < 2 || pgno > r->last_page || !read_at (r->fd, r->page, r->page_size, pgno * r->page_size))
+  if (pgno < 2 || pgno > r->last_page ||
+      !read_at (r->fd, r->page, r->page_size, pgno * r->page_size))
     return FALSE;
   flags = u16_at (r->page + W + 2);
   lower = u16_at (r->page + W + 4);
   upper = u16_at (r->page + W + 6);
-  if (word_at (r->page) != pgno || !(flags & (P_BRANCH | P_LEAF)) || (flags & P_BRANCH && flags & P_LEAF) ||
-      (flags & 0x20) || lower < PAGE_HEADER || lower > upper || upper > r->page_size ||
-      (lower - PAGE_HEADER) % 2 != 0)
+  if (word_at (r->page) != pgno || !(flags & (P_BRANCH | P_LEAF)) ||
+      (flags & P_BRANCH && flags & P_LEAF) || (flags & 0x20) || lower < PAGE_HEADER ||
+      lower > upper || upper > r->page_size || (lower - PAGE_HEADER) % 2 != 0)
     return FALSE;
   *out_nkeys = (lower - PAGE_HEADER) / 2;
   *out_flags = flags;
@@ -328,10 +332,11 @@ named_db (Reader *r, const char *name, guint8 record[DB_RECORD])
 {
   guint16 node_flags = 0;
   gsize len = 0;
-  int found = tree_get (r, word_at (r->main_db + DB_ROOT), name, record, DB_RECORD, &len, &node_flags);
+  int found =
+      tree_get (r, word_at (r->main_db + DB_ROOT), name, record, DB_RECORD, &len, &node_flags);
 
   if (found == 2 || (found == 1 && (len != DB_RECORD || !(node_flags & F_SUBDATA) ||
-                                     !root_ok (word_at (record + DB_ROOT), r->last_page))))
+                                    !root_ok (word_at (record + DB_ROOT), r->last_page))))
     return -1;
   return found;
 }
@@ -367,7 +372,8 @@ read_catalogue (Reader *r, KvLmdbPreflight *out, char **problem)
   out->snapshot_meta = FALSE;
   if (!out->has_meta_db)
     return TRUE;
-  found = tree_get (r, word_at (meta_db + DB_ROOT), KV_LMDB_META_FORMAT, value, sizeof value - 1, &len, &node_flags);
+  found = tree_get (r, word_at (meta_db + DB_ROOT), KV_LMDB_META_FORMAT, value, sizeof value - 1,
+                    &len, &node_flags);
   if (found == 1 || found == 2)
     {
       out->has_format = TRUE;

@@ -30,13 +30,13 @@ guint64 _kv_lmdb_snapshot_file_size (KvLmdbSnapshotReader *r);
 /* What a file's meta records say about it. */
 typedef struct
 {
-  gboolean libkv_format;        /* its format record names this library's format */
-  gboolean has_serialization;   /* it records a serialization... */
-  gboolean serialization_known; /* ...that is "json" or "string" */
+  gboolean libkv_format;         /* its format record names this library's format */
+  gboolean has_serialization;    /* it records a serialization... */
+  gboolean serialization_known;  /* ...that is "json" or "string" */
   KvSerialization serialization; /* that one; JSON when none is recorded */
-  gint64 created_at;            /* ms since the epoch; 0 when not recorded */
-  guint64 recorded_entries;     /* the entry count the writer recorded; 0 when not */
-  guint64 claims;               /* claim records (backups write none; a store file may) */
+  gint64 created_at;             /* ms since the epoch; 0 when not recorded */
+  guint64 recorded_entries;      /* the entry count the writer recorded; 0 when not */
+  guint64 claims;                /* claim records (backups write none; a store file may) */
 } KvLmdbSnapshotHeader;
 
 void _kv_lmdb_snapshot_header (KvLmdbSnapshotReader *r, KvLmdbSnapshotHeader *out);

@@ -50,8 +50,7 @@ typedef enum
 
 /* FALSE when reading fails, or with @error set when @progress stops it. */
 static gboolean
-hash_prefix (int fd, guint64 len, guint8 digest[32], KvProgressReporter *progress,
-             GError **error)
+hash_prefix (int fd, guint64 len, guint8 digest[32], KvProgressReporter *progress, GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buf = g_malloc (1 << 20);
@@ -91,13 +90,13 @@ check_trailer (const char *path, guint64 file_size, KvProgressReporter *progress
       memcpy (&be, trailer + 8, 8);
       data_len = GUINT64_FROM_BE (be);
       *state = data_len == file_size - TRAILER_SIZE &&
-                   _kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKSUM, 0, data_len,
-                                       &stopped) &&
-                   hash_prefix (fd, data_len, digest, progress, &stopped) &&
-                   _kv_progress_flush (progress, &stopped) &&
-                   memcmp (digest, trailer + 16, 32) == 0
-                 ? TRAILER_OK
-                 : TRAILER_BAD;
+                       _kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKSUM, 0, data_len,
+                                           &stopped) &&
+                       hash_prefix (fd, data_len, digest, progress, &stopped) &&
+                       _kv_progress_flush (progress, &stopped) &&
+                       memcmp (digest, trailer + 16, 32) == 0
+                   ? TRAILER_OK
+                   : TRAILER_BAD;
     }
   close (fd);
   if (stopped)
@@ -160,8 +159,7 @@ _kv_lmdb_snapshot_close (KvLmdbSnapshotReader *r)
 
 /* The checks before LMDB sees the file; fills r->file_size. */
 static gboolean
-check_file (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progress,
-            GError **error)
+check_file (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progress, GError **error)
 {
   TrailerState trailer;
   KvLmdbPreflight pf;
@@ -181,8 +179,8 @@ check_file (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progr
   /* A FIFO, socket or device: said by the preflight, before anything opens it. */
   if (!S_ISREG (st.st_mode))
     {
-      if (_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ,
-                              &pf, error))
+      if (_kv_lmdb_preflight (path, "snapshot", KV_ERROR_SNAPSHOT_READ, KV_ERROR_SNAPSHOT_READ, &pf,
+                              error))
         g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
                      "cannot read snapshot %s: it is not a regular file", path);
       return FALSE;
@@ -312,9 +310,9 @@ _kv_lmdb_snapshot_header (KvLmdbSnapshotReader *r, KvLmdbSnapshotHeader *out)
   out->libkv_format = meta_string (r, KV_LMDB_META_FORMAT, buf, sizeof buf, &present) &&
                       g_str_equal (buf, KV_LMDB_FORMAT);
   out->serialization = KV_SERIALIZATION_JSON;
-  out->serialization_known = meta_string (r, KV_LMDB_META_SERIALIZATION, buf, sizeof buf,
-                                          &out->has_serialization) &&
-                             (g_str_equal (buf, "json") || g_str_equal (buf, "string"));
+  out->serialization_known =
+      meta_string (r, KV_LMDB_META_SERIALIZATION, buf, sizeof buf, &out->has_serialization) &&
+      (g_str_equal (buf, "json") || g_str_equal (buf, "string"));
   if (out->serialization_known && g_str_equal (buf, "string"))
     out->serialization = KV_SERIALIZATION_STRING;
   if (!out->has_serialization)
@@ -360,8 +358,8 @@ _kv_lmdb_snapshot_rewind (KvLmdbSnapshotReader *r)
 }
 
 int
-_kv_lmdb_snapshot_compare_keys (KvLmdbSnapshotReader *r, const void *a, gsize a_len,
-                                const void *b, gsize b_len)
+_kv_lmdb_snapshot_compare_keys (KvLmdbSnapshotReader *r, const void *a, gsize a_len, const void *b,
+                                gsize b_len)
 {
   MDB_val va = _kv_lmdb_val (a, a_len), vb = _kv_lmdb_val (b, b_len);
 
@@ -407,8 +405,8 @@ _kv_lmdb_snapshot_writer_new (KvAtomicFile *file, GError **error)
   if (rc == 0)
     rc = mdb_env_set_mapsize (w->env, SNAPSHOT_MAP_INITIAL);
   if (rc == 0)
-    rc = mdb_env_open (w->env, w->scratch, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS,
-                       0644);
+    rc =
+        mdb_env_open (w->env, w->scratch, MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOTLS, 0644);
   if (rc == 0)
     rc = mdb_txn_begin (w->env, NULL, 0, &w->txn);
   if (rc == 0)

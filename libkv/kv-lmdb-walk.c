@@ -61,7 +61,8 @@ walk_db (MDB_txn *txn, MDB_dbi dbi, guint64 max_entries, guint64 *entries, volat
   MDB_val k, v;
   int rc = mdb_cursor_open (txn, dbi, &cursor);
 
-  for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0; op = MDB_NEXT)
+  for (int op = MDB_FIRST; rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
+       op = MDB_NEXT)
     {
       const guint8 *kp = k.mv_data, *vp = v.mv_data;
       /* A stride below the smallest page size touches every page a value spans. */
@@ -116,8 +117,8 @@ walk (const char *path, guint64 max_entries)
   res.status = walk_db (txn, main_dbi, max_entries, &entries, &sink, &res.rc);
   /* Each main-database key that names a database: walk that database too. */
   rc = res.status == WALK_OK ? mdb_cursor_open (txn, main_dbi, &cursor) : 0;
-  for (int op = MDB_FIRST; res.status == WALK_OK && rc == 0 &&
-                           (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
+  for (int op = MDB_FIRST;
+       res.status == WALK_OK && rc == 0 && (rc = mdb_cursor_get (cursor, &k, &v, op)) == 0;
        op = MDB_NEXT)
     {
       char name[512];
@@ -151,7 +152,8 @@ walk (const char *path, guint64 max_entries)
 static G_NORETURN void
 child_main (const char *path, guint64 max_entries, unsigned int seconds, int fd)
 {
-  static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP, SIGALRM };
+  static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE,  SIGILL,
+                                       SIGABRT, SIGSYS, SIGTRAP, SIGALRM };
   struct sigaction dfl;
   struct rlimit no_core = { 0, 0 };
   sigset_t all;
@@ -210,8 +212,9 @@ _kv_lmdb_walk_in_child (const char *path, guint64 file_size, const char *what, K
       int saved = errno;
       close (fds[0]);
       close (fds[1]);
-      g_set_error (error, KV_ERROR, code, "cannot check %s %s: cannot start the checking process: %s",
-                   what, path, g_strerror (saved));
+      g_set_error (error, KV_ERROR, code,
+                   "cannot check %s %s: cannot start the checking process: %s", what, path,
+                   g_strerror (saved));
       return FALSE;
     }
   if (pid == 0)
@@ -244,13 +247,12 @@ _kv_lmdb_walk_in_child (const char *path, guint64 file_size, const char *what, K
                  "form a loop)",
                  what, path);
   else if (got == sizeof res && res.status == WALK_TOO_MANY_DBS)
-    g_set_error (error, KV_ERROR, code,
-                 "%s %s holds more than %d databases: not a libkv file", what, path,
-                 WALK_MAX_DBS - 2);
+    g_set_error (error, KV_ERROR, code, "%s %s holds more than %d databases: not a libkv file",
+                 what, path, WALK_MAX_DBS - 2);
   else if (WIFSIGNALED (status) && WTERMSIG (status) == SIGALRM)
     g_set_error (error, KV_ERROR, code,
-                 "%s %s could not be read within %u s: it is damaged (or the disk too slow)",
-                 what, path, seconds);
+                 "%s %s could not be read within %u s: it is damaged (or the disk too slow)", what,
+                 path, seconds);
   else if (WIFSIGNALED (status))
     g_set_error (error, KV_ERROR, code,
                  "%s %s is damaged: reading its pages crashed the checking process (%s)", what,

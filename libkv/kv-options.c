@@ -99,10 +99,9 @@ kv_options_equal (const KvOptions *a, const KvOptions *b)
          a->shard_count == b->shard_count && a->metrics_operations == b->metrics_operations &&
          a->disk_timeout_ms == b->disk_timeout_ms && a->disk_no_sync == b->disk_no_sync &&
          a->disk_no_grow_sync == b->disk_no_grow_sync && a->disk_read_only == b->disk_read_only &&
-         a->disk_initial_mmap_size == b->disk_initial_mmap_size &&
-         a->disk_mlock == b->disk_mlock && a->disk_map_size == b->disk_map_size &&
-         a->disk_max_readers == b->disk_max_readers && a->disk_write_map == b->disk_write_map &&
-         a->disk_no_read_ahead == b->disk_no_read_ahead &&
+         a->disk_initial_mmap_size == b->disk_initial_mmap_size && a->disk_mlock == b->disk_mlock &&
+         a->disk_map_size == b->disk_map_size && a->disk_max_readers == b->disk_max_readers &&
+         a->disk_write_map == b->disk_write_map && a->disk_no_read_ahead == b->disk_no_read_ahead &&
          a->disk_no_freelist_sync == b->disk_no_freelist_sync &&
          a->disk_preload_freelist == b->disk_preload_freelist &&
          g_str_equal (a->disk_freelist_type, b->disk_freelist_type);
@@ -249,8 +248,8 @@ kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error)
     double ns;
   } units[] = {
     /* Longest first so "ms" is not read as "m" followed by garbage. */
-    { "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "\xce\xbcs", 1e3 },
-    { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+    { "ns", 1 },   { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "\xce\xbcs", 1e3 },
+    { "ms", 1e6 }, { "s", 1e9 },  { "m", 60e9 },        { "h", 3600e9 },
   };
   const char *p = text;
   double total_ns = 0;
@@ -318,13 +317,20 @@ kv_parse_size (const char *text, guint64 *out_bytes, GError **error)
     const char *unit;
     double factor;
   } units[] = {
-    { "", 1 },           { "b", 1 },
-    { "kb", 1e3 },       { "mb", 1e6 },
-    { "gb", 1e9 },       { "tb", 1e12 },
-    { "kib", 1024.0 },   { "mib", 1048576.0 },
-    { "gib", 1073741824.0 }, { "tib", 1099511627776.0 },
-    { "k", 1e3 },        { "m", 1e6 },
-    { "g", 1e9 },        { "t", 1e12 },
+    { "", 1 },
+    { "b", 1 },
+    { "kb", 1e3 },
+    { "mb", 1e6 },
+    { "gb", 1e9 },
+    { "tb", 1e12 },
+    { "kib", 1024.0 },
+    { "mib", 1048576.0 },
+    { "gib", 1073741824.0 },
+    { "tib", 1099511627776.0 },
+    { "k", 1e3 },
+    { "m", 1e6 },
+    { "g", 1e9 },
+    { "t", 1e12 },
   };
   const char *p = text;
   char *end;

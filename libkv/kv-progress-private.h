@@ -20,8 +20,10 @@ typedef struct
   guint64 reported_records, reported_bytes;
 } KvProgressReporter;
 
-#define KV_PROGRESS_REPORTER_INIT(func, data, what) \
-  { (func), (data), (what), { 0 }, 0, 0 }
+#define KV_PROGRESS_REPORTER_INIT(func, data, what)                                                \
+  {                                                                                                \
+    (func), (data), (what), { 0 }, 0, 0                                                            \
+  }
 
 /* Whether anyone listens: lets an operation skip work done only for the
  * report (counting a prefix for records_total). */

@@ -30,9 +30,8 @@ gboolean
 _kv_progress_stage (KvProgressReporter *r, KvProgressStage stage, guint64 records_total,
                     guint64 bytes_total, GError **error)
 {
-  r->now = (KvProgress){ .stage = stage,
-                         .records_total = records_total,
-                         .bytes_total = bytes_total };
+  r->now =
+      (KvProgress){ .stage = stage, .records_total = records_total, .bytes_total = bytes_total };
   return r->func == NULL || report (r, error);
 }
 

@@ -43,12 +43,12 @@ struct _KvResult
 {
   gint ref_count; /* atomic */
   KvResultKind kind;
-  KvCore *core;   /* held from a successful begin until the result is freed */
-  KvWrite write;  /* what the backend runs */
-  GError *error;  /* argument errors, then the write's */
-  char *key;      /* the result's copy of a single key; write.keys points here */
-  GBytes *value;  /* a put's encoded value; write.values points here */
-  gpointer ctx;   /* the operation's context (ctx_size bytes, zeroed, in the same block) */
+  KvCore *core;  /* held from a successful begin until the result is freed */
+  KvWrite write; /* what the backend runs */
+  GError *error; /* argument errors, then the write's */
+  char *key;     /* the result's copy of a single key; write.keys points here */
+  GBytes *value; /* a put's encoded value; write.values points here */
+  gpointer ctx;  /* the operation's context (ctx_size bytes, zeroed, in the same block) */
   void (*ctx_clear) (gpointer ctx);
   KvResultFunc callback; /* NULL: a blocking caller waits in _kv_result_wait() */
   gpointer user_data;

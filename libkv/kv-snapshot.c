@@ -12,8 +12,8 @@
 #include "kv-store-private.h"
 
 static const char best_effort_warning[] =
-  "allowConcurrentWrites: writers kept running during the backup, so the snapshot may mix "
-  "moments; back up without it for a point-in-time copy";
+    "allowConcurrentWrites: writers kept running during the backup, so the snapshot may mix "
+    "moments; back up without it for a point-in-time copy";
 
 /* ---- Reading a snapshot ------------------------------------------------------------------- */
 
@@ -88,15 +88,13 @@ reader_verify (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *pr
   if (!header.serialization_known)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ,
-                   "snapshot %s records a serialization other than \"json\" and \"string\"",
-                   path);
+                   "snapshot %s records a serialization other than \"json\" and \"string\"", path);
       return FALSE;
     }
   info->serialization = header.serialization;
   info->created_at = header.created_at;
   info->claims = header.claims;
-  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKING, header.recorded_entries, 0,
-                           error))
+  if (!_kv_progress_stage (progress, KV_PROGRESS_STAGE_CHECKING, header.recorded_entries, 0, error))
     return FALSE;
 
   /* Every page of the data is read: a truncated or damaged file fails here. */
@@ -232,8 +230,7 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
 
 gboolean
 kv_store_backup (KvStore *store, const char *file_name, gboolean allow_concurrent_writes,
-                 gint64 max_entries, gint64 max_bytes, KvBackupSummary *out_summary,
-                 GError **error)
+                 gint64 max_entries, gint64 max_bytes, KvBackupSummary *out_summary, GError **error)
 {
   return kv_store_backup_full (store, file_name, allow_concurrent_writes, max_entries, max_bytes,
                                NULL, NULL, out_summary, error);
@@ -291,8 +288,7 @@ kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_conc
   w.out = _kv_lmdb_snapshot_writer_new (&file, error);
   if (w.out == NULL)
     goto out_file;
-  if (!_kv_backend_dump (core->backend, !best_effort, write_one, &w, &w.error) &&
-      w.error == NULL)
+  if (!_kv_backend_dump (core->backend, !best_effort, write_one, &w, &w.error) && w.error == NULL)
     g_set_error (&w.error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
                  "writing snapshot %s failed: reading the store failed", path);
   if (w.error == NULL && _kv_progress_flush (&reporter, &w.error))
@@ -374,8 +370,8 @@ kv_store_restore (KvStore *store, const char *file_name, gint64 max_entries, gin
 }
 
 gboolean
-kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries,
-                       gint64 max_bytes, KvProgressFunc progress, gpointer progress_data,
+kv_store_restore_full (KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
+                       KvProgressFunc progress, gpointer progress_data,
                        KvRestoreSummary *out_summary, GError **error)
 {
   KvProgressReporter reporter = KV_PROGRESS_REPORTER_INIT (progress, progress_data, "restore");

@@ -73,8 +73,7 @@ KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup (KvStore *store, const char *file_name,
                                                     gboolean allow_concurrent_writes,
                                                     gint64 max_entries, gint64 max_bytes,
-                                                    KvBackupSummary *out_summary,
-                                                    GError **error);
+                                                    KvBackupSummary *out_summary, GError **error);
 
 /**
  * kv_store_backup_full:
@@ -100,10 +99,10 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup (KvStore *store, const char *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_backup_full (
-  KvStore *store, const char *file_name, gboolean allow_concurrent_writes, gint64 max_entries,
-  gint64 max_bytes, KvProgressFunc progress, gpointer progress_data,
-  KvBackupSummary *out_summary, GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean
+kv_store_backup_full (KvStore *store, const char *file_name, gboolean allow_concurrent_writes,
+                      gint64 max_entries, gint64 max_bytes, KvProgressFunc progress,
+                      gpointer progress_data, KvBackupSummary *out_summary, GError **error);
 
 /**
  * KvRestoreSummary:
@@ -146,8 +145,7 @@ typedef struct
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore (KvStore *store, const char *file_name,
                                                      gint64 max_entries, gint64 max_bytes,
-                                                     KvRestoreSummary *out_summary,
-                                                     GError **error);
+                                                     KvRestoreSummary *out_summary, GError **error);
 
 /**
  * kv_store_restore_full:
@@ -172,9 +170,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore (KvStore *store, const char 
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_restore_full (
-  KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
-  KvProgressFunc progress, gpointer progress_data, KvRestoreSummary *out_summary,
-  GError **error);
+    KvStore *store, const char *file_name, gint64 max_entries, gint64 max_bytes,
+    KvProgressFunc progress, gpointer progress_data, KvRestoreSummary *out_summary, GError **error);
 
 /**
  * KvSnapshotInfo:
@@ -214,8 +211,7 @@ typedef struct
  */
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_snapshot_verify (const char *file_name,
-                                                       KvSnapshotInfo *out_info,
-                                                       GError **error);
+                                                       KvSnapshotInfo *out_info, GError **error);
 
 /**
  * kv_snapshot_verify_full:

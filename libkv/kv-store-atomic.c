@@ -49,7 +49,7 @@ increment_start (KvStore *store, const char *key, gint64 delta, KvResultFunc cal
                  gpointer user_data)
 {
   KvResult *result =
-    _kv_result_new (KV_RESULT_INCREMENT_BY, sizeof (IncrementCtx), NULL, callback, user_data);
+      _kv_result_new (KV_RESULT_INCREMENT_BY, sizeof (IncrementCtx), NULL, callback, user_data);
   IncrementCtx *ctx = result->ctx;
 
   if (!_kv_result_begin (result, store, key, TRUE))
@@ -64,8 +64,8 @@ increment_start (KvStore *store, const char *key, gint64 delta, KvResultFunc cal
 }
 
 void
-kv_store_increment_by_submit (KvStore *store, const char *key, gint64 delta,
-                              KvResultFunc callback, gpointer user_data)
+kv_store_increment_by_submit (KvStore *store, const char *key, gint64 delta, KvResultFunc callback,
+                              gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
   kv_result_unref (increment_start (store, key, delta, callback, user_data));
@@ -95,9 +95,9 @@ kv_store_increment_by (KvStore *store, const char *key, gint64 delta, gint64 *ou
 typedef struct
 {
   GBytes *expected; /* compare: the value required; NULL = must be missing */
-  GBytes *value;     /* the value to store, if any */
-  GBytes *observed;  /* out: the value found (a reference), if any */
-  gboolean changed;  /* out: whether the update stored or deleted */
+  GBytes *value;    /* the value to store, if any */
+  GBytes *observed; /* out: the value found (a reference), if any */
+  gboolean changed; /* out: whether the update stored or deleted */
 } ExchangeCtx;
 
 /* Clears the outputs of an earlier run of the same callback (see KvUpdateFunc). */
@@ -206,13 +206,13 @@ exchange_start (KvResultKind kind, KvStore *store, const char *key, const char *
                 gboolean has_value, KvUpdateFunc cb, KvResultFunc callback, gpointer user_data)
 {
   KvResult *result =
-    _kv_result_new (kind, sizeof (ExchangeCtx), exchange_ctx_clear, callback, user_data);
+      _kv_result_new (kind, sizeof (ExchangeCtx), exchange_ctx_clear, callback, user_data);
   ExchangeCtx *ctx = result->ctx;
 
   if (!_kv_result_begin (result, store, key, TRUE) ||
-      (has_expected && (ctx->expected = _kv_store_value_encode (store, result->core, expected,
-                                                                expected_len, &result->error)) ==
-                         NULL) ||
+      (has_expected &&
+       (ctx->expected = _kv_store_value_encode (store, result->core, expected, expected_len,
+                                                &result->error)) == NULL) ||
       (has_value && (ctx->value = _kv_store_value_encode (store, result->core, value, value_len,
                                                           &result->error)) == NULL))
     {
@@ -330,9 +330,9 @@ finish_compare (KvResult *result, KvResultKind kind, gboolean *out_done, gboolea
 /* compareAndSwap, setIfAbsent */
 
 static KvResult *
-compare_and_swap_start (KvStore *store, const char *key, const char *expected,
-                        gsize expected_len, const char *value, gsize value_len,
-                        KvResultFunc callback, gpointer user_data)
+compare_and_swap_start (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                        const char *value, gsize value_len, KvResultFunc callback,
+                        gpointer user_data)
 {
   return exchange_start (KV_RESULT_COMPARE_AND_SWAP, store, key, expected, expected_len,
                          expected != NULL, value, value_len, TRUE, compare_and_swap_cb, callback,
@@ -353,8 +353,8 @@ gboolean
 kv_store_compare_and_swap_finish (KvResult *result, gboolean *out_swapped, gboolean *out_existed,
                                   GBytes **out_current, GError **error)
 {
-  return finish_compare (result, KV_RESULT_COMPARE_AND_SWAP, out_swapped, out_existed,
-                         out_current, error);
+  return finish_compare (result, KV_RESULT_COMPARE_AND_SWAP, out_swapped, out_existed, out_current,
+                         error);
 }
 
 gboolean
@@ -366,15 +366,15 @@ kv_store_compare_and_swap (KvStore *store, const char *key, const char *expected
   g_autoptr (KvResult) result = NULL;
 
   g_return_val_if_fail (out_swapped != NULL, FALSE);
-  result = compare_and_swap_start (store, key, expected, expected_len, value, value_len, NULL,
-                                   NULL);
+  result =
+      compare_and_swap_start (store, key, expected, expected_len, value, value_len, NULL, NULL);
   _kv_result_wait (result);
   return kv_store_compare_and_swap_finish (result, out_swapped, out_existed, out_current, error);
 }
 
 void
-kv_store_set_if_absent_submit (KvStore *store, const char *key, const char *value,
-                               gsize value_len, KvResultFunc callback, gpointer user_data)
+kv_store_set_if_absent_submit (KvStore *store, const char *key, const char *value, gsize value_len,
+                               KvResultFunc callback, gpointer user_data)
 {
   kv_store_compare_and_swap_submit (store, key, NULL, 0, value, value_len, callback, user_data);
 }
@@ -390,7 +390,7 @@ kv_store_set_if_absent (KvStore *store, const char *key, const char *value, gsiz
                         gboolean *out_set, GError **error)
 {
   g_autoptr (KvResult) result =
-    compare_and_swap_start (store, key, NULL, 0, value, value_len, NULL, NULL);
+      compare_and_swap_start (store, key, NULL, 0, value, value_len, NULL, NULL);
 
   _kv_result_wait (result);
   return kv_store_set_if_absent_finish (result, out_set, error);
@@ -399,8 +399,7 @@ kv_store_set_if_absent (KvStore *store, const char *key, const char *value, gsiz
 /* deleteIfExists */
 
 static KvResult *
-delete_if_exists_start (KvStore *store, const char *key, KvResultFunc callback,
-                        gpointer user_data)
+delete_if_exists_start (KvStore *store, const char *key, KvResultFunc callback, gpointer user_data)
 {
   return exchange_start (KV_RESULT_DELETE_IF_EXISTS, store, key, NULL, 0, FALSE, NULL, 0, FALSE,
                          delete_if_exists_cb, callback, user_data);
@@ -421,8 +420,7 @@ kv_store_delete_if_exists_finish (KvResult *result, gboolean *out_deleted, GErro
 }
 
 gboolean
-kv_store_delete_if_exists (KvStore *store, const char *key, gboolean *out_deleted,
-                           GError **error)
+kv_store_delete_if_exists (KvStore *store, const char *key, gboolean *out_deleted, GError **error)
 {
   g_autoptr (KvResult) result = delete_if_exists_start (store, key, NULL, NULL);
 
@@ -433,8 +431,8 @@ kv_store_delete_if_exists (KvStore *store, const char *key, gboolean *out_delete
 /* compareAndDelete */
 
 static KvResult *
-compare_and_delete_start (KvStore *store, const char *key, const char *expected,
-                          gsize expected_len, KvResultFunc callback, gpointer user_data)
+compare_and_delete_start (KvStore *store, const char *key, const char *expected, gsize expected_len,
+                          KvResultFunc callback, gpointer user_data)
 {
   return exchange_start (KV_RESULT_COMPARE_AND_DELETE, store, key, expected, expected_len, TRUE,
                          NULL, 0, FALSE, compare_and_delete_cb, callback, user_data);
@@ -442,18 +440,17 @@ compare_and_delete_start (KvStore *store, const char *key, const char *expected,
 
 void
 kv_store_compare_and_delete_submit (KvStore *store, const char *key, const char *expected,
-                                    gsize expected_len, KvResultFunc callback,
-                                    gpointer user_data)
+                                    gsize expected_len, KvResultFunc callback, gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
   g_return_if_fail (expected != NULL);
   kv_result_unref (
-    compare_and_delete_start (store, key, expected, expected_len, callback, user_data));
+      compare_and_delete_start (store, key, expected, expected_len, callback, user_data));
 }
 
 gboolean
-kv_store_compare_and_delete_finish (KvResult *result, gboolean *out_deleted,
-                                    gboolean *out_existed, GBytes **out_current, GError **error)
+kv_store_compare_and_delete_finish (KvResult *result, gboolean *out_deleted, gboolean *out_existed,
+                                    GBytes **out_current, GError **error)
 {
   return finish_compare (result, KV_RESULT_COMPARE_AND_DELETE, out_deleted, out_existed,
                          out_current, error);

@@ -59,8 +59,8 @@ random_start (KvStore *store, KvResultKind kind, const char *prefix, gint64 coun
               const char *many_name, const char *owner, gint64 ttl_ms, KvResultFunc callback,
               gpointer user_data)
 {
-  KvResult *result = _kv_result_new (kind, sizeof (RandomCtx), random_ctx_clear, callback,
-                                     user_data);
+  KvResult *result =
+      _kv_result_new (kind, sizeof (RandomCtx), random_ctx_clear, callback, user_data);
   RandomCtx *ctx = result->ctx;
   gboolean claims = kind == KV_RESULT_CLAIM_RANDOM;
 
@@ -106,10 +106,10 @@ random_finish (KvResult *result, KvResultKind kind, GError **error)
     return NULL;
   ctx = result->ctx;
   return kind == KV_RESULT_CLAIM_RANDOM
-           ? _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_claim,
-                                        (GDestroyNotify) kv_claim_free)
-           : _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_entry,
-                                        (GDestroyNotify) kv_entry_free);
+             ? _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_claim,
+                                          (GDestroyNotify) kv_claim_free)
+             : _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_entry,
+                                          (GDestroyNotify) kv_entry_free);
 }
 
 static gpointer
@@ -121,8 +121,8 @@ first_of (GPtrArray *items)
 }
 
 void
-kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner,
-                              gint64 ttl_ms, KvResultFunc callback, gpointer user_data)
+kv_store_claim_random_submit (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
+                              KvResultFunc callback, gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
   kv_result_unref (random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL, owner, ttl_ms,
@@ -139,8 +139,8 @@ KvClaim *
 kv_store_claim_random (KvStore *store, const char *prefix, const char *owner, gint64 ttl_ms,
                        GError **error)
 {
-  g_autoptr (KvResult) result = random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL,
-                                              owner, ttl_ms, NULL, NULL);
+  g_autoptr (KvResult) result =
+      random_start (store, KV_RESULT_CLAIM_RANDOM, prefix, 1, NULL, owner, ttl_ms, NULL, NULL);
 
   _kv_result_wait (result);
   return kv_store_claim_random_finish (result, error);
@@ -178,8 +178,8 @@ kv_store_pop_random_submit (KvStore *store, const char *prefix, KvResultFunc cal
                             gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
-  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL, 0, callback,
-                                 user_data));
+  kv_result_unref (
+      random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL, 0, callback, user_data));
 }
 
 KvEntry *
@@ -191,8 +191,8 @@ kv_store_pop_random_finish (KvResult *result, GError **error)
 KvEntry *
 kv_store_pop_random (KvStore *store, const char *prefix, GError **error)
 {
-  g_autoptr (KvResult) result = random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL,
-                                              0, NULL, NULL);
+  g_autoptr (KvResult) result =
+      random_start (store, KV_RESULT_POP_RANDOM, prefix, 1, NULL, NULL, 0, NULL, NULL);
 
   _kv_result_wait (result);
   return kv_store_pop_random_finish (result, error);
@@ -203,8 +203,8 @@ kv_store_pop_random_many_submit (KvStore *store, const char *prefix, gint64 coun
                                  KvResultFunc callback, gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
-  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, count, "popRandomMany",
-                                 NULL, 0, callback, user_data));
+  kv_result_unref (random_start (store, KV_RESULT_POP_RANDOM, prefix, count, "popRandomMany", NULL,
+                                 0, callback, user_data));
 }
 
 GPtrArray *
@@ -222,4 +222,3 @@ kv_store_pop_random_many (KvStore *store, const char *prefix, gint64 count, GErr
   _kv_result_wait (result);
   return kv_store_pop_random_many_finish (result, error);
 }
-

@@ -316,8 +316,7 @@ kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboolean 
                                 KvResultFunc callback, gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
-  kv_result_unref (
-    ref_single_start (store, ref, REF_COMPLETE, delete_key, 0, callback, user_data));
+  kv_result_unref (ref_single_start (store, ref, REF_COMPLETE, delete_key, 0, callback, user_data));
 }
 
 void
@@ -390,12 +389,12 @@ kv_store_complete_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n
   g_return_if_fail (callback != NULL);
   g_return_if_fail (refs != NULL || n == 0);
   kv_result_unref (
-    ref_batch_start (store, refs, n, REF_COMPLETE, delete_key, 0, callback, user_data));
+      ref_batch_start (store, refs, n, REF_COMPLETE, delete_key, 0, callback, user_data));
 }
 
 gboolean
-kv_store_complete_claims_finish (KvResult *result, guint64 *out_completed,
-                                 GPtrArray **out_failed, GError **error)
+kv_store_complete_claims_finish (KvResult *result, guint64 *out_completed, GPtrArray **out_failed,
+                                 GError **error)
 {
   return ref_batch_finish (result, out_completed, out_failed, error);
 }
@@ -415,4 +414,3 @@ kv_store_renew_claims_finish (KvResult *result, guint64 *out_renewed, GPtrArray 
 {
   return ref_batch_finish (result, out_renewed, out_failed, error);
 }
-

@@ -168,8 +168,8 @@ static KvResult *
 claim_key_start (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
                  KvResultFunc callback, gpointer user_data)
 {
-  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_KEY, sizeof (ClaimKeyCtx),
-                                     claim_key_ctx_clear, callback, user_data);
+  KvResult *result = _kv_result_new (KV_RESULT_CLAIM_KEY, sizeof (ClaimKeyCtx), claim_key_ctx_clear,
+                                     callback, user_data);
   ClaimKeyCtx *ctx = result->ctx;
 
   ctx->grant.now = _kv_claims_now_ms ();
@@ -346,8 +346,7 @@ claim_keys_decide (gpointer data)
 
 static KvResult *
 claim_keys_start (KvStore *store, const char *const *keys, gsize n, const char *owner,
-                  gint64 ttl_ms, gboolean all_or_nothing, KvResultFunc callback,
-                  gpointer user_data)
+                  gint64 ttl_ms, gboolean all_or_nothing, KvResultFunc callback, gpointer user_data)
 {
   KvResult *result = _kv_result_new (KV_RESULT_CLAIM_KEYS, sizeof (ClaimKeysCtx),
                                      claim_keys_ctx_clear, callback, user_data);
@@ -438,7 +437,7 @@ kv_store_claim_keys_submit (KvStore *store, const char *const *keys, gsize n, co
   g_return_if_fail (callback != NULL);
   g_return_if_fail (keys != NULL || n == 0);
   kv_result_unref (
-    claim_keys_start (store, keys, n, owner, ttl_ms, all_or_nothing, callback, user_data));
+      claim_keys_start (store, keys, n, owner, ttl_ms, all_or_nothing, callback, user_data));
 }
 
 gboolean
@@ -489,12 +488,12 @@ kv_store_allocation_stats (KvStore *store, const char *prefix, KvAllocationStats
 static gint
 compare_claim_keys (gconstpointer a, gconstpointer b)
 {
-  return strcmp (kv_claim_get_key (*(KvClaim *const *) a), kv_claim_get_key (*(KvClaim *const *) b));
+  return strcmp (kv_claim_get_key (*(KvClaim *const *) a),
+                 kv_claim_get_key (*(KvClaim *const *) b));
 }
 
 GPtrArray *
-kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expired,
-                      GError **error)
+kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expired, GError **error)
 {
   GPtrArray *out;
   gint64 now = _kv_claims_now_ms ();

@@ -60,7 +60,8 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
   g_return_val_if_fail (KV_IS_STORE (store), FALSE);
   g_return_val_if_fail (out_items != NULL && out_cursor != NULL && out_done != NULL, FALSE);
   if (!_kv_prefix_validate (prefix, FALSE, error) ||
-      !_kv_limit_validate (limit, KV_SCAN_LIMIT_MAX, keys_only ? "scanKeys" : "scan", &max, error) ||
+      !_kv_limit_validate (limit, KV_SCAN_LIMIT_MAX, keys_only ? "scanKeys" : "scan", &max,
+                           error) ||
       !_kv_cursor_decode (cursor, prefix, &after, error))
     return FALSE;
   core = _kv_core_acquire (store, error);
@@ -82,7 +83,7 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
     {
       gpointer last = items->pdata[items->len - 1];
       *out_cursor =
-        _kv_cursor_encode (prefix, keys_only ? (const char *) last : kv_entry_get_key (last));
+          _kv_cursor_encode (prefix, keys_only ? (const char *) last : kv_entry_get_key (last));
     }
   else
     *out_cursor = g_strdup (after ? cursor : "");
@@ -127,8 +128,8 @@ kv_store_count (KvStore *store, const char *prefix, guint64 *out_count, GError *
 }
 
 gboolean
-kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit,
-                           guint64 *out_deleted, gboolean *out_done, GError **error)
+kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit, guint64 *out_deleted,
+                           gboolean *out_done, GError **error)
 {
   KvCore *core;
   guint64 max, deleted = 0;
@@ -169,8 +170,7 @@ kv_store_delete_by_prefix (KvStore *store, const char *prefix, gint64 limit,
 }
 
 static GPtrArray *
-random_common (KvStore *store, const char *prefix, guint64 count, gboolean unique,
-               GError **error)
+random_common (KvStore *store, const char *prefix, guint64 count, gboolean unique, GError **error)
 {
   KvCore *core;
   GPtrArray *keys;
@@ -229,4 +229,3 @@ kv_store_rebuild_key_list (KvStore *store, GError **error)
   _kv_core_release (core);
   return ok;
 }
-

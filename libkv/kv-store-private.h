@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * a running call. */
 typedef struct
 {
-  gint ref_count; /* atomic */
+  gint ref_count;  /* atomic */
   gboolean shared; /* the process-wide store of kv_store_open_shared() */
   KvOptions *options;
   KvSerialization mode;

@@ -24,9 +24,9 @@ struct _KvStore
    * the write lock to close. GRWLock rather than GMutex also because it is
    * pthread-based, so ThreadSanitizer sees it (GLib's GMutex is a bare futex). */
   GRWLock lock;
-  KvCore *core;       /* NULL once closed */
+  KvCore *core;          /* NULL once closed */
   gint values_canonical; /* atomic: kv_store_set_values_canonical() */
-  KvOptions *options; /* kept after close for kv_store_get_options() */
+  KvOptions *options;    /* kept after close for kv_store_get_options() */
 };
 
 G_DEFINE_FINAL_TYPE (KvStore, kv_store, G_TYPE_OBJECT)
@@ -355,7 +355,7 @@ _kv_store_begin_key_call (KvStore *store, const char *key, gboolean writes, GErr
 
 void
 _kv_item_errors_add (GPtrArray **items, gsize index, const char *key, const char *name,
-                 const char *message)
+                     const char *message)
 {
   if (*items == NULL)
     *items = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_item_error_free);
@@ -369,8 +369,7 @@ _kv_fail_with_items (GPtrArray *items, GPtrArray **item_errors, const char *what
   const KvItemError *first = g_ptr_array_index (items, 0);
 
   g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-               "%s: %u invalid item(s), nothing was changed; first: item %" G_GSIZE_FORMAT
-               ": %s",
+               "%s: %u invalid item(s), nothing was changed; first: item %" G_GSIZE_FORMAT ": %s",
                what, items->len, first->index, first->message);
   if (item_errors)
     *item_errors = g_ptr_array_ref (items);
@@ -406,8 +405,8 @@ bytes_unref0 (gpointer p)
 }
 
 GPtrArray *
-kv_store_get_many (KvStore *store, const char *const *keys, gsize n_keys,
-                   GPtrArray **item_errors, GError **error)
+kv_store_get_many (KvStore *store, const char *const *keys, gsize n_keys, GPtrArray **item_errors,
+                   GError **error)
 {
   KvCore *core;
   GPtrArray *items = NULL;
@@ -481,7 +480,7 @@ set_start (KvStore *store, const char *key, const char *value, gsize value_len,
 
   if (!_kv_result_begin (result, store, key, TRUE) ||
       (result->value =
-         _kv_store_value_encode (store, result->core, value, value_len, &result->error)) == NULL)
+           _kv_store_value_encode (store, result->core, value, value_len, &result->error)) == NULL)
     {
       _kv_result_complete (result);
       return result;
@@ -507,8 +506,7 @@ kv_store_set_finish (KvResult *result, GError **error)
 }
 
 gboolean
-kv_store_set (KvStore *store, const char *key, const char *value, gsize value_len,
-              GError **error)
+kv_store_set (KvStore *store, const char *key, const char *value, gsize value_len, GError **error)
 {
   g_autoptr (KvResult) result = set_start (store, key, value, value_len, NULL, NULL);
 
@@ -561,7 +559,7 @@ set_many_start (KvStore *store, const char *const *keys, const char *const *valu
                 const gsize *value_lens, gsize n, KvResultFunc callback, gpointer user_data)
 {
   KvResult *result =
-    _kv_result_new (KV_RESULT_SET_MANY, sizeof (BatchCtx), batch_ctx_clear, callback, user_data);
+      _kv_result_new (KV_RESULT_SET_MANY, sizeof (BatchCtx), batch_ctx_clear, callback, user_data);
   BatchCtx *ctx = result->ctx;
   GPtrArray *items = NULL;
 
@@ -661,8 +659,7 @@ delete_start (KvStore *store, const char *key, KvResultFunc callback, gpointer u
 }
 
 void
-kv_store_delete_submit (KvStore *store, const char *key, KvResultFunc callback,
-                        gpointer user_data)
+kv_store_delete_submit (KvStore *store, const char *key, KvResultFunc callback, gpointer user_data)
 {
   g_return_if_fail (callback != NULL);
   kv_result_unref (delete_start (store, key, callback, user_data));

@@ -257,9 +257,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_exists (KvStore *store, const char *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set (KvStore *store, const char *key,
-                                                 const char *value, gsize value_len,
-                                                 GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_set (KvStore *store, const char *key, const char *value,
+                                                 gsize value_len, GError **error);
 
 /**
  * kv_store_set_many:
@@ -323,8 +322,7 @@ KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete_many (KvStore *store, const char *const *keys,
                                                          gsize n, guint64 *out_deleted,
                                                          guint64 *out_missing,
-                                                         GPtrArray **item_errors,
-                                                         GError **error);
+                                                         GPtrArray **item_errors, GError **error);
 
 /**
  * kv_store_clear:
@@ -396,8 +394,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_increment_by (KvStore *store, const 
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-GBytes *kv_store_get_or_set (KvStore *store, const char *key, const char *value,
-                             gsize value_len, gboolean *out_loaded, GError **error);
+GBytes *kv_store_get_or_set (KvStore *store, const char *key, const char *value, gsize value_len,
+                             gboolean *out_loaded, GError **error);
 
 /**
  * kv_store_swap:
@@ -445,14 +443,10 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_swap (KvStore *store, const char *ke
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_swap (KvStore *store, const char *key,
-                                                              const char *expected,
-                                                              gsize expected_len,
-                                                              const char *value, gsize value_len,
-                                                              gboolean *out_swapped,
-                                                              gboolean *out_existed,
-                                                              GBytes **out_current,
-                                                              GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_swap (
+    KvStore *store, const char *key, const char *expected, gsize expected_len, const char *value,
+    gsize value_len, gboolean *out_swapped, gboolean *out_existed, GBytes **out_current,
+    GError **error);
 
 /**
  * kv_store_set_if_absent:
@@ -513,13 +507,9 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_delete_if_exists (KvStore *store, co
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_delete (KvStore *store, const char *key,
-                                                                const char *expected,
-                                                                gsize expected_len,
-                                                                gboolean *out_deleted,
-                                                                gboolean *out_existed,
-                                                                GBytes **out_current,
-                                                                GError **error);
+G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_compare_and_delete (
+    KvStore *store, const char *key, const char *expected, gsize expected_len,
+    gboolean *out_deleted, gboolean *out_existed, GBytes **out_current, GError **error);
 
 /* ---- Order, paging, sampling ----------------------------------------------------------------
  *
@@ -723,8 +713,8 @@ G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_random_key (KvStore *store, const ch
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-GPtrArray *kv_store_random_keys (KvStore *store, const char *prefix, gint64 count,
-                                 gboolean unique, GError **error);
+GPtrArray *kv_store_random_keys (KvStore *store, const char *prefix, gint64 count, gboolean unique,
+                                 GError **error);
 
 /**
  * kv_store_rebuild_key_list:

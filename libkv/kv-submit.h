@@ -152,9 +152,9 @@ gboolean kv_store_set_finish (KvResult *result, GError **error);
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-void kv_store_set_many_submit (KvStore *store, const char *const *keys,
-                               const char *const *values, const gsize *value_lens, gsize n,
-                               KvResultFunc callback, gpointer user_data);
+void kv_store_set_many_submit (KvStore *store, const char *const *keys, const char *const *values,
+                               const gsize *value_lens, gsize n, KvResultFunc callback,
+                               gpointer user_data);
 /**
  * kv_store_set_many_finish:
  * @result: the #KvResult handed to the callback
@@ -203,9 +203,8 @@ void kv_store_delete_many_submit (KvStore *store, const char *const *keys, gsize
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-gboolean kv_store_delete_many_finish (KvResult *result, guint64 *out_deleted,
-                                      guint64 *out_missing, GPtrArray **item_errors,
-                                      GError **error);
+gboolean kv_store_delete_many_finish (KvResult *result, guint64 *out_deleted, guint64 *out_missing,
+                                      GPtrArray **item_errors, GError **error);
 
 /**
  * kv_store_delete_submit:
@@ -435,8 +434,7 @@ void kv_store_delete_if_exists_submit (KvStore *store, const char *key, KvResult
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-gboolean kv_store_delete_if_exists_finish (KvResult *result, gboolean *out_deleted,
-                                           GError **error);
+gboolean kv_store_delete_if_exists_finish (KvResult *result, gboolean *out_deleted, GError **error);
 
 /**
  * kv_store_compare_and_delete_submit:
@@ -492,8 +490,8 @@ gboolean kv_store_compare_and_delete_finish (KvResult *result, gboolean *out_del
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-void kv_store_claim_key_submit (KvStore *store, const char *key, const char *owner,
-                                gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+void kv_store_claim_key_submit (KvStore *store, const char *key, const char *owner, gint64 ttl_ms,
+                                KvResultFunc callback, gpointer user_data);
 /**
  * kv_store_claim_key_finish:
  * @result: the #KvResult handed to the callback
@@ -668,8 +666,7 @@ void kv_store_complete_claim_submit (KvStore *store, const KvClaimRef *ref, gboo
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-gboolean kv_store_complete_claim_finish (KvResult *result, gboolean *out_completed,
-                                         GError **error);
+gboolean kv_store_complete_claim_finish (KvResult *result, gboolean *out_completed, GError **error);
 
 /**
  * kv_store_release_claim_submit:
@@ -699,8 +696,7 @@ void kv_store_release_claim_submit (KvStore *store, const KvClaimRef *ref, KvRes
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-gboolean kv_store_release_claim_finish (KvResult *result, gboolean *out_released,
-                                        GError **error);
+gboolean kv_store_release_claim_finish (KvResult *result, gboolean *out_released, GError **error);
 
 /**
  * kv_store_renew_claim_submit:
@@ -862,8 +858,8 @@ gboolean kv_store_complete_claims_finish (KvResult *result, guint64 *out_complet
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-void kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n,
-                                   gint64 ttl_ms, KvResultFunc callback, gpointer user_data);
+void kv_store_renew_claims_submit (KvStore *store, const KvClaimRef *refs, gsize n, gint64 ttl_ms,
+                                   KvResultFunc callback, gpointer user_data);
 /**
  * kv_store_renew_claims_finish:
  * @result: the #KvResult handed to the callback

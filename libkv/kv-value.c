@@ -65,8 +65,8 @@ _kv_limit_validate (gint64 value, gint64 cap, const char *what, guint64 *out, GE
   if (value > cap)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what,
-                   value, cap);
+                   "%s %" G_GINT64_FORMAT " is above the maximum of %" G_GINT64_FORMAT, what, value,
+                   cap);
       return FALSE;
     }
   *out = value > 0 ? (guint64) value : 0;
@@ -150,9 +150,8 @@ _kv_value_to_int64 (GBytes *value, KvSerialization mode, gint64 *out, GError **e
     }
   if (parse_integer_text (data, len, out))
     return TRUE;
-  g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE,
-               "stored value %.*s%s is not a 64-bit integer", (int) MIN (len, 40), data,
-               len > 40 ? "…" : "");
+  g_set_error (error, KV_ERROR, KV_ERROR_VALUE_PARSE, "stored value %.*s%s is not a 64-bit integer",
+               (int) MIN (len, 40), data, len > 40 ? "…" : "");
   return FALSE;
 }
 

@@ -109,5 +109,7 @@ store_fixture_teardown (StoreFixture *f, gconstpointer data)
       }                                                                                            \
   }                                                                                                \
   G_STMT_END
-#define STORE_TEST_ADD(test_name, test_func) STORE_TEST_ADD_FOR (store_backends, test_name, test_func)
-#define STRESS_TEST_ADD(test_name, test_func) STORE_TEST_ADD_FOR (stress_backends, test_name, test_func)
+#define STORE_TEST_ADD(test_name, test_func)                                                       \
+  STORE_TEST_ADD_FOR (store_backends, test_name, test_func)
+#define STRESS_TEST_ADD(test_name, test_func)                                                      \
+  STORE_TEST_ADD_FOR (stress_backends, test_name, test_func)

@@ -261,9 +261,9 @@ test_vetoed_batch_spends_no_token (StoreFixture *f, gconstpointer data)
 
   /* And an accepted one numbers its claims consecutively, in key order. */
   keys[2] = "v:003";
-  g_assert_true (kv_store_complete_claim (f->store, &(KvClaimRef){ kv_claim_get_id (d), "v:003",
-                                                                   kv_claim_get_token (d) },
-                                          FALSE, NULL, NULL));
+  g_assert_true (kv_store_complete_claim (
+      f->store, &(KvClaimRef){ kv_claim_get_id (d), "v:003", kv_claim_get_token (d) }, FALSE, NULL,
+      NULL));
   g_assert_true (kv_store_claim_keys (f->store, keys, 3, NULL, 0, TRUE, &claimed, &busy, &missing,
                                       NULL, NULL));
   g_assert_cmpuint (claimed->len, ==, 3);
@@ -361,7 +361,8 @@ test_validation (StoreFixture *f, gconstpointer data)
   g_clear_error (&error);
   owner[KV_CLAIM_MAX_OWNER_LENGTH] = '\0';
   {
-    g_autoptr (KvClaim) ok = kv_store_claim_random (f->store, NULL, owner, KV_CLAIM_MAX_TTL_MS, &error);
+    g_autoptr (KvClaim) ok =
+        kv_store_claim_random (f->store, NULL, owner, KV_CLAIM_MAX_TTL_MS, &error);
     g_assert_no_error (error);
     g_assert_nonnull (ok);
   }

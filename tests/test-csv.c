@@ -41,7 +41,8 @@ test_export_quoting (StoreFixture *f, gconstpointer data)
   put (f->store, "u:1", "{\"name\":\"Alice\",\"age\":30,\"note\":\"likes, commas\"}");
   put (f->store, "u:2", "{\"name\":\"Bob \\\"B\\\"\",\"age\":null,\"extra\":true}");
   put (f->store, "u:3", "{\"name\":\"multi\\nline\",\"age\":1.5,\"note\":false}");
-  g_assert_true (kv_store_export_csv (f->store, path, columns, 3, "u:", 0, ',', TRUE, &sum, &error));
+  g_assert_true (
+      kv_store_export_csv (f->store, path, columns, 3, "u:", 0, ',', TRUE, &sum, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==,
@@ -53,7 +54,8 @@ test_export_quoting (StoreFixture *f, gconstpointer data)
   g_assert_cmpuint (sum.bytes, ==, strlen (contents));
 
   /* Another delimiter, no key column. */
-  g_assert_true (kv_store_export_csv (f->store, path, columns, 2, "u:", 1, ';', FALSE, &sum, &error));
+  g_assert_true (
+      kv_store_export_csv (f->store, path, columns, 2, "u:", 1, ';', FALSE, &sum, &error));
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "name;age\r\nAlice;30\r\n");
@@ -70,7 +72,8 @@ test_export_rejects (StoreFixture *f, gconstpointer data)
 
   put (f->store, "flat", "{\"a\":1}");
   put (f->store, "nested", "{\"a\":{\"b\":1}}");
-  g_assert_false (kv_store_export_csv (f->store, path, columns, 1, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_false (
+      kv_store_export_csv (f->store, path, columns, 1, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE);
   g_assert_nonnull (strstr (error->message, "nested"));
   g_clear_error (&error);
@@ -80,19 +83,23 @@ test_export_rejects (StoreFixture *f, gconstpointer data)
   g_assert_false (kv_store_export_csv (f->store, path, dup, 2, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   g_clear_error (&error);
-  g_assert_false (kv_store_export_csv (f->store, path, columns, 1, NULL, 0, '"', TRUE, NULL, &error));
+  g_assert_false (
+      kv_store_export_csv (f->store, path, columns, 1, NULL, 0, '"', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   g_clear_error (&error);
-  g_assert_false (kv_store_export_csv (f->store, path, columns, 1, NULL, 0, (char) 0xa7, TRUE, NULL, &error));
+  g_assert_false (
+      kv_store_export_csv (f->store, path, columns, 1, NULL, 0, (char) 0xa7, TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS); /* not one ASCII byte */
   g_clear_error (&error);
   {
     const char *key_col[] = { "key" };
-    g_assert_false (kv_store_export_csv (f->store, path, key_col, 1, NULL, 0, ',', TRUE, NULL, &error));
+    g_assert_false (
+        kv_store_export_csv (f->store, path, key_col, 1, NULL, 0, ',', TRUE, NULL, &error));
     g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS); /* "key" twice in the header */
     g_clear_error (&error);
   }
-  g_assert_false (kv_store_export_csv (f->store, path, columns, 0, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_false (
+      kv_store_export_csv (f->store, path, columns, 0, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
 }
 
@@ -108,7 +115,8 @@ test_round_trip (StoreFixture *f, gconstpointer data)
   /* Strings survive exactly (CSV carries no types), quotes, delimiters, line breaks included. */
   put (f->store, "p:1", "{\"city\":\"Zürich\",\"name\":\"A, \\\"B\\\"\",\"zip\":\"00123\"}");
   put (f->store, "p:2", "{\"city\":\"x\\r\\ny\",\"name\":\"\",\"zip\":\"9\"}");
-  g_assert_true (kv_store_export_csv (f->store, path, columns, 3, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_true (
+      kv_store_export_csv (f->store, path, columns, 3, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_true (kv_store_import_csv (second, path, "key", ',', TRUE, 0, 1, &sum, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sum.records, ==, 2);
@@ -207,7 +215,6 @@ test_validate (StoreFixture *f, gconstpointer data)
   kv_validation_clear (&v);
 }
 
-
 /* Writes @len bytes (may hold NULs) to a file. */
 static char *
 file_with_len (StoreFixture *f, const char *name, const char *contents, gssize len)
@@ -294,7 +301,8 @@ test_d18_many_columns (StoreFixture *f, gconstpointer data)
   g_assert_no_error (error);
   data_text = g_bytes_get_data (v, NULL);
   /* Members bytewise by name: c0, c1, c10, c100, ... */
-  g_assert_true (g_str_has_prefix (data_text, "{\"c0\":\"1\",\"c1\":\"1\",\"c10\":\"1\",\"c100\":\"1\","));
+  g_assert_true (
+      g_str_has_prefix (data_text, "{\"c0\":\"1\",\"c1\":\"1\",\"c10\":\"1\",\"c100\":\"1\","));
   {
     gsize want = 2 + (n - 1); /* braces and commas */
     char name[16];
@@ -326,7 +334,8 @@ test_d1_d2_export_cells (StoreFixture *f, gconstpointer data)
 
   put (f->store, "a", "{\"n\":1e20,\"s\":\"x\"}");
   put (f->store, "b", "{\"n\":-9223372036854775809,\"s\":\"\\u00e9\"}");
-  g_assert_true (kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_true (
+      kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==,
@@ -334,7 +343,8 @@ test_d1_d2_export_cells (StoreFixture *f, gconstpointer data)
                    "a,100000000000000000000,x\r\n"
                    "b,-9223372036854776000,é\r\n");
   put (f->store, "c", "{\"n\":1,\"s\":\"x\\u0000y\"}");
-  g_assert_false (kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
+  g_assert_false (
+      kv_store_export_csv (f->store, path, columns, 2, NULL, 0, ',', TRUE, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_UNSUPPORTED_VALUE_TYPE);
   g_assert_nonnull (strstr (error->message, "NUL"));
 }

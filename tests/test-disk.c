@@ -286,7 +286,6 @@ test_bucket_missing (DiskFixture *f, gconstpointer data)
   MDB_dbi dbi;
   KvStore *kv;
 
-
   g_assert_cmpint (mdb_env_create (&env), ==, 0);
   g_assert_cmpint (mdb_env_set_maxdbs (env, 2), ==, 0);
   g_assert_cmpint (mdb_env_open (env, f->path, MDB_NOSUBDIR, 0644), ==, 0);
@@ -355,9 +354,9 @@ test_map_grows (DiskFixture *f, gconstpointer data)
 static void
 test_stats_and_options (DiskFixture *f, gconstpointer data)
 {
-  g_autoptr (KvStore) kv = open_ok (
-    f->path, "\"disk\":{\"timeout\":\"2s\",\"noGrowSync\":true,\"freelistType\":\"map\","
-             "\"noFreelistSync\":true,\"maxReaders\":200,\"initialMmapSize\":\"8MB\"}");
+  g_autoptr (KvStore) kv =
+      open_ok (f->path, "\"disk\":{\"timeout\":\"2s\",\"noGrowSync\":true,\"freelistType\":\"map\","
+                        "\"noFreelistSync\":true,\"maxReaders\":200,\"initialMmapSize\":\"8MB\"}");
   g_autofree char *stats = NULL;
 
   g_assert_true (kv_store_set (kv, "a", "1", 1, NULL));
@@ -449,8 +448,8 @@ spawn_helper (const char *const *args, int stdout_fd)
     g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv->pdata, NULL,
-                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1,
-                                         stdout_fd, -1, &error));
+                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1, stdout_fd,
+                                         -1, &error));
   g_assert_no_error (error);
   g_ptr_array_free (argv, TRUE);
   return pid;

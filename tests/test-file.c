@@ -132,12 +132,9 @@ test_refuses_non_regular (StoreFixture *f, gconstpointer data)
         mode_t type;
         const char *says;
       } cases[] = {
-        { fifo, S_IFIFO, "a FIFO" },
-        { sock, S_IFSOCK, "a socket" },
-        { link, S_IFLNK, "symbolic link" },
-        { dangling, S_IFLNK, "symbolic link" },
-        { subdir, S_IFDIR, "directory" },
-        { have_dev ? dev : NULL, S_IFCHR, "character device" },
+        { fifo, S_IFIFO, "a FIFO" },        { sock, S_IFSOCK, "a socket" },
+        { link, S_IFLNK, "symbolic link" }, { dangling, S_IFLNK, "symbolic link" },
+        { subdir, S_IFDIR, "directory" },   { have_dev ? dev : NULL, S_IFCHR, "character device" },
       };
 
       for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -204,7 +201,8 @@ test_refuses_store_files (StoreFixture *f, gconstpointer data)
     g_unlink (via);
   }
   /* A -lock name next to a file that is not LMDB is just a name. */
-  g_assert_true (g_file_set_contents (notes, "plain text, long enough to hold a magic\n", -1, NULL));
+  g_assert_true (
+      g_file_set_contents (notes, "plain text, long enough to hold a magic\n", -1, NULL));
   g_assert_true (write_with (f->store, WRITE_JSONL, notes_lock, NULL));
 
   if (is_disk (f))
@@ -294,8 +292,8 @@ test_creates_parents (StoreFixture *f, gconstpointer data)
   put_some (f->store, 3);
   for (Writer w = WRITE_BACKUP; w <= WRITE_CSV; w++)
     {
-      g_autofree char *path = g_strdup_printf ("%s/snapshots/%s/deeper/out", f->dir,
-                                               writer_names[w]);
+      g_autofree char *path =
+          g_strdup_printf ("%s/snapshots/%s/deeper/out", f->dir, writer_names[w]);
       g_autofree char *parent = g_path_get_dirname (path);
       struct stat st;
 

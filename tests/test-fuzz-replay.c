@@ -145,9 +145,9 @@ main (int argc, char **argv)
     for (const FuzzTarget *t = fuzz_targets; t->name; t++)
       {
         g_autofree char *corpus =
-          g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", t->name, NULL);
+            g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", t->name, NULL);
         g_autofree char *crashes =
-          g_test_build_filename (G_TEST_DIST, "data", "fuzz-crashes", t->name, NULL);
+            g_test_build_filename (G_TEST_DIST, "data", "fuzz-crashes", t->name, NULL);
         guint n = add_dir (t, "corpus", corpus);
         /* An empty corpus means the test is looking in the wrong place. */
         if (n == 0)

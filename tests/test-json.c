@@ -77,8 +77,8 @@ static void
 test_equal_values_equal_bytes (void)
 {
   g_autofree char *a = kv_json_canonicalize ("{\"n\":1.0,\"list\":[1e0,\"x\"]}", -1, NULL, NULL);
-  g_autofree char *b = kv_json_canonicalize ("{ \"list\" : [ 1, \"\\u0078\" ], \"n\" : 1 }", -1,
-                                             NULL, NULL);
+  g_autofree char *b =
+      kv_json_canonicalize ("{ \"list\" : [ 1, \"\\u0078\" ], \"n\" : 1 }", -1, NULL, NULL);
   g_assert_cmpstr (a, ==, b);
 }
 
@@ -87,8 +87,12 @@ test_invalid (void)
 {
   /* Including what json-glib 1.6 alone would accept. */
   static const char *const bad[] = {
-    "", "{", "{\"a\":}", "[1,,2]", "'single'", "nul", "[1,]", "0x10", "01", ".5", "+1",
-    "\"\\x41\"", "/*c*/1", "1 2", "\"tab\there\"", "\"\xff\"", "{\"a\" 1}", "[\"unterminated]",
+    "",         "{",         "{\"a\":}",
+    "[1,,2]",   "'single'",  "nul",
+    "[1,]",     "0x10",      "01",
+    ".5",       "+1",        "\"\\x41\"",
+    "/*c*/1",   "1 2",       "\"tab\there\"",
+    "\"\xff\"", "{\"a\" 1}", "[\"unterminated]",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -105,7 +109,6 @@ test_invalid (void)
     g_assert_error (error, KV_ERROR, KV_ERROR_SERIALIZER);
   }
 }
-
 
 static void
 assert_rejected (const char *in, gssize len, const char *problem, gsize at)
@@ -143,7 +146,8 @@ test_d1_integers_beyond_int64 (void)
   assert_canonical ("100000000000000000000.5", "100000000000000000000");
   assert_canonical ("-10000000000000000000", "-10000000000000000000");
   assert_canonical ("{\"n\":9300000000000000000}", "{\"n\":9300000000000000000}");
-  assert_canonical ("[1e20, 9.3e18, -1e19]", "[100000000000000000000,9300000000000000000,-10000000000000000000]");
+  assert_canonical ("[1e20, 9.3e18, -1e19]",
+                    "[100000000000000000000,9300000000000000000,-10000000000000000000]");
   /* The canonical form of 1e20 canonicalizes to itself (it came back as -1). */
   assert_fixed_point ("100000000000000000000");
   assert_fixed_point ("18446744073709552000");
@@ -198,7 +202,8 @@ static void
 test_duplicate_members (void)
 {
   assert_canonical ("{\"a\":1,\"a\":2}", "{\"a\":2}");
-  assert_canonical ("{\"b\":0,\"a\":1,\"b\":{\"x\":1,\"x\":[2]},\"a\":3}", "{\"a\":3,\"b\":{\"x\":[2]}}");
+  assert_canonical ("{\"b\":0,\"a\":1,\"b\":{\"x\":1,\"x\":[2]},\"a\":3}",
+                    "{\"a\":3,\"b\":{\"x\":[2]}}");
   /* Escaped and raw spellings are one name. */
   assert_canonical ("{\"\\u0061\":1,\"a\":2}", "{\"a\":2}");
 }
@@ -254,15 +259,16 @@ test_shortest_digits_next_to_powers_of_two (void)
     }
 }
 
-
 /* Objects inside objects inside arrays, each out of order; a repeated name
  * whose first value held an out-of-order object. */
 static void
 test_nested_reordering (void)
 {
-  assert_canonical ("{\"b\":{\"d\":1,\"c\":[{\"f\":1,\"e\":2}]},\"a\":[{\"z\":1,\"y\":{\"q\":1,\"p\":2}}]}",
-                    "{\"a\":[{\"y\":{\"p\":2,\"q\":1},\"z\":1}],\"b\":{\"c\":[{\"e\":2,\"f\":1}],\"d\":1}}");
-  assert_canonical ("{\"a\":{\"y\":1,\"x\":2},\"a\":{\"q\":1,\"p\":2}}", "{\"a\":{\"p\":2,\"q\":1}}");
+  assert_canonical (
+      "{\"b\":{\"d\":1,\"c\":[{\"f\":1,\"e\":2}]},\"a\":[{\"z\":1,\"y\":{\"q\":1,\"p\":2}}]}",
+      "{\"a\":[{\"y\":{\"p\":2,\"q\":1},\"z\":1}],\"b\":{\"c\":[{\"e\":2,\"f\":1}],\"d\":1}}");
+  assert_canonical ("{\"a\":{\"y\":1,\"x\":2},\"a\":{\"q\":1,\"p\":2}}",
+                    "{\"a\":{\"p\":2,\"q\":1}}");
   assert_canonical ("[{\"b\":1,\"a\":2},{\"a\":1},{\"d\":{\"f\":0,\"e\":0},\"c\":0}]",
                     "[{\"a\":2,\"b\":1},{\"a\":1},{\"c\":0,\"d\":{\"e\":0,\"f\":0}}]");
 }

@@ -59,7 +59,8 @@ test_export_format (StoreFixture *f, gconstpointer data)
   g_assert_cmpuint (sum.records, ==, 1);
   g_assert_true (kv_store_export_jsonl (f->store, path, NULL, 2, &sum, &error));
   g_assert_cmpuint (sum.records, ==, 2);
-  g_assert_false (kv_store_export_jsonl (f->store, path, NULL, KV_JSONL_LIMIT_MAX + 1, &sum, &error));
+  g_assert_false (
+      kv_store_export_jsonl (f->store, path, NULL, KV_JSONL_LIMIT_MAX + 1, &sum, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
 }
 
@@ -68,7 +69,8 @@ test_export_format (StoreFixture *f, gconstpointer data)
 static void
 test_xk6_kv_fixture_round_trip (StoreFixture *f, gconstpointer data)
 {
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "xk6-kv-export.jsonl", NULL);
+  g_autofree char *fixture =
+      g_test_build_filename (G_TEST_DIST, "data", "xk6-kv-export.jsonl", NULL);
   g_autofree char *out = fixture_file (f, "again.jsonl", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (KvStore) second = NULL;
@@ -101,8 +103,8 @@ test_xk6_kv_fixture_round_trip (StoreFixture *f, gconstpointer data)
     for (guint i = 0; i < a->len; i++)
       {
         g_assert_cmpstr (kv_entry_get_key (a->pdata[i]), ==, kv_entry_get_key (b->pdata[i]));
-        g_assert_true (g_bytes_equal (kv_entry_get_value (a->pdata[i]),
-                                      kv_entry_get_value (b->pdata[i])));
+        g_assert_true (
+            g_bytes_equal (kv_entry_get_value (a->pdata[i]), kv_entry_get_value (b->pdata[i])));
       }
   }
 }
@@ -172,7 +174,8 @@ test_import_rejects (StoreFixture *f, gconstpointer data)
     g_assert_false (kv_store_import_jsonl (f->store, "", 0, 0, NULL, &error));
     g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
     g_clear_error (&error);
-    g_assert_false (kv_store_import_jsonl (f->store, missing, 0, KV_JSONL_BATCH_MAX + 1, NULL, &error));
+    g_assert_false (
+        kv_store_import_jsonl (f->store, missing, 0, KV_JSONL_BATCH_MAX + 1, NULL, &error));
     g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   }
 }
@@ -212,14 +215,16 @@ test_import_limit (StoreFixture *f, gconstpointer data)
   g_assert_cmpuint (sum.records, ==, 3);
   g_assert_true (kv_store_count (f->store, NULL, &n, NULL));
   g_assert_cmpuint (n, ==, 3);
-  g_assert_true (kv_store_import_jsonl (f->store, path, 0, 0, &sum, NULL)); /* no final newline: fine */
+  g_assert_true (
+      kv_store_import_jsonl (f->store, path, 0, 0, &sum, NULL)); /* no final newline: fine */
   g_assert_cmpuint (sum.records, ==, 5);
 }
 
 static void
 test_export_failure_keeps_old_file (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
+  g_autoptr (KvStore) s =
+      store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
   g_autofree char *path = fixture_file (f, "keep.jsonl", "old contents\n");
   g_autofree char *contents = NULL;
   /* "keep.jsonl" is a file: no directory can be made under it. */
@@ -248,8 +253,10 @@ test_export_failure_keeps_old_file (StoreFixture *f, gconstpointer data)
 static void
 test_string_mode_round_trip (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
-  g_autoptr (KvStore) t = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
+  g_autoptr (KvStore) s =
+      store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
+  g_autoptr (KvStore) t =
+      store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
   g_autofree char *path = fixture_file (f, "s.jsonl", NULL);
   g_autofree char *contents = NULL;
 
@@ -264,10 +271,10 @@ test_string_mode_round_trip (StoreFixture *f, gconstpointer data)
 static void
 test_validate (StoreFixture *f, gconstpointer data)
 {
-  g_autofree char *good = fixture_file (f, "good.jsonl",
-                                        "{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":[]}\n");
-  g_autofree char *bad = fixture_file (f, "bad.jsonl",
-                                       "{\"key\":\"a\",\"value\":1}\nnot json\n{\"key\":\"c\",\"value\":3}\n");
+  g_autofree char *good =
+      fixture_file (f, "good.jsonl", "{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":[]}\n");
+  g_autofree char *bad = fixture_file (
+      f, "bad.jsonl", "{\"key\":\"a\",\"value\":1}\nnot json\n{\"key\":\"c\",\"value\":3}\n");
   g_autofree char *missing = fixture_file (f, "missing.jsonl", NULL);
   g_autoptr (GError) error = NULL;
   KvValidation v;
@@ -296,7 +303,6 @@ test_validate (StoreFixture *f, gconstpointer data)
   g_assert_false (kv_jsonl_validate (missing, 0, &v, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_NOT_FOUND);
 }
-
 
 /* Imports @text and checks it is refused with ValueParseError naming @line,
  * and that validateJSONL says the same (issue 10, D24). Nothing is written. */
@@ -333,14 +339,15 @@ assert_import_refused (StoreFixture *f, const char *text, guint64 line, const ch
 static void
 test_d1_big_numbers_import (StoreFixture *f, gconstpointer data)
 {
-  g_autofree char *path = fixture_file (f, "n.jsonl",
-                                        "{\"key\":\"b\",\"value\":123456789012345678901234567890}\n"
-                                        "{\"key\":\"c\",\"value\":9223372036854775808}\n"
-                                        "{\"key\":\"g\",\"value\":18446744073709551615}\n"
-                                        "{\"key\":\"i\",\"value\":100000000000000000000.5}\n"
-                                        "{\"key\":\"j\",\"value\":-9223372036854775809}\n"
-                                        "{\"key\":\"k\",\"value\":9223372036854775807}\n"
-                                        "{\"key\":\"l\",\"value\":{\"n\":100000000000000000000}}\n");
+  g_autofree char *path =
+      fixture_file (f, "n.jsonl",
+                    "{\"key\":\"b\",\"value\":123456789012345678901234567890}\n"
+                    "{\"key\":\"c\",\"value\":9223372036854775808}\n"
+                    "{\"key\":\"g\",\"value\":18446744073709551615}\n"
+                    "{\"key\":\"i\",\"value\":100000000000000000000.5}\n"
+                    "{\"key\":\"j\",\"value\":-9223372036854775809}\n"
+                    "{\"key\":\"k\",\"value\":9223372036854775807}\n"
+                    "{\"key\":\"l\",\"value\":{\"n\":100000000000000000000}}\n");
   g_autoptr (GError) error = NULL;
 
   g_assert_true (kv_store_import_jsonl (f->store, path, 0, 0, NULL, &error));
@@ -417,7 +424,8 @@ test_d2_nul_import (StoreFixture *f, gconstpointer data)
 static void
 test_d2_nul_import_string_mode (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
+  g_autoptr (KvStore) s =
+      store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
   g_autofree char *path = fixture_file (f, "zs.jsonl", "{\"key\":\"a\",\"value\":\"x\\u0000y\"}\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) v = NULL;
@@ -434,10 +442,13 @@ test_d2_nul_import_string_mode (StoreFixture *f, gconstpointer data)
 static void
 test_d24_surrogates_validate_agrees (StoreFixture *f, gconstpointer data)
 {
-  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"\\ud80A0\"}\n", 1, "unpaired surrogate \\ud80a");
-  assert_import_refused (f, "{\"key\":\"ok\",\"value\":2}\n{\"key\":\"b\",\"value\":\"x\\ud800y\"}\n", 2,
-                         "unpaired surrogate \\ud800");
-  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"x\\ude00\"}\n", 1, "unpaired surrogate \\ude00");
+  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"\\ud80A0\"}\n", 1,
+                         "unpaired surrogate \\ud80a");
+  assert_import_refused (f,
+                         "{\"key\":\"ok\",\"value\":2}\n{\"key\":\"b\",\"value\":\"x\\ud800y\"}\n",
+                         2, "unpaired surrogate \\ud800");
+  assert_import_refused (f, "{\"key\":\"a\",\"value\":\"x\\ude00\"}\n", 1,
+                         "unpaired surrogate \\ude00");
   assert_import_refused (f, "{\"key\":\"\\ud800\",\"value\":1}\n", 1, "unpaired surrogate \\ud800");
   assert_import_refused (f, "{\"key\":\"k\xed\xa0\x80\",\"value\":1}\n", 1, "not valid UTF-8");
   assert_import_refused (f, "{\"key\":\"k\",\"value\":\"\xc0\xaf\"}\n", 1, "not valid UTF-8");

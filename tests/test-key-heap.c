@@ -80,8 +80,8 @@ check_against_sort (GPtrArray *keys, gsize capacity)
       gboolean expected;
 
       /* Kept iff among the capacity smallest of those offered so far. */
-      expected = capacity == 0 || len < capacity ||
-                 bytewise_cmp (&key, &offered->pdata[capacity - 1]) < 0;
+      expected =
+          capacity == 0 || len < capacity || bytewise_cmp (&key, &offered->pdata[capacity - 1]) < 0;
       g_assert_cmpint (keep, ==, expected);
       g_ptr_array_add (offered, (gpointer) key);
       g_ptr_array_sort (offered, bytewise_cmp);
@@ -106,8 +106,8 @@ check_against_sort (GPtrArray *keys, gsize capacity)
       g_assert_cmpstr (item->key, ==, offered->pdata[i]);
       g_assert_cmpstr (item->data, ==, item->key); /* data travels with its key */
       if (i > 0)
-        g_assert_cmpint (bytewise_cmp (&g_array_index (kept, KvKeyHeapItem, i - 1).key,
-                                       &item->key), <, 0);
+        g_assert_cmpint (bytewise_cmp (&g_array_index (kept, KvKeyHeapItem, i - 1).key, &item->key),
+                         <, 0);
     }
   for (guint i = 0; i < kept->len; i++)
     {
@@ -126,8 +126,7 @@ test_random_against_sort (void)
     {
       guint n = (guint) g_test_rand_int_range (0, 120);
       g_autoptr (GPtrArray) keys = random_keys (n);
-      gsize capacities[] = { 0, 1, 2, (gsize) g_test_rand_int_range (1, n + 2), n, n + 1,
-                             n + 100 };
+      gsize capacities[] = { 0, 1, 2, (gsize) g_test_rand_int_range (1, n + 2), n, n + 1, n + 100 };
 
       for (gsize c = 0; c < G_N_ELEMENTS (capacities); c++)
         check_against_sort (keys, capacities[c]); /* 0 (n may be 0 too): keep everything */

@@ -53,13 +53,13 @@ static void
 test_full_object (void)
 {
   g_autoptr (KvOptions) o = parse_ok (
-    "{\"backend\":\"memory\",\"path\":\"/tmp/x.kv\",\"serialization\":\"string\","
-    "\"trackKeys\":true,\"memory\":{\"shardCount\":8},"
-    "\"disk\":{\"timeout\":\"1m30s\",\"noSync\":true,\"noGrowSync\":true,\"noFreelistSync\":true,"
-    "\"preLoadFreelist\":true,\"freelistType\":\"map\",\"readOnly\":true,"
-    "\"initialMmapSize\":\"64MB\",\"mlock\":true,\"mapSize\":\"1GiB\",\"maxReaders\":500,"
-    "\"writeMap\":true,\"noReadAhead\":true},"
-    "\"metrics\":{\"operations\":true},\"someFutureOption\":[1,2,3]}");
+      "{\"backend\":\"memory\",\"path\":\"/tmp/x.kv\",\"serialization\":\"string\","
+      "\"trackKeys\":true,\"memory\":{\"shardCount\":8},"
+      "\"disk\":{\"timeout\":\"1m30s\",\"noSync\":true,\"noGrowSync\":true,\"noFreelistSync\":true,"
+      "\"preLoadFreelist\":true,\"freelistType\":\"map\",\"readOnly\":true,"
+      "\"initialMmapSize\":\"64MB\",\"mlock\":true,\"mapSize\":\"1GiB\",\"maxReaders\":500,"
+      "\"writeMap\":true,\"noReadAhead\":true},"
+      "\"metrics\":{\"operations\":true},\"someFutureOption\":[1,2,3]}");
   g_auto (GStrv) ignored = kv_options_get_disk_ignored (o);
   g_autofree char *json = kv_options_to_json (o);
   g_autoptr (KvOptions) again = parse_ok (json);
@@ -127,10 +127,12 @@ static void
 test_equal_sees_every_difference (void)
 {
   static const char *const variants[] = {
-    "{\"backend\":\"memory\"}", "{\"path\":\"other.kv\"}", "{\"serialization\":\"string\"}",
-    "{\"trackKeys\":true}", "{\"memory\":{\"shardCount\":3}}", "{\"metrics\":{\"operations\":true}}",
-    "{\"disk\":{\"timeout\":5}}", "{\"disk\":{\"noSync\":true}}", "{\"disk\":{\"readOnly\":true}}",
-    "{\"disk\":{\"freelistType\":\"map\"}}", "{\"disk\":{\"mapSize\":4096}}",
+    "{\"backend\":\"memory\"}",        "{\"path\":\"other.kv\"}",
+    "{\"serialization\":\"string\"}",  "{\"trackKeys\":true}",
+    "{\"memory\":{\"shardCount\":3}}", "{\"metrics\":{\"operations\":true}}",
+    "{\"disk\":{\"timeout\":5}}",      "{\"disk\":{\"noSync\":true}}",
+    "{\"disk\":{\"readOnly\":true}}",  "{\"disk\":{\"freelistType\":\"map\"}}",
+    "{\"disk\":{\"mapSize\":4096}}",
   };
   g_autoptr (KvOptions) base = kv_options_new ();
 
@@ -151,7 +153,7 @@ test_duration (void)
     const char *text;
     guint64 ms;
   } good[] = {
-    { "0", 0 },        { "250", 250 },     { "1s", 1000 },        { "500ms", 500 },
+    { "0", 0 },         { "250", 250 },      { "1s", 1000 },        { "500ms", 500 },
     { "1m30s", 90000 }, { "1.5h", 5400000 }, { "2000000us", 2000 }, { "+3s", 3000 },
   };
   static const char *const bad[] = { "", "-1s", "1x", "s", "1s2", "1.2.3s", "ms" };
@@ -181,9 +183,16 @@ test_size (void)
     const char *text;
     guint64 bytes;
   } good[] = {
-    { "0", 0 },           { "4096", 4096 },        { "64MB", 64000000 },  { "64MiB", 67108864 },
-    { "1GiB", 1073741824 }, { "1 gb", 1000000000 }, { "10kB", 10000 },     { "2KiB", 2048 },
-    { "512B", 512 },      { "1.5MiB", 1572864 },
+    { "0", 0 },
+    { "4096", 4096 },
+    { "64MB", 64000000 },
+    { "64MiB", 67108864 },
+    { "1GiB", 1073741824 },
+    { "1 gb", 1000000000 },
+    { "10kB", 10000 },
+    { "2KiB", 2048 },
+    { "512B", 512 },
+    { "1.5MiB", 1572864 },
   };
   static const char *const bad[] = { "", "MB", "-1", "12 parsecs", "1e999" };
 
@@ -224,16 +233,28 @@ static void
 test_to_json_round_trip (void)
 {
   static const char *const variants[] = {
-    "{\"backend\":\"memory\"}", "{\"path\":\"other \\\"dir\\\"/caf\\u00e9.kv\"}",
-    "{\"serialization\":\"string\"}", "{\"trackKeys\":true}", "{\"memory\":{\"shardCount\":3}}",
-    "{\"metrics\":{\"operations\":true}}", "{\"disk\":{\"timeout\":\"1m30s\"}}",
-    "{\"disk\":{\"timeout\":0}}", "{\"disk\":{\"noSync\":true}}", "{\"disk\":{\"noGrowSync\":true}}",
-    "{\"disk\":{\"noFreelistSync\":true}}", "{\"disk\":{\"preLoadFreelist\":true}}",
-    "{\"disk\":{\"freelistType\":\"map\"}}", "{\"disk\":{\"freelistType\":\"array\"}}",
-    "{\"disk\":{\"readOnly\":true}}", "{\"disk\":{\"initialMmapSize\":\"8MB\"}}",
-    "{\"disk\":{\"mlock\":true}}", "{\"disk\":{\"mapSize\":\"2MiB\"}}",
-    "{\"disk\":{\"maxReaders\":200}}", "{\"disk\":{\"maxReaders\":1}}",
-    "{\"disk\":{\"writeMap\":true}}", "{\"disk\":{\"noReadAhead\":true}}",
+    "{\"backend\":\"memory\"}",
+    "{\"path\":\"other \\\"dir\\\"/caf\\u00e9.kv\"}",
+    "{\"serialization\":\"string\"}",
+    "{\"trackKeys\":true}",
+    "{\"memory\":{\"shardCount\":3}}",
+    "{\"metrics\":{\"operations\":true}}",
+    "{\"disk\":{\"timeout\":\"1m30s\"}}",
+    "{\"disk\":{\"timeout\":0}}",
+    "{\"disk\":{\"noSync\":true}}",
+    "{\"disk\":{\"noGrowSync\":true}}",
+    "{\"disk\":{\"noFreelistSync\":true}}",
+    "{\"disk\":{\"preLoadFreelist\":true}}",
+    "{\"disk\":{\"freelistType\":\"map\"}}",
+    "{\"disk\":{\"freelistType\":\"array\"}}",
+    "{\"disk\":{\"readOnly\":true}}",
+    "{\"disk\":{\"initialMmapSize\":\"8MB\"}}",
+    "{\"disk\":{\"mlock\":true}}",
+    "{\"disk\":{\"mapSize\":\"2MiB\"}}",
+    "{\"disk\":{\"maxReaders\":200}}",
+    "{\"disk\":{\"maxReaders\":1}}",
+    "{\"disk\":{\"writeMap\":true}}",
+    "{\"disk\":{\"noReadAhead\":true}}",
     "{\"backend\":\"memory\",\"path\":\"x.kv\",\"serialization\":\"string\",\"trackKeys\":true,"
     "\"memory\":{\"shardCount\":7},\"metrics\":{\"operations\":true},\"disk\":{\"timeout\":5,"
     "\"noSync\":true,\"noGrowSync\":true,\"noFreelistSync\":true,\"preLoadFreelist\":true,"

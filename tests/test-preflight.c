@@ -31,8 +31,9 @@ in_dir (Fixture *f, const char *name)
 static KvStore *
 open_disk (const char *path, gboolean read_only, GError **error)
 {
-  g_autofree char *json = g_strdup_printf ("{\"backend\":\"disk\",\"path\":\"%s\",\"disk\":{\"readOnly\":%s}}",
-                                           path, read_only ? "true" : "false");
+  g_autofree char *json =
+      g_strdup_printf ("{\"backend\":\"disk\",\"path\":\"%s\",\"disk\":{\"readOnly\":%s}}", path,
+                       read_only ? "true" : "false");
   g_autoptr (KvOptions) o = kv_options_new_from_json (json, error);
   return o ? kv_store_open (o, error) : NULL;
 }
@@ -62,7 +63,8 @@ setup (Fixture *f, gconstpointer data)
   {
     /* noSync: the fill is setup, not what is tested, and 3000 fsyncs are slow. */
     g_autofree char *json = g_strdup_printf ("{\"backend\":\"disk\",\"path\":\"%s\","
-                                             "\"disk\":{\"noSync\":true}}", f->store_path);
+                                             "\"disk\":{\"noSync\":true}}",
+                                             f->store_path);
     g_autoptr (KvOptions) o = kv_options_new_from_json (json, &error);
     g_assert_no_error (error);
     kv = kv_store_open (o, &error);
@@ -312,8 +314,10 @@ static void
 test_crafted_snapshots (Fixture *f, gconstpointer data)
 {
   static const char *const names[] = {
-    "crafted-snapshot-sigfpe.kvs", "crafted-snapshot-sigbus.kvs",
-    "crafted-snapshot-sigsegv.kvs", "crafted-snapshot-sigabrt.kvs",
+    "crafted-snapshot-sigfpe.kvs",
+    "crafted-snapshot-sigbus.kvs",
+    "crafted-snapshot-sigsegv.kvs",
+    "crafted-snapshot-sigabrt.kvs",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

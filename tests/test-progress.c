@@ -111,8 +111,8 @@ fill (KvStore *store, const char *prefix, guint n)
       g_array_append_val (lens, len);
     }
   g_assert_true (kv_store_set_many (store, (const char *const *) keys->pdata,
-                                    (const char *const *) values->pdata,
-                                    (const gsize *) lens->data, n, NULL, &error));
+                                    (const char *const *) values->pdata, (const gsize *) lens->data,
+                                    n, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -161,8 +161,8 @@ test_export_reports (StoreFixture *f, gconstpointer data)
   fill (f->store, "b:", 300);
 
   recorder_init (&r, -1, 0);
-  g_assert_true (kv_store_export_jsonl_full (f->store, jsonl, "a:", 0, record_progress, &r, &sum,
-                                             &error));
+  g_assert_true (
+      kv_store_export_jsonl_full (f->store, jsonl, "a:", 0, record_progress, &r, &sum, &error));
   g_assert_no_error (error);
   assert_well_formed (&r);
   g_assert_false (has_stage (&r, KV_PROGRESS_STAGE_CHECKING));
@@ -207,8 +207,8 @@ test_export_stopped (StoreFixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (jsonl, "old\n", -1, NULL));
 
   recorder_init (&r, KV_PROGRESS_STAGE_COPYING, 300);
-  g_assert_false (kv_store_export_jsonl_full (f->store, jsonl, NULL, 0, record_progress, &r, NULL,
-                                              &error));
+  g_assert_false (
+      kv_store_export_jsonl_full (f->store, jsonl, NULL, 0, record_progress, &r, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED);
   g_assert_false (has_stage (&r, KV_PROGRESS_STAGE_COMMITTING));
   recorder_clear (&r);
@@ -266,8 +266,8 @@ test_import_reports (StoreFixture *f, gconstpointer data)
   Recorder r;
 
   recorder_init (&r, -1, 0);
-  g_assert_true (kv_store_import_jsonl_full (f->store, jsonl, 0, 1000, record_progress, &r, &sum,
-                                             &error));
+  g_assert_true (
+      kv_store_import_jsonl_full (f->store, jsonl, 0, 1000, record_progress, &r, &sum, &error));
   g_assert_no_error (error);
   assert_well_formed (&r);
   /* The file's size is the total; the last report has read all of it. */
@@ -303,8 +303,8 @@ test_import_stopped (StoreFixture *f, gconstpointer data)
 
   /* Stopped while reading the second batch: the first stays, the second is dropped. */
   recorder_init (&r, KV_PROGRESS_STAGE_COPYING, 1500);
-  g_assert_false (kv_store_import_jsonl_full (f->store, jsonl, 0, 1000, record_progress, &r, &sum,
-                                              &error));
+  g_assert_false (
+      kv_store_import_jsonl_full (f->store, jsonl, 0, 1000, record_progress, &r, &sum, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED);
   g_assert_nonnull (strstr (error->message, "1000 records"));
   g_assert_nonnull (strstr (error->message, "through line 1000"));
@@ -342,8 +342,8 @@ test_snapshot_reports (StoreFixture *f, gconstpointer data)
   fill (f->store, "s:", 1500);
 
   recorder_init (&r, -1, 0);
-  g_assert_true (kv_store_backup_full (f->store, snap, FALSE, 0, 0, record_progress, &r, &backup,
-                                       &error));
+  g_assert_true (
+      kv_store_backup_full (f->store, snap, FALSE, 0, 0, record_progress, &r, &backup, &error));
   g_assert_no_error (error);
   assert_well_formed (&r);
   g_assert_false (has_stage (&r, KV_PROGRESS_STAGE_CHECKSUM));
@@ -371,8 +371,8 @@ test_snapshot_reports (StoreFixture *f, gconstpointer data)
   /* Restore checks the same way, then commits; a "stop" there is too late and ignored. */
   g_assert_true (kv_store_clear (f->store, NULL));
   recorder_init (&r, KV_PROGRESS_STAGE_COMMITTING, 0);
-  g_assert_true (kv_store_restore_full (f->store, snap, 0, 0, record_progress, &r, &restored,
-                                        &error));
+  g_assert_true (
+      kv_store_restore_full (f->store, snap, 0, 0, record_progress, &r, &restored, &error));
   g_assert_no_error (error);
   assert_well_formed (&r);
   g_assert_true (has_stage (&r, KV_PROGRESS_STAGE_CHECKSUM));
@@ -396,8 +396,8 @@ test_snapshot_stopped (StoreFixture *f, gconstpointer data)
 
   /* A stopped backup writes nothing, leaves no scratch file, and frees the store for the next. */
   recorder_init (&r, KV_PROGRESS_STAGE_COPYING, 600);
-  g_assert_false (kv_store_backup_full (f->store, snap, FALSE, 0, 0, record_progress, &r, NULL,
-                                        &error));
+  g_assert_false (
+      kv_store_backup_full (f->store, snap, FALSE, 0, 0, record_progress, &r, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED);
   g_clear_error (&error);
   recorder_clear (&r);
@@ -411,8 +411,8 @@ test_snapshot_stopped (StoreFixture *f, gconstpointer data)
   for (int stage = KV_PROGRESS_STAGE_CHECKSUM; stage <= KV_PROGRESS_STAGE_CHECKING; stage++)
     {
       recorder_init (&r, stage, stage == KV_PROGRESS_STAGE_CHECKING ? 700 : 0);
-      g_assert_false (kv_store_restore_full (f->store, snap, 0, 0, record_progress, &r, NULL,
-                                             &error));
+      g_assert_false (
+          kv_store_restore_full (f->store, snap, 0, 0, record_progress, &r, NULL, &error));
       g_assert_error (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED);
       g_clear_error (&error);
       g_assert_false (has_stage (&r, KV_PROGRESS_STAGE_COMMITTING));

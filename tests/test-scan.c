@@ -93,16 +93,16 @@ scan_all (KvStore *store, const char *prefix, gint64 page_size, gboolean keys_on
       g_autoptr (GPtrArray) page = NULL;
       g_autoptr (GError) error = NULL;
       char *next = NULL;
-      gboolean ok = keys_only ? kv_store_scan_keys (store, prefix, cursor, page_size, &page, &next,
-                                                    &done, &error)
-                              : kv_store_scan (store, prefix, cursor, page_size, &page, &next,
-                                               &done, &error);
+      gboolean ok =
+          keys_only
+              ? kv_store_scan_keys (store, prefix, cursor, page_size, &page, &next, &done, &error)
+              : kv_store_scan (store, prefix, cursor, page_size, &page, &next, &done, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
       g_assert_cmpuint (page->len, <=, (guint) page_size);
       for (guint i = 0; i < page->len; i++)
-        g_ptr_array_add (seen, g_strdup (keys_only ? page->pdata[i]
-                                                   : kv_entry_get_key (page->pdata[i])));
+        g_ptr_array_add (seen,
+                         g_strdup (keys_only ? page->pdata[i] : kv_entry_get_key (page->pdata[i])));
       g_free (cursor);
       cursor = next;
       (*pages)++;
@@ -163,9 +163,9 @@ scan_until_empty_cursor (KvStore *store, const char *prefix, gint64 limit, gbool
       g_autoptr (GError) error = NULL;
       char *next = NULL;
       gboolean done = FALSE;
-      gboolean ok = keys_only
-                      ? kv_store_scan_keys (store, prefix, cursor, limit, &page, &next, &done, &error)
-                      : kv_store_scan (store, prefix, cursor, limit, &page, &next, &done, &error);
+      gboolean ok =
+          keys_only ? kv_store_scan_keys (store, prefix, cursor, limit, &page, &next, &done, &error)
+                    : kv_store_scan (store, prefix, cursor, limit, &page, &next, &done, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
       /* done and an empty cursor go together. */
@@ -196,8 +196,10 @@ test_scan_last_cursor_empty (StoreFixture *f, gconstpointer data)
       const gint64 limits[] = { 1, 5, 7, 25, 32, 100, 0 };
       for (gsize i = 0; i < G_N_ELEMENTS (limits); i++)
         {
-          g_assert_cmpuint (scan_until_empty_cursor (f->store, "p:", limits[i], keys_only, 26), ==, 25);
-          g_assert_cmpuint (scan_until_empty_cursor (f->store, NULL, limits[i], keys_only, 33), ==, 32);
+          g_assert_cmpuint (scan_until_empty_cursor (f->store, "p:", limits[i], keys_only, 26), ==,
+                            25);
+          g_assert_cmpuint (scan_until_empty_cursor (f->store, NULL, limits[i], keys_only, 33), ==,
+                            32);
         }
     }
 }
@@ -249,8 +251,9 @@ test_scan_forged_empty_last_key (StoreFixture *f, gconstpointer data)
         g_clear_pointer (&page, g_ptr_array_unref);
         g_clear_pointer (&next, g_free);
 
-        ok = keys_only ? kv_store_scan_keys (f->store, prefix, forged, 10, &page, &next, &done, &error)
-                       : kv_store_scan (f->store, prefix, forged, 10, &page, &next, &done, &error);
+        ok = keys_only
+                 ? kv_store_scan_keys (f->store, prefix, forged, 10, &page, &next, &done, &error)
+                 : kv_store_scan (f->store, prefix, forged, 10, &page, &next, &done, &error);
         g_assert_false (ok);
         g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
       }
@@ -377,8 +380,13 @@ test_scan_bad_cursors (StoreFixture *f, gconstpointer data)
    * (D25) and last keys "aaa" and "zzz" outside the prefix. The encoder never
    * writes them, and the backends used to disagree on them: disk refused the
    * empty key and gave an empty page for "aaa", memory restarted the scan. */
-  const char *garbage[] = { "not a cursor", "AAAA", "!!!!", "dXNlcjo=", "AQAAAAV1c2VyOtQ4BWs=",
-                            "AQAAAAV1c2VyOmFhYU5Ct7k=", "AQAAAAV1c2VyOnp6etAtLuQ=" };
+  const char *garbage[] = { "not a cursor",
+                            "AAAA",
+                            "!!!!",
+                            "dXNlcjo=",
+                            "AQAAAAV1c2VyOtQ4BWs=",
+                            "AQAAAAV1c2VyOmFhYU5Ct7k=",
+                            "AQAAAAV1c2VyOnp6etAtLuQ=" };
 
   put_numbered (f->store, "user:", 20);
   g_assert_true (kv_store_scan (f->store, "user:", "", 5, &page, &cursor, &done, &error));
@@ -401,12 +409,13 @@ test_scan_bad_cursors (StoreFixture *f, gconstpointer data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (garbage); i++)
     {
-      g_assert_false (kv_store_scan (f->store, "user:", garbage[i], 5, &page, &next, &done, &error));
+      g_assert_false (
+          kv_store_scan (f->store, "user:", garbage[i], 5, &page, &next, &done, &error));
       g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_CURSOR);
       g_clear_error (&error);
     }
-  g_assert_false (kv_store_scan (f->store, NULL, NULL, KV_SCAN_LIMIT_MAX + 1, &page, &next, &done,
-                                 &error));
+  g_assert_false (
+      kv_store_scan (f->store, NULL, NULL, KV_SCAN_LIMIT_MAX + 1, &page, &next, &done, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
 }
 
@@ -480,8 +489,8 @@ test_random_key_uniform (StoreFixture *f, gconstpointer data)
     {
       g_assert_true (kv_store_random_key (f->store, "pool:", &key, NULL));
       g_assert_true (g_str_has_prefix (key, "pool:"));
-      g_hash_table_replace (counts, key,
-                            GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (counts, key)) + 1));
+      g_hash_table_replace (
+          counts, key, GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (counts, key)) + 1));
     }
   g_assert_cmpuint (g_hash_table_size (counts), ==, n_keys);
   {
@@ -553,10 +562,11 @@ test_index_follows_mutations (StoreFixture *f, gconstpointer data)
   g_assert_true (kv_store_delete (f->store, "k00000", NULL));
   g_assert_true (kv_store_delete_many (f->store, del, 2, NULL, NULL, NULL, NULL));
   g_assert_true (kv_store_delete_if_exists (f->store, "k00003", &b, NULL));
-  g_assert_true (kv_store_compare_and_delete (f->store, "k00004", "\"k00004\"", 8, &b, NULL, NULL,
-                                              NULL));
+  g_assert_true (
+      kv_store_compare_and_delete (f->store, "k00004", "\"k00004\"", 8, &b, NULL, NULL, NULL));
   g_assert_true (b);
-  g_assert_true (kv_store_increment_by (f->store, "k00010", 1, NULL, NULL)); /* new key via update */
+  g_assert_true (
+      kv_store_increment_by (f->store, "k00010", 1, NULL, NULL)); /* new key via update */
   put (f->store, "k00005"); /* overwrite keeps one index entry */
   g_assert_true (kv_store_count (f->store, "k", &n, NULL));
   g_assert_cmpuint (n, ==, 6);

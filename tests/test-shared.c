@@ -10,8 +10,8 @@
 static KvOptions *
 memory_options (const char *extra)
 {
-  g_autofree char *json = g_strdup_printf ("{\"backend\":\"memory\"%s%s}", extra ? "," : "",
-                                           extra ? extra : "");
+  g_autofree char *json =
+      g_strdup_printf ("{\"backend\":\"memory\"%s%s}", extra ? "," : "", extra ? extra : "");
   return kv_options_new_from_json (json, NULL);
 }
 
@@ -85,7 +85,9 @@ scenario_conflict (void)
 static void
 scenario_failed_open_does_not_lock_in (void)
 {
-  g_autoptr (KvOptions) disk = kv_options_new_from_json ("{\"backend\":\"disk\",\"path\":\"/nonexistent/dir/x.kv\",\"disk\":{\"readOnly\":true}}", NULL);
+  g_autoptr (KvOptions) disk = kv_options_new_from_json (
+      "{\"backend\":\"disk\",\"path\":\"/nonexistent/dir/x.kv\",\"disk\":{\"readOnly\":true}}",
+      NULL);
   g_autoptr (KvOptions) mem = memory_options (NULL);
   g_autoptr (KvStore) a = kv_store_open_shared (disk, NULL);
   g_autoptr (KvStore) b = NULL;
@@ -187,8 +189,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/kv/shared/close-is-per-handle", scenario_close_is_per_handle,
                         run_in_subprocess);
   g_test_add_data_func ("/kv/shared/conflict", scenario_conflict, run_in_subprocess);
-  g_test_add_data_func ("/kv/shared/failed-open-no-lock-in",
-                        scenario_failed_open_does_not_lock_in, run_in_subprocess);
+  g_test_add_data_func ("/kv/shared/failed-open-no-lock-in", scenario_failed_open_does_not_lock_in,
+                        run_in_subprocess);
   g_test_add_data_func ("/kv/shared/private-independent", scenario_private_stores_are_independent,
                         run_in_subprocess);
   g_test_add_data_func ("/kv/shared/concurrent-open-close", scenario_concurrent_open_close,

@@ -136,7 +136,8 @@ test_budgets (StoreFixture *f, gconstpointer data)
   g_clear_error (&error);
 
   g_assert_true (kv_store_backup (f->store, snap, FALSE, 10, 0, NULL, &error));
-  g_assert_true (kv_store_backup (f->store, snap, FALSE, -1, -1, NULL, &error)); /* <= 0: no budget */
+  g_assert_true (
+      kv_store_backup (f->store, snap, FALSE, -1, -1, NULL, &error)); /* <= 0: no budget */
   fill (f->store, "new", 1);
   g_assert_false (kv_store_restore (f->store, snap, 5, 0, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED);
@@ -152,8 +153,7 @@ assert_restore_fails (StoreFixture *f, const char *path, KvError code)
   g_assert_false (kv_store_restore (f->store, path, 0, 0, NULL, &error));
   if (!g_error_matches (error, KV_ERROR, (gint) code))
     g_error ("restore %s: expected %s, got %s: %s", path, kv_error_code_get_name (code),
-             error ? kv_error_code_get_name (error->code) : "success",
-             error ? error->message : "");
+             error ? kv_error_code_get_name (error->code) : "success", error ? error->message : "");
   g_clear_error (&error);
   g_assert_false (kv_snapshot_verify (path, &info, &error));
   g_assert_error (error, KV_ERROR, (gint) code);
@@ -185,7 +185,8 @@ test_bad_snapshots (StoreFixture *f, gconstpointer data)
     {
       g_assert_cmpint (mdb_env_create (&env), ==, 0);
       g_assert_cmpint (mdb_env_set_maxdbs (env, 4), ==, 0);
-      g_assert_cmpint (mdb_env_open (env, i ? other_format : no_k6, MDB_NOSUBDIR | MDB_NOLOCK, 0644), ==, 0);
+      g_assert_cmpint (
+          mdb_env_open (env, i ? other_format : no_k6, MDB_NOSUBDIR | MDB_NOLOCK, 0644), ==, 0);
       g_assert_cmpint (mdb_txn_begin (env, NULL, 0, &txn), ==, 0);
       g_assert_cmpint (mdb_dbi_open (txn, i ? "k6" : "else", MDB_CREATE, &dbi), ==, 0);
       if (i)
@@ -219,7 +220,8 @@ write_with_serialization (const char *path, const char *serialization)
   MDB_txn *txn;
   MDB_dbi data, meta;
   MDB_val fk = { 6, (void *) "format" }, fv = { 12, (void *) "libkv-lmdb-1" };
-  MDB_val sk = { 13, (void *) "serialization" }, sv = { strlen (serialization), (void *) serialization };
+  MDB_val sk = { 13, (void *) "serialization" },
+          sv = { strlen (serialization), (void *) serialization };
   MDB_val k = { 1, (void *) "k" }, v = { 7, (void *) "{\"a\":1}" };
 
   g_assert_cmpint (mdb_env_create (&env), ==, 0);
@@ -239,11 +241,12 @@ write_with_serialization (const char *path, const char *serialization)
 static void
 test_unknown_serialization (StoreFixture *f, gconstpointer data)
 {
-  const char *unknown[] = { "stri", "JSON", "", "a serialization name longer than 64 bytes ......." };
-  const char *mode = kv_options_get_serialization (kv_store_get_options (f->store)) ==
-                         KV_SERIALIZATION_STRING
-                       ? "string"
-                       : "json";
+  const char *unknown[] = { "stri", "JSON", "",
+                            "a serialization name longer than 64 bytes ......." };
+  const char *mode =
+      kv_options_get_serialization (kv_store_get_options (f->store)) == KV_SERIALIZATION_STRING
+          ? "string"
+          : "json";
   g_autofree char *path = in_dir (f, "ser.kv");
   g_autoptr (GError) error = NULL;
   KvSnapshotInfo info;

@@ -350,15 +350,15 @@ test_compare_and_swap (StoreFixture *f, gconstpointer data)
   g_assert_cmpstr (g_bytes_get_data (current, NULL), ==, "4");
   g_clear_pointer (&current, g_bytes_unref);
 
-  g_assert_true (kv_store_compare_and_swap (f->store, "absent", "1", 1, "2", 1, &swapped,
-                                            &existed, &current, &error));
+  g_assert_true (kv_store_compare_and_swap (f->store, "absent", "1", 1, "2", 1, &swapped, &existed,
+                                            &current, &error));
   g_assert_false (swapped);
   g_assert_false (existed);
   g_assert_null (current);
   assert_missing (f->store, "absent");
 
-  g_assert_false (kv_store_compare_and_swap (f->store, "k", "{bad", 4, "1", 1, &swapped, NULL,
-                                             NULL, &error));
+  g_assert_false (
+      kv_store_compare_and_swap (f->store, "k", "{bad", 4, "1", 1, &swapped, NULL, NULL, &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_SERIALIZER);
   assert_value (f->store, "k", "4");
 }
@@ -406,13 +406,13 @@ test_compare_and_delete (StoreFixture *f, gconstpointer data)
   assert_missing (f->store, "c");
 
   /* JSON null is a value to compare, not "absent". */
-  g_assert_true (kv_store_compare_and_delete (f->store, "c", "null", 4, &deleted, &existed,
-                                              &current, NULL));
+  g_assert_true (
+      kv_store_compare_and_delete (f->store, "c", "null", 4, &deleted, &existed, &current, NULL));
   g_assert_false (deleted);
   g_assert_false (existed);
   SET (f, "n", "null");
-  g_assert_true (kv_store_compare_and_delete (f->store, "n", "null", 4, &deleted, &existed,
-                                              &current, NULL));
+  g_assert_true (
+      kv_store_compare_and_delete (f->store, "n", "null", 4, &deleted, &existed, &current, NULL));
   g_assert_true (deleted);
 }
 
@@ -452,13 +452,15 @@ test_closed_store (StoreFixture *f, gconstpointer data)
   ASSERT_CLOSED (kv_store_increment_by (f->store, "a", 1, NULL, &error));
   ASSERT_CLOSED (kv_store_get_or_set (f->store, "a", "1", 1, NULL, &error) != NULL);
   ASSERT_CLOSED (kv_store_swap (f->store, "a", "1", 1, NULL, &error));
-  ASSERT_CLOSED (kv_store_compare_and_swap (f->store, "a", NULL, 0, "1", 1, &b, NULL, NULL, &error));
+  ASSERT_CLOSED (
+      kv_store_compare_and_swap (f->store, "a", NULL, 0, "1", 1, &b, NULL, NULL, &error));
   ASSERT_CLOSED (kv_store_set_if_absent (f->store, "a", "1", 1, &b, &error));
   ASSERT_CLOSED (kv_store_delete_if_exists (f->store, "a", &b, &error));
   ASSERT_CLOSED (kv_store_compare_and_delete (f->store, "a", "1", 1, &b, NULL, NULL, &error));
   ASSERT_CLOSED (kv_store_dup_stats_json (f->store, &error) != NULL);
   ASSERT_CLOSED (kv_store_import_jsonl (f->store, "/nonexistent.jsonl", 0, 0, NULL, &error));
-  ASSERT_CLOSED (kv_store_import_csv (f->store, "/nonexistent.csv", "key", ',', TRUE, 0, 0, NULL, &error));
+  ASSERT_CLOSED (
+      kv_store_import_csv (f->store, "/nonexistent.csv", "key", ',', TRUE, 0, 0, NULL, &error));
   ASSERT_CLOSED (kv_store_backup (f->store, "/nonexistent/x.kv", FALSE, 0, 0, NULL, &error));
   ASSERT_CLOSED (kv_store_restore (f->store, "/nonexistent/x.kv", 0, 0, NULL, &error));
 #undef ASSERT_CLOSED
@@ -467,8 +469,8 @@ test_closed_store (StoreFixture *f, gconstpointer data)
 static void
 test_string_mode (StoreFixture *f, gconstpointer data)
 {
-  g_autoptr (KvStore) s = store_fixture_open_with (f->backend, f->dir,
-                                                   "\"serialization\":\"string\"");
+  g_autoptr (KvStore) s =
+      store_fixture_open_with (f->backend, f->dir, "\"serialization\":\"string\"");
   g_autoptr (GError) error = NULL;
   gboolean swapped = FALSE;
   gint64 v = 0;
@@ -485,8 +487,8 @@ test_string_mode (StoreFixture *f, gconstpointer data)
   g_assert_true (kv_store_increment_by (s, "n", 1, &v, &error));
   g_assert_cmpint (v, ==, 42);
   assert_value (s, "n", "42");
-  g_assert_true (kv_store_compare_and_swap (s, "t", "{not json}", 10, "x", 1, &swapped, NULL, NULL,
-                                            &error));
+  g_assert_true (
+      kv_store_compare_and_swap (s, "t", "{not json}", 10, "x", 1, &swapped, NULL, NULL, &error));
   g_assert_false (swapped); /* raw bytes compare */
   g_assert_no_error (error);
 }
@@ -512,8 +514,8 @@ test_stats (StoreFixture *f, gconstpointer data)
   g_assert_true (json_object_has_member (root, "claims"));
   g_assert_cmpstr (json_object_get_string_member (root, "backend"), ==,
                    kv_options_get_backend (kv_store_get_options (f->store)) == KV_BACKEND_MEMORY
-                     ? "memory"
-                     : "disk");
+                       ? "memory"
+                       : "disk");
 }
 
 int

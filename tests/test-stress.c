@@ -162,8 +162,8 @@ take_worker (gpointer data)
       if (w->index % 2)
         g_assert_true (kv_store_delete_if_exists (w->store, key, &deleted, NULL));
       else
-        g_assert_true (kv_store_compare_and_delete (w->store, key, "true", 4, &deleted, NULL, NULL,
-                                                    NULL));
+        g_assert_true (
+            kv_store_compare_and_delete (w->store, key, "true", 4, &deleted, NULL, NULL, NULL));
       if (deleted)
         g_atomic_int_inc (&taken[item]);
     }
@@ -347,7 +347,8 @@ scanner_worker (gpointer data)
         {
           g_autoptr (GPtrArray) page = NULL;
           char *next = NULL;
-          g_assert_true (kv_store_scan_keys (w->store, "s:", cursor, 37, &page, &next, &done, NULL));
+          g_assert_true (
+              kv_store_scan_keys (w->store, "s:", cursor, 37, &page, &next, &done, NULL));
           for (guint i = 0; i < page->len; i++)
             {
               const char *key = page->pdata[i];

@@ -271,7 +271,8 @@ test_claim_refs (StoreFixture *f, gconstpointer data)
   g_assert_null (kv_store_claim_key_finish (sink_wait (&s, 3), &error));
   g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
   g_clear_error (&error);
-  ref = (KvClaimRef){ .id = kv_claim_get_id (claim), .key = kv_claim_get_key (claim),
+  ref = (KvClaimRef){ .id = kv_claim_get_id (claim),
+                      .key = kv_claim_get_key (claim),
                       .token = kv_claim_get_token (claim) };
 
   kv_store_renew_claim_submit (f->store, &ref, 60000, on_result, &s);
@@ -473,8 +474,8 @@ test_nonblocking (StoreFixture *f, gconstpointer data)
   g_assert_false (kv_store_increment_by (f->store, "a", 1, &n, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
   g_clear_error (&error);
-  g_assert_false (kv_store_set_many (f->store, keys, values, lens, G_N_ELEMENTS (keys), NULL,
-                                     &error));
+  g_assert_false (
+      kv_store_set_many (f->store, keys, values, lens, G_N_ELEMENTS (keys), NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
   g_clear_error (&error);
   /* Readers share the backup's read locks. */
@@ -598,7 +599,11 @@ test_random (StoreFixture *f, gconstpointer data)
 static void
 test_random_in_flight (StoreFixture *f, gconstpointer data)
 {
-  enum { KEYS = 200, CALLS = 600 };
+  enum
+  {
+    KEYS = 200,
+    CALLS = 600
+  };
   g_autoptr (GError) error = NULL;
   g_autoptr (GHashTable) granted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint empty = 0;
@@ -615,9 +620,14 @@ test_random_in_flight (StoreFixture *f, gconstpointer data)
   for (int i = 0; i < CALLS; i++)
     switch (i % 3)
       {
-      case 0: kv_store_claim_random_submit (f->store, "q:", NULL, 0, on_result, &claims); break;
-      case 1: kv_store_pop_random_submit (f->store, "q:", on_result, &pops); break;
-      default: kv_store_claim_random_many_submit (f->store, "q:", 3, NULL, 0, on_result, &many);
+      case 0:
+        kv_store_claim_random_submit (f->store, "q:", NULL, 0, on_result, &claims);
+        break;
+      case 1:
+        kv_store_pop_random_submit (f->store, "q:", on_result, &pops);
+        break;
+      default:
+        kv_store_claim_random_many_submit (f->store, "q:", 3, NULL, 0, on_result, &many);
       }
   sink_wait (&claims, CALLS / 3);
   sink_wait (&pops, CALLS / 3);
@@ -626,7 +636,8 @@ test_random_in_flight (StoreFixture *f, gconstpointer data)
     {
       g_autoptr (KvClaim) claim = kv_store_claim_random_finish (claims.results->pdata[i], &error);
       g_autoptr (KvEntry) popped = kv_store_pop_random_finish (pops.results->pdata[i], &error);
-      g_autoptr (GPtrArray) got = kv_store_claim_random_many_finish (many.results->pdata[i], &error);
+      g_autoptr (GPtrArray) got =
+          kv_store_claim_random_many_finish (many.results->pdata[i], &error);
       g_assert_no_error (error);
       empty += (claim == NULL) + (popped == NULL) + (got->len == 0);
       if (claim)
@@ -662,7 +673,10 @@ last_txn_id (KvStore *store)
 static void
 test_claim_batches (StoreFixture *f, gconstpointer data)
 {
-  enum { N = 50 };
+  enum
+  {
+    N = 50
+  };
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) claimed = NULL, busy = NULL, missing = NULL, items = NULL;
   g_autoptr (GPtrArray) failed = NULL;

@@ -47,8 +47,8 @@ test_trusted_handle_only (void)
   g_clear_error (&error);
 
   /* Canonical input compares equal whichever handle wrote it. */
-  g_assert_true (kv_store_compare_and_swap (trusted, "b", "{\"x\":1,\"y\":2}", 13, "3", 1,
-                                            &swapped, NULL, NULL, &error));
+  g_assert_true (kv_store_compare_and_swap (trusted, "b", "{\"x\":1,\"y\":2}", 13, "3", 1, &swapped,
+                                            NULL, NULL, &error));
   g_assert_true (swapped);
   c = stored (other, "b");
   g_assert_cmpstr (c, ==, "3");
@@ -97,7 +97,7 @@ test_string_mode (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KvOptions) options =
-    kv_options_new_from_json ("{\"backend\":\"memory\",\"serialization\":\"string\"}", &error);
+      kv_options_new_from_json ("{\"backend\":\"memory\",\"serialization\":\"string\"}", &error);
   g_autoptr (KvStore) store = kv_store_open (options, &error);
   g_autofree char *v = NULL;
 

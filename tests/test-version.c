@@ -8,14 +8,15 @@
 static void
 test_version_numbers (void)
 {
-  g_autofree char *s = g_strdup_printf ("%d.%d.%d", KV_MAJOR_VERSION, KV_MINOR_VERSION,
-                                        KV_MICRO_VERSION);
+  g_autofree char *s =
+      g_strdup_printf ("%d.%d.%d", KV_MAJOR_VERSION, KV_MINOR_VERSION, KV_MICRO_VERSION);
 
   /* configure's version, split into the three numbers and put back together. */
   g_assert_cmpstr (s, ==, PACKAGE_VERSION);
   g_assert_cmpstr (KV_VERSION_S, ==, PACKAGE_VERSION);
-  g_assert_cmpuint (KV_VERSION_HEX, ==,
-                    (guint) (KV_MAJOR_VERSION << 24 | KV_MINOR_VERSION << 16 | KV_MICRO_VERSION << 8));
+  g_assert_cmpuint (
+      KV_VERSION_HEX, ==,
+      (guint) (KV_MAJOR_VERSION << 24 | KV_MINOR_VERSION << 16 | KV_MICRO_VERSION << 8));
 }
 
 static void

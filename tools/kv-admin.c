@@ -81,8 +81,8 @@ main (int argc, char **argv)
     }
 
   command_name = argv[1];
-  if (strcmp (command_name, "--help") == 0 || strcmp (command_name, "-h") == 0
-      || strcmp (command_name, "help") == 0)
+  if (strcmp (command_name, "--help") == 0 || strcmp (command_name, "-h") == 0 ||
+      strcmp (command_name, "help") == 0)
     {
       print_usage (stdout);
       return KVA_EXIT_OK;
@@ -139,10 +139,10 @@ main (int argc, char **argv)
       kva_progress_end (&invocation);
       message = kva_format_error (error);
       fprintf (stderr, "kv-admin: %s: %s%s\n", invocation.command->name,
-               invocation.stop_signal != 0
-                   && g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED)
-                 ? "interrupted: "
-                 : "",
+               invocation.stop_signal != 0 &&
+                       g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED)
+                   ? "interrupted: "
+                   : "",
                message);
       exit_code = kva_exit_code_for_error (&invocation, error);
     }

@@ -76,8 +76,7 @@ kva_backup_to (KvaInvocation *invocation, KvStore *store, const char *file, gint
 }
 
 gboolean
-kva_check_budgets (KvaInvocation *invocation, gint64 max_entries, gint64 max_bytes,
-                   GError **error)
+kva_check_budgets (KvaInvocation *invocation, gint64 max_entries, gint64 max_bytes, GError **error)
 {
   if (max_entries < 0)
     return kva_usage_error (invocation, error, "--max-entries must not be negative");
@@ -96,9 +95,9 @@ kva_builtin_backup (int argc, char **argv, KvaInvocation *invocation, GError **e
   if (!kva_option_context_parse (context, backup_entries, &argc, &argv, invocation,
                                  KVA_BUILTIN_FLAG_NONE, error))
     return FALSE;
-  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
-      || !kva_check_output_path (invocation, "FILE", file, TRUE, error)
-      || !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error) ||
+      !kva_check_output_path (invocation, "FILE", file, TRUE, error) ||
+      !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
     return FALSE;
 
   store = kva_invocation_open_store (invocation, error);

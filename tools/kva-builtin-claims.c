@@ -111,8 +111,7 @@ kva_builtin_claims (int argc, char **argv, KvaInvocation *invocation, GError **e
           if (printf ("%s\t%s\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", kv_claim_get_key (claim),
                       kv_claim_get_id (claim), kv_claim_get_token (claim),
                       owner != NULL && *owner != '\0' ? owner : "-", when,
-                      is_live ? "live" : "expired")
-              < 0)
+                      is_live ? "live" : "expired") < 0)
             return kva_stdout_error (error);
         }
     }

@@ -19,13 +19,14 @@ kva_builtin_compact (int argc, char **argv, KvaInvocation *invocation, GError **
   const char *output;
 
   g_option_context_set_description (
-      context, "The compacted copy is a snapshot, exactly what 'kv-admin backup STORE OUTPUT'\n"
-               "writes: an LMDB file of the pages in use, with a checksum trailer (claims are not\n"
-               "copied). STORE is opened read-only and left as it is; open OUTPUT as a disk store,\n"
-               "or restore it into STORE, to use it. Safe while a k6 test writes STORE: the copy\n"
-               "is a consistent snapshot taken without blocking writers.\n"
-               "\n"
-               "Exit status: 0 on success, 1 if the operation failed, 2 on bad usage.");
+      context,
+      "The compacted copy is a snapshot, exactly what 'kv-admin backup STORE OUTPUT'\n"
+      "writes: an LMDB file of the pages in use, with a checksum trailer (claims are not\n"
+      "copied). STORE is opened read-only and left as it is; open OUTPUT as a disk store,\n"
+      "or restore it into STORE, to use it. Safe while a k6 test writes STORE: the copy\n"
+      "is a consistent snapshot taken without blocking writers.\n"
+      "\n"
+      "Exit status: 0 on success, 1 if the operation failed, 2 on bad usage.");
   if (!kva_option_context_parse (context, NULL, &argc, &argv, invocation, KVA_BUILTIN_FLAG_NONE,
                                  error))
     return FALSE;

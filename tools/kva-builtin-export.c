@@ -101,11 +101,11 @@ kva_builtin_export (int argc, char **argv, KvaInvocation *invocation, GError **e
   limit = opt_limit;
   include_key = !opt_no_key;
 
-  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
-      || !kva_check_output_path (invocation, "FILE", file, FALSE, error)
-      || !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error)
-      || !kva_parse_format (invocation, format, &csv, error)
-      || !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error) ||
+      !kva_check_output_path (invocation, "FILE", file, FALSE, error) ||
+      !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error) ||
+      !kva_parse_format (invocation, format, &csv, error) ||
+      !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
     return FALSE;
 
   if (!csv && (columns_text != NULL || delimiter_text != NULL || opt_no_key))
@@ -122,8 +122,7 @@ kva_builtin_export (int argc, char **argv, KvaInvocation *invocation, GError **e
             return kva_usage_error (invocation, error, "--columns has an empty column name");
           for (guint j = 0; j < i; j++)
             if (strcmp (columns[i], columns[j]) == 0)
-              return kva_usage_error (invocation, error, "--columns names '%s' twice",
-                                      columns[i]);
+              return kva_usage_error (invocation, error, "--columns names '%s' twice", columns[i]);
         }
     }
 

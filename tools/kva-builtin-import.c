@@ -56,11 +56,11 @@ kva_builtin_import (int argc, char **argv, KvaInvocation *invocation, GError **e
   limit = opt_limit;
   batch_size = opt_batch_size;
 
-  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
-      || !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error)
-      || !kva_check_limit (invocation, "--batch-size", batch_size, KV_JSONL_BATCH_MAX, error)
-      || !kva_parse_format (invocation, format, &csv, error)
-      || !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error) ||
+      !kva_check_limit (invocation, "--limit", limit, KV_JSONL_LIMIT_MAX, error) ||
+      !kva_check_limit (invocation, "--batch-size", batch_size, KV_JSONL_BATCH_MAX, error) ||
+      !kva_parse_format (invocation, format, &csv, error) ||
+      !kva_parse_delimiter (invocation, delimiter_text, &delimiter, error))
     return FALSE;
   if (!csv && (key_column != NULL || delimiter_text != NULL || !has_header))
     return kva_usage_error (invocation, error,
@@ -76,9 +76,9 @@ kva_builtin_import (int argc, char **argv, KvaInvocation *invocation, GError **e
 
   kva_progress_begin (invocation, "importing", KVA_PROGRESS_STOPPABLE);
   if (csv)
-    ok = kv_store_import_csv_full (store, file, key_column, delimiter, has_header, limit,
-                                   batch_size, kva_progress_report, &invocation->progress,
-                                   &summary, error);
+    ok =
+        kv_store_import_csv_full (store, file, key_column, delimiter, has_header, limit, batch_size,
+                                  kva_progress_report, &invocation->progress, &summary, error);
   else
     ok = kv_store_import_jsonl_full (store, file, limit, batch_size, kva_progress_report,
                                      &invocation->progress, &summary, error);

@@ -84,8 +84,8 @@ kva_builtin_list (int argc, char **argv, KvaInvocation *invocation, GError **err
   prefix = g_steal_pointer (&opt_prefix);
   limit = opt_limit;
   keys_only = opt_keys_only;
-  if (!kva_expect_args (invocation, argc, argv, 0, "", error)
-      || !kva_check_limit (invocation, "--limit", limit, KV_LIST_LIMIT_MAX, error))
+  if (!kva_expect_args (invocation, argc, argv, 0, "", error) ||
+      !kva_check_limit (invocation, "--limit", limit, KV_LIST_LIMIT_MAX, error))
     return FALSE;
 
   store = kva_invocation_open_store (invocation, error);

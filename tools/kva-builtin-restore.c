@@ -33,8 +33,8 @@ kva_builtin_restore (int argc, char **argv, KvaInvocation *invocation, GError **
   if (!kva_option_context_parse (context, restore_entries, &argc, &argv, invocation,
                                  KVA_BUILTIN_FLAG_WRITES, error))
     return FALSE;
-  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error)
-      || !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
+  if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error) ||
+      !kva_check_budgets (invocation, opt_max_entries, opt_max_bytes, error))
     return FALSE;
 
   store = kva_invocation_open_store (invocation, error);

@@ -46,8 +46,8 @@ kva_builtin_scan (int argc, char **argv, KvaInvocation *invocation, GError **err
   cursor = g_steal_pointer (&opt_cursor);
   limit = opt_limit;
   keys_only = opt_keys_only;
-  if (!kva_expect_args (invocation, argc, argv, 0, "", error)
-      || !kva_check_limit (invocation, "--limit", limit, KV_SCAN_LIMIT_MAX, error))
+  if (!kva_expect_args (invocation, argc, argv, 0, "", error) ||
+      !kva_check_limit (invocation, "--limit", limit, KV_SCAN_LIMIT_MAX, error))
     return FALSE;
 
   store = kva_invocation_open_store (invocation, error);
@@ -92,8 +92,7 @@ kva_builtin_scan (int argc, char **argv, KvaInvocation *invocation, GError **err
     return FALSE;
   /* The page, then where to go on: lines without a tab, unlike the entries. */
   if (printf ("cursor: %s\ndone: %s\n", next_cursor != NULL ? next_cursor : "",
-              done ? "true" : "false")
-      < 0)
+              done ? "true" : "false") < 0)
     return kva_stdout_error (error);
   return TRUE;
 }

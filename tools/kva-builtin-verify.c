@@ -20,14 +20,15 @@ kva_builtin_verify (int argc, char **argv, KvaInvocation *invocation, GError **e
   gboolean ok;
 
   g_option_context_set_description (
-      context, "FILE is a snapshot written by backup or compact, or the file of a disk store\n"
-               "that no process has open. Every key, and in a json store every value, is read and\n"
-               "checked; a snapshot's checksum trailer is checked before LMDB reads the file.\n"
-               "A damaged file is reported as SnapshotReadError (exit 1).\n"
-               "\n"
-               "Exit status: 0 if the file is sound, 1 if it is not or cannot be read, 2 on bad usage.");
-  if (!kva_option_context_parse (context, NULL, &argc, &argv, invocation,
-                                 KVA_BUILTIN_FLAG_NO_STORE, error))
+      context,
+      "FILE is a snapshot written by backup or compact, or the file of a disk store\n"
+      "that no process has open. Every key, and in a json store every value, is read and\n"
+      "checked; a snapshot's checksum trailer is checked before LMDB reads the file.\n"
+      "A damaged file is reported as SnapshotReadError (exit 1).\n"
+      "\n"
+      "Exit status: 0 if the file is sound, 1 if it is not or cannot be read, 2 on bad usage.");
+  if (!kva_option_context_parse (context, NULL, &argc, &argv, invocation, KVA_BUILTIN_FLAG_NO_STORE,
+                                 error))
     return FALSE;
   if (!kva_expect_path_arg (invocation, argc, argv, "FILE", &file, error))
     return FALSE;

@@ -14,8 +14,8 @@
 #include "kva-common.h"
 
 #define KVA_COMMON_DESCRIPTION                                                                     \
-  "STORE is the path of a disk (LMDB) store; it is opened read-only unless the command\n"        \
-  "writes, so it is safe to run against a store a k6 test is using.\n"                            \
+  "STORE is the path of a disk (LMDB) store; it is opened read-only unless the command\n"          \
+  "writes, so it is safe to run against a store a k6 test is using.\n"                             \
   "\n"                                                                                             \
   "Exit status: 0 on success, 1 if the operation failed, 2 on bad usage."
 
@@ -72,8 +72,7 @@ kva_check_output_path (KvaInvocation *invocation, const char *name, const char *
   if (!allow_store && g_file_equal (store_file, output_file))
     return kva_usage_error (invocation, error, "%s must not be STORE itself", name);
   if (g_file_equal (lock_file, output_file))
-    return kva_usage_error (invocation, error, "%s must not be STORE's lock file (%s)", name,
-                            lock);
+    return kva_usage_error (invocation, error, "%s must not be STORE's lock file (%s)", name, lock);
   return TRUE;
 }
 
@@ -115,15 +114,14 @@ kva_invocation_open_store (KvaInvocation *invocation, GError **error)
   store = kv_store_open (options, &local_error);
   /* A disk store records its serialization; unless --options names one,
    * read the store the way it was written rather than refuse. */
-  if (store == NULL &&
-      g_error_matches (local_error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION) &&
+  if (store == NULL && g_error_matches (local_error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION) &&
       !options_name_serialization (invocation->options_json))
     {
       g_clear_error (&local_error);
       kv_options_set_serialization (options,
                                     kv_options_get_serialization (options) == KV_SERIALIZATION_JSON
-                                      ? KV_SERIALIZATION_STRING
-                                      : KV_SERIALIZATION_JSON);
+                                        ? KV_SERIALIZATION_STRING
+                                        : KV_SERIALIZATION_JSON);
       store = kv_store_open (options, &local_error);
     }
   if (store == NULL)
@@ -218,8 +216,8 @@ print_human_member (const char *name, JsonNode *node)
       for (GList *l = members; l != NULL; l = l->next)
         {
           const char *member = l->data;
-          g_autofree char *child_name
-              = name == NULL ? g_strdup (member) : g_strconcat (name, ".", member, NULL);
+          g_autofree char *child_name =
+              name == NULL ? g_strdup (member) : g_strconcat (name, ".", member, NULL);
 
           print_human_member (child_name, json_object_get_member (object, member));
         }
@@ -251,8 +249,8 @@ kva_parse_store_json (const char *json, GError **error)
   g_autoptr (GError) local_error = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error)
-      || (root = json_parser_get_root (parser)) == NULL)
+  if (!json_parser_load_from_data (parser, json, -1, &local_error) ||
+      (root = json_parser_get_root (parser)) == NULL)
     {
       g_set_error (error, KV_ERROR, KV_ERROR_UNEXPECTED_STORE_OUTPUT,
                    "libkv returned JSON that does not parse: %s",
@@ -268,9 +266,9 @@ kva_print_raw (GBytes *bytes, GError **error)
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
 
-  if ((size > 0 && fwrite (data, 1, size, stdout) != size)
-      || ((size == 0 || data[size - 1] != '\n') && fputc ('\n', stdout) == EOF)
-      || fflush (stdout) != 0)
+  if ((size > 0 && fwrite (data, 1, size, stdout) != size) ||
+      ((size == 0 || data[size - 1] != '\n') && fputc ('\n', stdout) == EOF) ||
+      fflush (stdout) != 0)
     {
       int saved_errno = errno;
 
@@ -298,7 +296,8 @@ kva_exit_code_for_error (const KvaInvocation *invocation, const GError *error)
   if (invocation->bad_usage || error->domain == G_OPTION_ERROR)
     return KVA_EXIT_USAGE;
   /* Stopped by Ctrl-C or kill: the shell's convention, 128 + the signal. */
-  if (invocation->stop_signal != 0 && g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED))
+  if (invocation->stop_signal != 0 &&
+      g_error_matches (error, KV_ERROR, KV_ERROR_OPERATION_CANCELED))
     return 128 + invocation->stop_signal;
   return KVA_EXIT_FAILED;
 }
@@ -372,8 +371,8 @@ kva_print_entry_line (const char *key, GBytes *value, GError **error)
   gsize size;
   const guint8 *data = g_bytes_get_data (value, &size);
 
-  if (fputs (key, stdout) == EOF || fputc ('\t', stdout) == EOF
-      || (size > 0 && fwrite (data, 1, size, stdout) != size) || fputc ('\n', stdout) == EOF)
+  if (fputs (key, stdout) == EOF || fputc ('\t', stdout) == EOF ||
+      (size > 0 && fwrite (data, 1, size, stdout) != size) || fputc ('\n', stdout) == EOF)
     return kva_stdout_error (error);
   return TRUE;
 }
@@ -401,8 +400,8 @@ kva_parse_delimiter (KvaInvocation *invocation, const char *text, char *out, GEr
       *out = '\t';
       return TRUE;
     }
-  if (strlen (text) != 1 || (guchar) text[0] >= 0x80 || text[0] == '"' || text[0] == '\r'
-      || text[0] == '\n')
+  if (strlen (text) != 1 || (guchar) text[0] >= 0x80 || text[0] == '"' || text[0] == '\r' ||
+      text[0] == '\n')
     return kva_usage_error (invocation, error,
                             "--delimiter must be one ASCII character other than '\"', CR and LF "
                             "(or 'tab'), not '%s'",

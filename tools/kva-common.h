@@ -91,9 +91,9 @@ enum
  * its own arguments first, so that bad usage is reported as such (exit 2)
  * even when the store would not open, then calls kva_invocation_open_store().
  */
-gboolean kva_option_context_parse (GOptionContext *context, const GOptionEntry *entries,
-                                   int *argc, char ***argv, KvaInvocation *invocation,
-                                   KvaBuiltinFlags flags, GError **error);
+gboolean kva_option_context_parse (GOptionContext *context, const GOptionEntry *entries, int *argc,
+                                   char ***argv, KvaInvocation *invocation, KvaBuiltinFlags flags,
+                                   GError **error);
 
 /* Opens invocation->store_path with the common options applied: read-only
  * unless the command's flags say it writes. */
@@ -110,8 +110,8 @@ gboolean kva_expect_args (KvaInvocation *invocation, int argc, char **argv, int 
 /* Exactly one positional argument after STORE (or none for FILE-only commands), a
  * non-empty path named @name (libkv reads "" as "the store's own path"; on the
  * command line that is a typo). */
-gboolean kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv,
-                              const char *name, const char **out_path, GError **error);
+gboolean kva_expect_path_arg (KvaInvocation *invocation, int argc, char **argv, const char *name,
+                              const char **out_path, GError **error);
 
 /* Usage error if the output path @path (argument @name) names STORE's lock
  * file, or STORE itself unless @allow_store (backup onto STORE is libkv's

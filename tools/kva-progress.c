@@ -80,8 +80,8 @@ append_duration (GString *line, gint64 us)
   gint64 s = us / G_USEC_PER_SEC;
 
   if (s >= 3600)
-    g_string_append_printf (line, "%" G_GINT64_FORMAT ":%02d:%02d", s / 3600,
-                            (int) (s / 60 % 60), (int) (s % 60));
+    g_string_append_printf (line, "%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
+                            (int) (s % 60));
   else
     g_string_append_printf (line, "%d:%02d", (int) (s / 60), (int) (s % 60));
 }

@@ -55,8 +55,7 @@ main (int argc, char **argv)
             {
               if (error == NULL)
                 {
-                  fprintf (stderr, "kva-test-seed: %s: missing or already claimed\n",
-                           argv[i + 1]);
+                  fprintf (stderr, "kva-test-seed: %s: missing or already claimed\n", argv[i + 1]);
                   return 1;
                 }
               break;
