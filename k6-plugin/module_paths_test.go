@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,7 +140,8 @@ func TestDiskSubmittedWritesManyVUs(t *testing.T) {
 	t.Logf("threads: %d before, %d at most during %d VUs × %d iterations; %.1f writes per commit",
 		base, peak.Load(), vus, iters, perCommit)
 	// Pools of 2 could not put more than 4 writes in a commit if writes held slots.
-	assert.Greater(t, perCommit, 8.0, "writes should share commits without holding pool slots")
+	assert.Greater(t, perCommit, slotBoundPerCommit(),
+		"writes should share commits without holding pool slots")
 	// A few runtime threads may start (GC workers, a sysmon spin); a thread
 	// per waiting write would be hundreds.
 	assert.LessOrEqual(t, peak.Load(), int64(base+16), "thread growth past the pools' bound")
@@ -201,7 +203,8 @@ func TestDiskSubmittedClaimsManyVUs(t *testing.T) {
 		globalThis.perCommit = s.lmdb.groupCommitOps / s.lmdb.groupCommitBatches;`, jobs))
 	perCommit := r.VU.Runtime().Get("perCommit").ToFloat()
 	t.Logf("%d VUs drained %d jobs; %.1f writes per commit", vus, jobs, perCommit)
-	assert.Greater(t, perCommit, 8.0, "claims should share commits without holding pool slots")
+	assert.Greater(t, perCommit, slotBoundPerCommit(),
+		"claims should share commits without holding pool slots")
 }
 
 // A VU's context ends while its writes are in flight: every promise settles
@@ -293,4 +296,12 @@ func TestDiskInlineReadsSeeResolvedWrites(t *testing.T) {
 		if ((await kv.claimKey("job:none")) !== null) throw new Error("claimed a missing key");
 		if (!(await kv.completeClaim(c))) throw new Error("completeClaim");
 		if (await kv.exists("job:1")) throw new Error("completed job still there");`)
+}
+
+// slotBoundPerCommit is the most writes one commit could hold if each write
+// kept a pool slot until its fsync (the design before submitted writes): the
+// CPU pool's default size. More than that per commit shows writes do not hold
+// slots; how far above it depends on scheduling, which a test must not time.
+func slotBoundPerCommit() float64 {
+	return float64(max(2*runtime.GOMAXPROCS(0), 4))
 }
