@@ -91,7 +91,7 @@ echo "provide-go: downloading $mod (proxy $proxy, checked against $sumdb)"
   GOPATH="$tmp/gopath" GOMODCACHE="$tmp/modcache" GOCACHE="$tmp/gocache" \
   GOPROXY="$proxy" GOSUMDB="$sumdb" GONOSUMDB= GOPRIVATE= GOINSECURE= \
   "$boot" mod download -json "$mod" >"$tmp/download.json" 2>"$tmp/download.err") \
-  || die "go mod download $mod failed: $(grep -v '^[[:space:]]*$' "$tmp/download.err" "$tmp/download.json" | tail -n 1)"
+  || die "go mod download $mod failed: $( { sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' "$tmp/download.json"; cat "$tmp/download.err"; } | grep . | head -n 1)"
 dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p' "$tmp/download.json")
 [ -f "$dir/bin/go" ] || die "$mod has no bin/go"
 # The download left the database's tiles in the cache only if it consulted it.
