@@ -5,7 +5,7 @@
 # is there (tools/provide-go.sh: the official toolchain in /usr/local/go when none is).
 # --packaging also installs what building the Debian packages needs (debian/control's
 # Build-Depends, through apt-get build-dep) or the RPMs (rpm/libkv.spec's BuildRequires,
-# through dnf builddep), and rpmbuild on Debian.
+# through dnf builddep), and rpmbuild and lintian on Debian.
 # Run it as root or as a user who may sudo: it uses sudo only when it is not root.
 # Exits non-zero with a message on stderr when something cannot be installed.
 set -eu
@@ -36,7 +36,7 @@ fi
 #               Fedora: clang compiler-rt
 #   k6 plugin   ca-certificates (the Go module proxy over HTTPS), git (go build stamps the
 #               checkout's commit into k6-kv)
-#   packaging   Debian: debian/control's Build-Depends (debhelper, ...) and rpm (rpmbuild)
+#   packaging   Debian: debian/control's Build-Depends (debhelper, ...), rpm (rpmbuild), lintian
 #               Fedora: rpm/libkv.spec's BuildRequires and rpm-build, dnf-plugins-core
 if command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
@@ -48,7 +48,7 @@ if command -v apt-get >/dev/null 2>&1; then
   if [ "$packaging" = yes ]; then
     # Debian 12's golang-go is too old: the local-go profile takes Go from provide-go.sh.
     (cd "$tree" && $SUDO apt-get build-dep -y -qq -P pkg.libkv.local-go ./ >/dev/null)
-    $SUDO apt-get install -y -qq --no-install-recommends rpm >/dev/null
+    $SUDO apt-get install -y -qq --no-install-recommends rpm lintian >/dev/null
   fi
 elif command -v dnf >/dev/null 2>&1; then
   $SUDO dnf install -y -q \
