@@ -34,14 +34,15 @@ new_enough() {
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
 }
 
+old=
 for go in "$(command -v go || true)" "$dest/bin/go"; do
   [ -n "$go" ] && [ -x "$go" ] || continue
   v=$(go_version "$go")
   if new_enough "$v"; then echo "provide-go: Go $v ($go)"; exit 0; fi
-  old=${old:-$go}
+  [ -n "$old" ] || old=$go
 done
 if [ -e "$dest" ]; then
-  die "$dest holds Go $(go_version "$dest/bin/go" || true), older than $need; not replacing it: remove it or put a Go >= $need in PATH"
+  die "$dest exists but holds no Go >= $need (it has: $(go_version "$dest/bin/go" || true)); not replacing it: remove it or put a Go >= $need in PATH"
 fi
 
 tmp=$(mktemp -d)
@@ -49,7 +50,7 @@ trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # The bootstrap go only downloads: any version that knows modules and the checksum
 # database will do.
-if [ -n "${old:-}" ]; then
+if [ -n "$old" ]; then
   boot=$old
 elif command -v apt-get >/dev/null 2>&1; then
   # golang-go names the distribution's current Go (golang-1.19-go on Debian 12).
