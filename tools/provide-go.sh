@@ -42,7 +42,8 @@ for go in "$(command -v go || true)" "$dest/bin/go"; do
   [ -n "$old" ] || old=$go
 done
 if [ -e "$dest" ]; then
-  die "$dest exists but holds no Go >= $need (it has: $(go_version "$dest/bin/go" || true)); not replacing it: remove it or put a Go >= $need in PATH"
+  has=$(go_version "$dest/bin/go" || true)
+  die "$dest exists but holds no Go >= $need (it has ${has:+Go }${has:-none}); not replacing it: remove it or put a Go >= $need in PATH"
 fi
 
 tmp=$(mktemp -d)
