@@ -14,7 +14,7 @@ set -eu
 tree=$(cd "$(dirname "$0")/.." && pwd)
 toolchain=${KV_GO_TOOLCHAIN:-go1.27.3}
 dest=/usr/local/go
-die() { echo "provide-go: $*" >&2; exit 1; }
+die() { printf 'provide-go: %s\n' "$*" >&2; exit 1; }
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
