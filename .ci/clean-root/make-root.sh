@@ -69,4 +69,6 @@ if [ -d /usr/local/share/ca-certificates ]; then
   cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
 fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# chroot keeps the host's name; an installed system resolves its own (sudo asks).
+printf '127.0.1.1\t%s\n' "$(hostname)" >>"$root/etc/hosts"
 echo "make-root: $root is a fresh $suite root ($(du -sh --one-file-system "$root" | cut -f1))"
