@@ -34,6 +34,11 @@ fi
 #               Fedora: libasan libubsan libtsan
 #   make fuzz   Debian: clang (libFuzzer and its runtime come with it)
 #               Fedora: clang compiler-rt
+#   GObject Introspection and the API reference (Kv-1.0.gir, the Python test, gi-docgen)
+#               Debian: gobject-introspection libgirepository1.0-dev python3-gi
+#                       gir1.2-glib-2.0 gir1.2-json-1.0 gi-docgen
+#               Fedora: gobject-introspection-devel python3-gobject gi-docgen
+#   formatting  Debian: clang-format   Fedora: clang-tools-extra (make check-format)
 #   k6 plugin   ca-certificates (the Go module proxy over HTTPS), git (go build stamps the
 #               checkout's commit into k6-kv)
 #   packaging   Debian: debian/control's Build-Depends (debhelper, ...), rpm (rpmbuild), lintian
@@ -44,7 +49,9 @@ if command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool autoconf-archive pkg-config \
     libglib2.0-dev libjson-glib-dev liblmdb-dev lmdb-utils \
-    python3 python3-docutils jq ca-certificates git clang >/dev/null
+    python3 python3-docutils jq ca-certificates git clang clang-format \
+    gobject-introspection libgirepository1.0-dev python3-gi gir1.2-glib-2.0 gir1.2-json-1.0 \
+    gi-docgen >/dev/null
   if [ "$packaging" = yes ]; then
     # Debian 12's golang-go is too old: the local-go profile takes Go from provide-go.sh.
     (cd "$tree" && $SUDO apt-get build-dep -y -qq -P pkg.libkv.local-go ./ >/dev/null)
@@ -54,7 +61,8 @@ elif command -v dnf >/dev/null 2>&1; then
   $SUDO dnf install -y -q \
     gcc make autoconf automake libtool autoconf-archive pkgconf-pkg-config \
     glib2-devel json-glib-devel lmdb-devel lmdb \
-    python3 python3-docutils jq libasan libubsan libtsan ca-certificates git clang compiler-rt
+    python3 python3-docutils jq libasan libubsan libtsan ca-certificates git clang compiler-rt \
+    clang-tools-extra gobject-introspection-devel python3-gobject gi-docgen
   if [ "$packaging" = yes ]; then
     $SUDO dnf install -y -q rpm-build dnf-plugins-core
     $SUDO dnf builddep -y -q "$tree/rpm/libkv.spec"
