@@ -191,8 +191,11 @@ _kv_atomic_file_begin (KvAtomicFile *file, const char *path, const char *store_p
        * (a 0600 backup stays 0600). The owner only where permitted: as root,
        * or a group the caller belongs to. */
       if ((st.st_uid != geteuid () || st.st_gid != getegid ()) &&
-          fchown (file->fd, st.st_uid, st.st_gid) != 0)
-        (void) fchown (file->fd, (uid_t) -1, st.st_gid);
+          fchown (file->fd, st.st_uid, st.st_gid) != 0 &&
+          fchown (file->fd, (uid_t) -1, st.st_gid) != 0)
+        {
+          /* Neither is permitted: the file stays the caller's, as documented. */
+        }
       if (fchmod (file->fd, st.st_mode & 07777) != 0)
         {
           _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_IO,
