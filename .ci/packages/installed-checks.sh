@@ -23,8 +23,10 @@ work=$(mktemp -d)
 # and what they pulled in.
 step "test tools"
 apt-get update -qq || die "apt-get update failed"
+# python3-gi brings libglib2.0-0, which recommends libglib2.0-data: installed here too, or the
+# purge check would see it stay behind (autoremove keeps what an installed package recommends).
 apt-get install -y -qq --no-install-recommends build-essential pkgconf jq bsdutils man-db \
-  autopkgtest python3-gi >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
+  autopkgtest python3-gi libglib2.0-data >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
 
 # The file systems' state before, without what changes on its own (apt's and dpkg's
 # databases and caches, logs, temporary files, Python's byte-code caches).
