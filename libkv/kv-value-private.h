@@ -26,6 +26,10 @@ const char *_kv_key_problem (const char *key);
 /* A GBytes holding a copy of @data followed by a NUL its size does not count. */
 GBytes *_kv_bytes_new (const char *data, gsize len);
 
+/* @data as error messages show bytes from a file: at most @max of them,
+ * escaped like a C string (so the message stays UTF-8), NUL as \0. Free with g_free(). */
+char *_kv_bytes_shown (const char *data, gsize len, gsize max);
+
 /* "json" or "string": the mode's name in options, stats and store metadata. */
 const char *_kv_serialization_name (KvSerialization mode);
 
