@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "kv.h"
+#include "kv-value-private.h"
 
 /* Not G_DEFINE_QUARK: its cache is a plain static written by whichever thread
  * comes first, a data race (harmless in practice, but undefined behaviour and a
@@ -62,7 +63,7 @@ kv_error_code_from_name (const char *name, KvError *code)
 }
 
 KvItemError *
-kv_item_error_new (gsize index, const char *key, const char *name, const char *message)
+_kv_item_error_new (gsize index, const char *key, const char *name, const char *message)
 {
   KvItemError *item;
 
@@ -81,7 +82,7 @@ kv_item_error_copy (const KvItemError *item)
   KvItemError *copy;
 
   g_return_val_if_fail (item != NULL, NULL);
-  copy = kv_item_error_new (item->index, item->key, item->name, item->message);
+  copy = _kv_item_error_new (item->index, item->key, item->name, item->message);
   copy->id = g_strdup (item->id);
   return copy;
 }

@@ -230,22 +230,6 @@ GType kv_item_error_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_ITEM_ERROR (kv_item_error_get_type ())
 
 /**
- * kv_item_error_new:
- * @index: the item's position in the input
- * @key: (nullable): the item's key
- * @name: the per-item name, see #KvItemError
- * @message: (nullable): a human sentence; %NULL means an empty one
- *
- * Makes a batch item failure with no claim id. The strings are copied.
- *
- * Returns: (transfer full): a new #KvItemError; free it with kv_item_error_free()
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-KvItemError *kv_item_error_new (gsize index, const char *key, const char *name,
-                                const char *message);
-/**
  * kv_item_error_copy:
  * @item: a #KvItemError
  *

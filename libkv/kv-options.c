@@ -225,7 +225,7 @@ kv_options_get_disk_ignored (const KvOptions *options)
 /* ---- Parsers shared with front ends ------------------------------------------------------- */
 
 gboolean
-kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error)
+_kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error)
 {
   static const struct
   {
@@ -295,7 +295,7 @@ bad:
 }
 
 gboolean
-kv_parse_size (const char *text, guint64 *out_bytes, GError **error)
+_kv_parse_size (const char *text, guint64 *out_bytes, GError **error)
 {
   static const struct
   {
@@ -631,9 +631,9 @@ read_option (KvOptions *o, const OptionSpec *spec, JsonNode *node, GError **erro
       UINT_AT (o, spec) = normalise_shard_count (n);
       return TRUE;
     case OPTION_DURATION:
-      return read_quantity (spec, node, &UINT64_AT (o, spec), kv_parse_duration_ms, error);
+      return read_quantity (spec, node, &UINT64_AT (o, spec), _kv_parse_duration_ms, error);
     case OPTION_SIZE:
-      return read_quantity (spec, node, &UINT64_AT (o, spec), kv_parse_size, error);
+      return read_quantity (spec, node, &UINT64_AT (o, spec), _kv_parse_size, error);
     case OPTION_READERS:
       if (!node_get_integer (node, &n) || n < 1 || n > G_MAXINT32)
         return invalid (error, KV_ERROR_INVALID_OPTIONS, spec, "must be a positive integer");
@@ -744,7 +744,7 @@ options_to_json (const KvOptions *o)
         continue;
       json_object_set_member (into, spec->name, option_to_node (o, spec));
     }
-  return kv_json_node_to_canonical (root, NULL);
+  return _kv_json_node_to_canonical (root, NULL);
 }
 
 /* libkv's strict JSON scanner, as for values: json-glib alone accepts

@@ -579,37 +579,6 @@ gboolean kv_options_get_disk_no_read_ahead (const KvOptions *options);
 KV_AVAILABLE_IN_1_0
 char **kv_options_get_disk_ignored (const KvOptions *options);
 
-/**
- * kv_parse_duration_ms:
- * @text: a Go-style duration (`"1s"`, `"1m30s"`, `"250ms"`) or a plain number of milliseconds
- * @out_ms: (out): the duration in milliseconds
- * @error: return location for a #GError (%KV_ERROR_INVALID_OPTIONS), or %NULL
- *
- * Reads a duration the way the `disk.timeout` option does.
- *
- * Returns: %TRUE and sets @out_ms if @text is a valid non-negative duration
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error);
-
-/**
- * kv_parse_size:
- * @text: a byte count: digits, optionally followed by an SI (`kB`, `MB`, `GB`, `TB`)
- *   or IEC (`KiB`, `MiB`, `GiB`, `TiB`) unit, or `B`
- * @out_bytes: (out): the size in bytes
- * @error: return location for a #GError (%KV_ERROR_INVALID_OPTIONS), or %NULL
- *
- * Reads a size the way the `disk.mapSize` and `disk.initialMmapSize` options do.
- *
- * Returns: %TRUE and sets @out_bytes if @text is valid
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_parse_size (const char *text, guint64 *out_bytes, GError **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvOptions, kv_options_free)
 
 G_END_DECLS
