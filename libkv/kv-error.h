@@ -173,37 +173,6 @@ KV_AVAILABLE_IN_1_0
 GQuark kv_error_quark (void);
 
 /**
- * kv_error_code_get_name:
- * @code: a #KvError code (an `int`, so that codes a newer libkv sent are accepted)
- *
- * Maps a code to the name the JavaScript API throws.
- *
- * Returns: (transfer none): the JavaScript error name of @code, e.g.
- *   `"StoreClosedError"`; `"UnknownError"` for a code this version does not know.
- *   The string is static.
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-const char *kv_error_code_get_name (int code);
-
-/**
- * kv_error_code_from_name:
- * @name: a JavaScript error name such as `"KeyNotFoundError"`
- * @code: (out) (optional): where to store the code
- *
- * Maps a JavaScript error name back to its code; the inverse of
- * kv_error_code_get_name().
- *
- * Returns: %TRUE if @name is one of the names of the API, else %FALSE and
- *   @code is not touched
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_error_code_from_name (const char *name, KvError *code);
-
-/**
  * KvItemError:
  * @index: the item's position in the input
  * @key: (nullable): the item's key, %NULL when the item had none
