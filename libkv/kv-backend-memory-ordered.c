@@ -65,7 +65,7 @@ scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const ch
    * (the key copied, the value referenced) and borrows the entry's key. */
   g_autoptr (KvKeyHeap) heap =
       keys_only ? _kv_key_heap_new (capacity, g_free, NULL)
-                : _kv_key_heap_new (capacity, NULL, (GDestroyNotify) kv_entry_free);
+                : _kv_key_heap_new (capacity, NULL, (GDestroyNotify) kv_entry_unref);
   g_autoptr (GArray) kept = NULL;
   guint n_out;
 
@@ -103,7 +103,7 @@ scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const ch
       else if (keys_only) /* the one past the page, kept only for *out_more */
         g_free (item->key);
       else
-        kv_entry_free (item->data);
+        kv_entry_unref (item->data);
     }
 }
 

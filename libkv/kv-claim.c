@@ -1,4 +1,4 @@
-/* kv-claim.c — KvClaim (public, immutable) and KvClaimRecord (what backends store).
+/* kv-claim.c — KvClaim (public, immutable, reference-counted) and KvClaimRecord (what backends store).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,6 +11,7 @@
 
 struct _KvClaim
 {
+  gatomicrefcount ref;
   KvClaimRecord record;
   char *key;
   GBytes *value;
@@ -21,6 +22,7 @@ _kv_claim_new (const char *key, const KvClaimRecord *record, GBytes *value)
 {
   KvClaim *claim = g_new0 (KvClaim, 1);
 
+  g_atomic_ref_count_init (&claim->ref);
   claim->key = g_strdup (key);
   claim->record.token = record->token;
   claim->record.id = g_strdup (record->id);
@@ -31,16 +33,17 @@ _kv_claim_new (const char *key, const KvClaimRecord *record, GBytes *value)
 }
 
 KvClaim *
-kv_claim_copy (const KvClaim *claim)
+kv_claim_ref (KvClaim *claim)
 {
   g_return_val_if_fail (claim != NULL, NULL);
-  return _kv_claim_new (claim->key, &claim->record, claim->value);
+  g_atomic_ref_count_inc (&claim->ref);
+  return claim;
 }
 
 void
-kv_claim_free (KvClaim *claim)
+kv_claim_unref (KvClaim *claim)
 {
-  if (claim == NULL)
+  if (claim == NULL || !g_atomic_ref_count_dec (&claim->ref))
     return;
   g_free (claim->key);
   g_free (claim->record.id);
@@ -49,7 +52,7 @@ kv_claim_free (KvClaim *claim)
   g_free (claim);
 }
 
-G_DEFINE_BOXED_TYPE (KvClaim, kv_claim, kv_claim_copy, kv_claim_free)
+G_DEFINE_BOXED_TYPE (KvClaim, kv_claim, kv_claim_ref, kv_claim_unref)
 
 const char *
 kv_claim_get_id (const KvClaim *claim)

@@ -59,7 +59,7 @@ G_BEGIN_DECLS
  * KvClaim:
  *
  * An immutable description of a claim as it was granted (or renewed). Boxed:
- * copy with kv_claim_copy(), free with kv_claim_free(). Name it in release,
+ * share it with kv_claim_ref(), drop it with kv_claim_unref(). Name it in release,
  * renew and complete calls with a #KvClaimRef of its id, key and token.
  *
  * Since: 1.0
@@ -71,28 +71,29 @@ GType kv_claim_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_CLAIM (kv_claim_get_type ())
 
 /**
- * kv_claim_copy:
+ * kv_claim_ref:
  * @claim: a #KvClaim
  *
- * Copies @claim; the copy shares the value's bytes.
+ * Takes a reference on @claim. A #KvClaim never changes, so sharing one is
+ * as good as copying it.
  *
- * Returns: (transfer full): a new #KvClaim; free it with kv_claim_free()
+ * Returns: (transfer full): @claim
  *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-KvClaim *kv_claim_copy (const KvClaim *claim);
+KvClaim *kv_claim_ref (KvClaim *claim);
 
 /**
- * kv_claim_free:
+ * kv_claim_unref:
  * @claim: (nullable) (transfer full): a #KvClaim
  *
- * Frees @claim; %NULL is ignored.
+ * Drops a reference on @claim, freeing it with the last one; %NULL is ignored.
  *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-void kv_claim_free (KvClaim *claim);
+void kv_claim_unref (KvClaim *claim);
 
 /**
  * kv_claim_get_id:
@@ -174,7 +175,7 @@ gint64 kv_claim_get_expires_at (const KvClaim *claim);
 KV_AVAILABLE_IN_1_0
 GBytes *kv_claim_get_value (const KvClaim *claim);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvClaim, kv_claim_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvClaim, kv_claim_unref)
 
 /**
  * KvClaimRef:

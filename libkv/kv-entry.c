@@ -1,4 +1,4 @@
-/* kv-entry.c — KvEntry, an immutable key/value pair.
+/* kv-entry.c — KvEntry, an immutable, reference-counted key/value pair.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +9,7 @@
 
 struct _KvEntry
 {
+  gatomicrefcount ref;
   char *key;
   GBytes *value;
 };
@@ -21,22 +22,24 @@ _kv_entry_new (const char *key, GBytes *value)
   g_return_val_if_fail (key != NULL, NULL);
   g_return_val_if_fail (value != NULL, NULL);
   entry = g_new (KvEntry, 1);
+  g_atomic_ref_count_init (&entry->ref);
   entry->key = g_strdup (key);
   entry->value = g_bytes_ref (value);
   return entry;
 }
 
 KvEntry *
-kv_entry_copy (const KvEntry *entry)
+kv_entry_ref (KvEntry *entry)
 {
   g_return_val_if_fail (entry != NULL, NULL);
-  return _kv_entry_new (entry->key, entry->value);
+  g_atomic_ref_count_inc (&entry->ref);
+  return entry;
 }
 
 void
-kv_entry_free (KvEntry *entry)
+kv_entry_unref (KvEntry *entry)
 {
-  if (entry == NULL)
+  if (entry == NULL || !g_atomic_ref_count_dec (&entry->ref))
     return;
   g_free (entry->key);
   g_bytes_unref (entry->value);
@@ -57,4 +60,4 @@ kv_entry_get_value (const KvEntry *entry)
   return entry->value;
 }
 
-G_DEFINE_BOXED_TYPE (KvEntry, kv_entry, kv_entry_copy, kv_entry_free)
+G_DEFINE_BOXED_TYPE (KvEntry, kv_entry, kv_entry_ref, kv_entry_unref)

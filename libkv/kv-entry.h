@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 /**
  * KvEntry:
  *
- * An immutable key/value pair. Boxed; copy with kv_entry_copy() (cheap: the
- * value is reference-counted), free with kv_entry_free().
+ * An immutable key/value pair, reference-counted like #GBytes: share it with
+ * kv_entry_ref(), drop it with kv_entry_unref().
  *
  * Since: 1.0
  */
@@ -28,28 +28,29 @@ GType kv_entry_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_ENTRY (kv_entry_get_type ())
 
 /**
- * kv_entry_copy:
+ * kv_entry_ref:
  * @entry: a #KvEntry
  *
- * Copies @entry; the copy shares the value's bytes.
+ * Takes a reference on @entry. A #KvEntry never changes, so sharing one is
+ * as good as copying it.
  *
- * Returns: (transfer full): a new #KvEntry; free it with kv_entry_free()
+ * Returns: (transfer full): @entry
  *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-KvEntry *kv_entry_copy (const KvEntry *entry);
+KvEntry *kv_entry_ref (KvEntry *entry);
 
 /**
- * kv_entry_free:
+ * kv_entry_unref:
  * @entry: (nullable) (transfer full): a #KvEntry
  *
- * Frees @entry and drops its reference on the value; %NULL is ignored.
+ * Drops a reference on @entry, freeing it with the last one; %NULL is ignored.
  *
  * Since: 1.0
  */
 KV_AVAILABLE_IN_1_0
-void kv_entry_free (KvEntry *entry);
+void kv_entry_unref (KvEntry *entry);
 
 /**
  * kv_entry_get_key:
@@ -79,6 +80,6 @@ const char *kv_entry_get_key (const KvEntry *entry);
 KV_AVAILABLE_IN_1_0
 GBytes *kv_entry_get_value (const KvEntry *entry);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvEntry, kv_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvEntry, kv_entry_unref)
 
 G_END_DECLS

@@ -390,7 +390,7 @@ export_pages_next (ExportPages *p, guint64 want, GPtrArray **out_page, GError **
       return TRUE;
     }
   n = (guint) MIN ((guint64) (p->keys->len - p->next_key), want);
-  page = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_entry_free);
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_entry_unref);
   values = g_new0 (GBytes *, MAX (n, 1));
   core = _kv_core_acquire (p->store, error);
   if (core == NULL)

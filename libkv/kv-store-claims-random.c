@@ -66,8 +66,8 @@ random_start (KvStore *store, KvResultKind kind, const char *prefix, gint64 coun
 
   ctx->grant.now = _kv_claims_now_ms ();
   ctx->grant_func = claims ? _kv_grant_claim_cb : _kv_grant_pop_cb;
-  ctx->out = g_ptr_array_new_with_free_func (claims ? (GDestroyNotify) kv_claim_free
-                                                    : (GDestroyNotify) kv_entry_free);
+  ctx->out = g_ptr_array_new_with_free_func (claims ? (GDestroyNotify) kv_claim_unref
+                                                    : (GDestroyNotify) kv_entry_unref);
   if (many_name && (count < 1 || count > KV_CLAIM_MANY_MAX))
     g_set_error (&result->error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
                  "%s count must be an integer from 1 to %d", many_name, KV_CLAIM_MANY_MAX);
@@ -107,9 +107,9 @@ random_finish (KvResult *result, KvResultKind kind, GError **error)
   ctx = result->ctx;
   return kind == KV_RESULT_CLAIM_RANDOM
              ? _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_claim,
-                                          (GDestroyNotify) kv_claim_free)
+                                          (GDestroyNotify) kv_claim_unref)
              : _kv_claims_ptr_array_copy (ctx->out, _kv_claims_copy_entry,
-                                          (GDestroyNotify) kv_entry_free);
+                                          (GDestroyNotify) kv_entry_unref);
 }
 
 static gpointer

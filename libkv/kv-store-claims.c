@@ -54,8 +54,8 @@ void
 _kv_grant_ctx_reset (KvGrantCtx *c)
 {
   c->applied = c->missing = c->busy = FALSE;
-  g_clear_pointer (&c->granted, kv_claim_free);
-  g_clear_pointer (&c->popped, kv_entry_free);
+  g_clear_pointer (&c->granted, kv_claim_unref);
+  g_clear_pointer (&c->popped, kv_entry_unref);
 }
 
 gboolean
@@ -121,13 +121,13 @@ _kv_grant_pop_cb (KvUpdate *u, gpointer data, GError **error)
 gpointer
 _kv_claims_copy_claim (gconstpointer claim, gpointer unused)
 {
-  return kv_claim_copy (claim);
+  return kv_claim_ref ((KvClaim *) claim);
 }
 
 gpointer
 _kv_claims_copy_entry (gconstpointer entry, gpointer unused)
 {
-  return kv_entry_copy (entry);
+  return kv_entry_ref ((KvEntry *) entry);
 }
 
 /* A deep copy, so a result can be finished more than once. */
@@ -200,12 +200,12 @@ kv_store_claim_key_submit (KvStore *store, const char *key, const char *owner, g
 KvClaim *
 kv_store_claim_key_finish (KvResult *result, GError **error)
 {
-  const KvClaim *granted;
+  KvClaim *granted;
 
   if (!_kv_result_check (result, KV_RESULT_CLAIM_KEY, error))
     return NULL;
   granted = ((ClaimKeyCtx *) result->ctx)->grant.granted;
-  return granted ? kv_claim_copy (granted) : NULL;
+  return granted ? kv_claim_ref (granted) : NULL;
 }
 
 KvClaim *
@@ -355,7 +355,7 @@ claim_keys_start (KvStore *store, const char *const *keys, gsize n, const char *
   GPtrArray *items = NULL;
 
   ctx->grant.now = _kv_claims_now_ms ();
-  ctx->claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  ctx->claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_unref);
   ctx->busy = g_ptr_array_new_with_free_func (g_free);
   ctx->missing = g_ptr_array_new_with_free_func (g_free);
   if (!_kv_claims_check_owner (owner, &result->error) ||
@@ -423,7 +423,7 @@ kv_store_claim_keys_finish (KvResult *result, GPtrArray **out_claimed, GPtrArray
       return FALSE;
     }
   *out_claimed = _kv_claims_ptr_array_copy (ctx->claimed, _kv_claims_copy_claim,
-                                            (GDestroyNotify) kv_claim_free);
+                                            (GDestroyNotify) kv_claim_unref);
   *out_busy = _kv_claims_ptr_array_copy (ctx->busy, copy_string, g_free);
   *out_missing = _kv_claims_ptr_array_copy (ctx->missing, copy_string, g_free);
   return TRUE;
@@ -505,7 +505,7 @@ kv_store_list_claims (KvStore *store, const char *prefix, gboolean include_expir
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return NULL;
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_free);
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_claim_unref);
   if (!_kv_backend_list_claims (core->backend, prefix, out, error))
     g_clear_pointer (&out, g_ptr_array_unref);
   _kv_core_release (core);

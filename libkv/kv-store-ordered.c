@@ -27,7 +27,7 @@ list_common (KvStore *store, const char *prefix, gint64 limit, gboolean keys_onl
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return NULL;
-  out = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_free);
+  out = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_unref);
   if (!_kv_backend_scan (core->backend, prefix, NULL, max, keys_only, out, &more, error))
     g_clear_pointer (&out, g_ptr_array_unref);
   _kv_core_release (core);
@@ -67,7 +67,7 @@ scan_common (KvStore *store, const char *prefix, const char *cursor, gint64 limi
   core = _kv_core_acquire (store, error);
   if (core == NULL)
     return FALSE;
-  items = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_free);
+  items = g_ptr_array_new_with_free_func (keys_only ? g_free : (GDestroyNotify) kv_entry_unref);
   if (!_kv_backend_scan (core->backend, prefix, after, max, keys_only, items, &more, error))
     {
       _kv_core_release (core);

@@ -45,7 +45,7 @@ gboolean _kv_value_to_int64 (GBytes *value, KvSerialization mode, gint64 *out, G
 /* The stored form of an integer (the same text in both modes). */
 GBytes *_kv_value_from_int64 (gint64 value);
 
-/* A new entry: @key copied, a reference to @value taken. Free with kv_entry_free(). */
+/* A new entry: @key copied, a reference to @value taken. Free with kv_entry_unref(). */
 KvEntry *_kv_entry_new (const char *key, GBytes *value);
 
 /* A batch item failure with no claim id; the strings are copied, a NULL

@@ -582,7 +582,7 @@ pop_worker (gpointer data)
     {
       guint k = (guint) g_ascii_strtoull (kv_entry_get_key (entry) + 6, NULL, 10);
       g_atomic_int_inc (&popped[k]);
-      kv_entry_free (entry);
+      kv_entry_unref (entry);
     }
   return NULL;
 }

@@ -60,7 +60,7 @@ main (int argc, char **argv)
                 }
               break;
             }
-          kv_claim_free (claim);
+          kv_claim_unref (claim);
           i += 4;
           continue;
         }
