@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "kv-lmdb-check-private.h"
 #include "kv-lmdb-preflight-private.h"
 #include "kv-backend-lmdb-private.h"
 #include "kv-value-private.h"
@@ -128,14 +129,16 @@ check_serialization (LmdbBackend *self, MDB_txn *txn, KvSerialization mode, GErr
   const char *want = _kv_serialization_name (mode);
   MDB_val k = _kv_lmdb_str (KV_LMDB_META_SERIALIZATION), v;
 
+  g_autofree char *shown = NULL;
+
   if (mdb_get (txn, self->dbi_meta, &k, &v) != 0 ||
       (v.mv_size == strlen (want) && memcmp (v.mv_data, want, v.mv_size) == 0))
     return TRUE;
+  shown = _kv_bytes_shown (v.mv_data, v.mv_size, 16);
   g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
-               "store %s was created with serialization \"%.*s\", not \"%s\"; open it with "
-               "serialization \"%.*s\"",
-               self->path, (int) MIN (v.mv_size, 16), (const char *) v.mv_data, want,
-               (int) MIN (v.mv_size, 16), (const char *) v.mv_data);
+               "store %s was created with serialization \"%s\", not \"%s\"; open it with "
+               "serialization \"%s\"",
+               self->path, shown, want, shown);
   return FALSE;
 }
 
@@ -245,6 +248,57 @@ preallocate (const char *path, gboolean data_is_new, guint max_readers, GError *
   return FALSE;
 }
 
+/* How often a snapshot may be replaced under the check before the open gives
+ * up: each retry needs two commits by another process between pinning a
+ * snapshot and reading the meta pages, a few microseconds apart. */
+#define CHECK_TRIES 10
+
+/* Checks every page LMDB will read from this store before it reads any
+ * (kv-lmdb-check.c): the preflight saw only the meta pages and catalogue.
+ * A read transaction pins the snapshot checked, so a writer in another
+ * process cannot reuse its pages meanwhile; a writable open also checks
+ * the free-page list its writes will take pages from. */
+static gboolean
+check_pages (LmdbBackend *self, GError **error)
+{
+  g_autofree char *problem = NULL;
+  KvLmdbCheck verdict = KV_LMDB_CHECK_MOVED_ON;
+  int fd = open (self->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN, "cannot open store %s: %s",
+                   self->path, g_strerror (errno));
+      return FALSE;
+    }
+  for (int i = 0; i < CHECK_TRIES && verdict == KV_LMDB_CHECK_MOVED_ON; i++)
+    {
+      MDB_txn *pin;
+      int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &pin);
+
+      if (rc != 0)
+        {
+          close (fd);
+          _kv_lmdb_set_error (error, rc, KV_ERROR_DISK_STORE_OPEN, "cannot open the store");
+          return FALSE;
+        }
+      verdict = _kv_lmdb_check (fd, mdb_txn_id (pin), !self->read_only, &problem);
+      mdb_txn_abort (pin);
+    }
+  close (fd);
+  if (verdict == KV_LMDB_CHECK_SOUND)
+    return TRUE;
+  if (verdict == KV_LMDB_CHECK_DAMAGED)
+    g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                 "store %s is damaged: %s; it was left unchanged", self->path, problem);
+  else
+    g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
+                 "cannot open store %s: other processes commit to it faster than it can be "
+                 "checked; try again",
+                 self->path);
+  return FALSE;
+}
+
 /* Opens (creating unless read-only) the three databases and checks the format. */
 static gboolean
 open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
@@ -289,10 +343,11 @@ open_databases (LmdbBackend *self, KvSerialization mode, GError **error)
         {
           if (v.mv_size != strlen (KV_LMDB_FORMAT) || memcmp (v.mv_data, KV_LMDB_FORMAT, v.mv_size))
             {
+              g_autofree char *shown = _kv_bytes_shown (v.mv_data, v.mv_size, 64);
               mdb_txn_abort (txn);
               g_set_error (error, KV_ERROR, KV_ERROR_DISK_STORE_OPEN,
-                           "store %s has format \"%.*s\"; this libkv reads \"%s\"", self->path,
-                           (int) v.mv_size, (const char *) v.mv_data, KV_LMDB_FORMAT);
+                           "store %s has format \"%s\"; this libkv reads \"%s\"", self->path, shown,
+                           KV_LMDB_FORMAT);
               return FALSE;
             }
           if (!check_serialization (self, txn, mode, error))
@@ -456,7 +511,8 @@ _kv_backend_lmdb_new (const KvOptions *options, GError **error)
   mdb_reader_check (self->env, &dead);
   _kv_lmdb_try_mlock (self);
 
-  if (!open_databases (self, kv_options_get_serialization (options), error))
+  if (!check_pages (self, error) ||
+      !open_databases (self, kv_options_get_serialization (options), error))
     {
       _kv_lmdb_free (&self->parent);
       return NULL;

@@ -383,7 +383,7 @@ scan_one (const MDB_val *k, const MDB_val *v, MDB_txn *txn, gpointer data)
   else
     {
       g_autoptr (GBytes) value = _kv_bytes_new (v->mv_data, v->mv_size);
-      g_ptr_array_add (w->out, kv_entry_new (key, value));
+      g_ptr_array_add (w->out, _kv_entry_new (key, value));
       g_free (key);
     }
   w->emitted++;

@@ -13,6 +13,7 @@
 #include "kv-backend-memory-private.h"
 #include "kv-key-heap-private.h"
 #include "kv-random-private.h"
+#include "kv-value-private.h"
 
 static inline gboolean
 has_prefix (const char *key, const char *prefix, gsize prefix_len)
@@ -28,7 +29,7 @@ emit (GPtrArray *out, MemShard *shard, const char *key, gboolean keys_only)
   else
     {
       MemEntry *entry = g_hash_table_lookup (shard->table, key);
-      g_ptr_array_add (out, kv_entry_new (key, entry->value));
+      g_ptr_array_add (out, _kv_entry_new (key, entry->value));
     }
 }
 
@@ -84,7 +85,7 @@ scan_untracked (MemBackend *self, const char *prefix, gsize prefix_len, const ch
               _kv_key_heap_insert (heap, g_strdup (key), NULL);
             else
               {
-                KvEntry *entry = kv_entry_new (key, ((MemEntry *) value)->value);
+                KvEntry *entry = _kv_entry_new (key, ((MemEntry *) value)->value);
                 _kv_key_heap_insert (heap, (char *) kv_entry_get_key (entry), entry);
               }
           }

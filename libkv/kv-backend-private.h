@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "kv.h"
 #include "kv-claim-record-private.h"
 

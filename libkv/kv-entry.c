@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "kv.h"
+#include "kv-value-private.h"
 
 struct _KvEntry
 {
@@ -13,7 +14,7 @@ struct _KvEntry
 };
 
 KvEntry *
-kv_entry_new (const char *key, GBytes *value)
+_kv_entry_new (const char *key, GBytes *value)
 {
   KvEntry *entry;
 
@@ -29,7 +30,7 @@ KvEntry *
 kv_entry_copy (const KvEntry *entry)
 {
   g_return_val_if_fail (entry != NULL, NULL);
-  return kv_entry_new (entry->key, entry->value);
+  return _kv_entry_new (entry->key, entry->value);
 }
 
 void

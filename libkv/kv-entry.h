@@ -28,20 +28,6 @@ GType kv_entry_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_ENTRY (kv_entry_get_type ())
 
 /**
- * kv_entry_new:
- * @key: the key; it is copied
- * @value: (transfer none): the value; the entry takes its own reference
- *
- * Makes an entry.
- *
- * Returns: (transfer full): a new #KvEntry; free it with kv_entry_free()
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-KvEntry *kv_entry_new (const char *key, GBytes *value);
-
-/**
  * kv_entry_copy:
  * @entry: a #KvEntry
  *

@@ -99,55 +99,56 @@ G_BEGIN_DECLS
  *   `BucketNotFoundError`
  *
  * Codes of the %KV_ERROR domain. Each code maps to exactly one JavaScript error
- * name, its nick in the #GEnum type %KV_TYPE_ERROR: the code's words in
- * CamelCase plus `Error` (e.g. %KV_ERROR_STORE_CLOSED ↔ `StoreClosedError`);
- * kv_error_code_get_name() and kv_error_code_from_name() map between them.
- * New codes are only ever appended.
+ * name: the code's words in CamelCase plus `Error` (e.g. %KV_ERROR_STORE_CLOSED ↔
+ * `StoreClosedError`); kv_error_code_get_name() and kv_error_code_from_name()
+ * map between them. The #GEnum type %KV_TYPE_ERROR keeps GLib's own nicks
+ * (`store-closed`), so bindings name the members as usual (`Kv.Error.STORE_CLOSED`
+ * in Python). New codes are only ever appended.
  *
  * Since: 1.0
  */
 typedef enum
 {
-  KV_ERROR_UNKNOWN = 0,              /*< nick=UnknownError >*/
-  KV_ERROR_KEY_NOT_FOUND,            /*< nick=KeyNotFoundError >*/
-  KV_ERROR_INVALID_CURSOR,           /*< nick=InvalidCursorError >*/
-  KV_ERROR_INVALID_BACKEND,          /*< nick=InvalidBackendError >*/
-  KV_ERROR_INVALID_OPTIONS,          /*< nick=InvalidOptionsError >*/
-  KV_ERROR_INVALID_SERIALIZATION,    /*< nick=InvalidSerializationError >*/
-  KV_ERROR_INTERNAL_STORE,           /*< nick=InternalStoreError >*/
-  KV_ERROR_KV_OPTIONS_CONFLICT,      /*< nick=KVOptionsConflictError >*/
-  KV_ERROR_BACKUP_OPTIONS_REQUIRED,  /*< nick=BackupOptionsRequiredError >*/
-  KV_ERROR_RESTORE_OPTIONS_REQUIRED, /*< nick=RestoreOptionsRequiredError >*/
-  KV_ERROR_METRICS_UNAVAILABLE,      /*< nick=MetricsUnavailableError >*/
-  KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED, /*< nick=SnapshotBudgetExceededError >*/
-  KV_ERROR_VALUE_NUMBER_REQUIRED,    /*< nick=ValueNumberRequiredError >*/
-  KV_ERROR_UNSUPPORTED_VALUE_TYPE,   /*< nick=UnsupportedValueTypeError >*/
-  KV_ERROR_VALUE_PARSE,              /*< nick=ValueParseError >*/
-  KV_ERROR_SERIALIZER,               /*< nick=SerializerError >*/
-  KV_ERROR_UNEXPECTED_STORE_OUTPUT,  /*< nick=UnexpectedStoreOutputError >*/
-  KV_ERROR_BACKUP_IN_PROGRESS,       /*< nick=BackupInProgressError >*/
-  KV_ERROR_RESTORE_IN_PROGRESS,      /*< nick=RestoreInProgressError >*/
-  KV_ERROR_OPERATION_CANCELED,       /*< nick=OperationCanceledError >*/
-  KV_ERROR_STORE_READ_ONLY,          /*< nick=StoreReadOnlyError >*/
-  KV_ERROR_STORE_CLOSED,             /*< nick=StoreClosedError >*/
-  KV_ERROR_DATABASE_NOT_OPEN,        /*< nick=DatabaseNotOpenError >*/
-  KV_ERROR_SNAPSHOT_NOT_FOUND,       /*< nick=SnapshotNotFoundError >*/
-  KV_ERROR_SNAPSHOT_PERMISSION,      /*< nick=SnapshotPermissionError >*/
-  KV_ERROR_SNAPSHOT_EXPORT,          /*< nick=SnapshotExportError >*/
-  KV_ERROR_SNAPSHOT_IO,              /*< nick=SnapshotIOError >*/
-  KV_ERROR_SNAPSHOT_READ,            /*< nick=SnapshotReadError >*/
-  KV_ERROR_SNAPSHOT_KEY_MISSING,     /*< nick=SnapshotKeyMissingError >*/
-  KV_ERROR_DISK_PATH,                /*< nick=DiskPathError >*/
-  KV_ERROR_DISK_STORE_OPEN,          /*< nick=DiskStoreOpenError >*/
-  KV_ERROR_DISK_STORE_READ,          /*< nick=DiskStoreReadError >*/
-  KV_ERROR_DISK_STORE_WRITE,         /*< nick=DiskStoreWriteError >*/
-  KV_ERROR_DISK_STORE_DELETE,        /*< nick=DiskStoreDeleteError >*/
-  KV_ERROR_DISK_STORE_EXISTS,        /*< nick=DiskStoreExistsError >*/
-  KV_ERROR_DISK_STORE_SCAN,          /*< nick=DiskStoreScanError >*/
-  KV_ERROR_DISK_STORE_SIZE,          /*< nick=DiskStoreSizeError >*/
-  KV_ERROR_DISK_STORE_INDEX,         /*< nick=DiskStoreIndexError >*/
-  KV_ERROR_KEY_LIST_REBUILD,         /*< nick=KeyListRebuildError >*/
-  KV_ERROR_BUCKET_NOT_FOUND,         /*< nick=BucketNotFoundError >*/
+  KV_ERROR_UNKNOWN = 0,
+  KV_ERROR_KEY_NOT_FOUND,
+  KV_ERROR_INVALID_CURSOR,
+  KV_ERROR_INVALID_BACKEND,
+  KV_ERROR_INVALID_OPTIONS,
+  KV_ERROR_INVALID_SERIALIZATION,
+  KV_ERROR_INTERNAL_STORE,
+  KV_ERROR_KV_OPTIONS_CONFLICT,
+  KV_ERROR_BACKUP_OPTIONS_REQUIRED,
+  KV_ERROR_RESTORE_OPTIONS_REQUIRED,
+  KV_ERROR_METRICS_UNAVAILABLE,
+  KV_ERROR_SNAPSHOT_BUDGET_EXCEEDED,
+  KV_ERROR_VALUE_NUMBER_REQUIRED,
+  KV_ERROR_UNSUPPORTED_VALUE_TYPE,
+  KV_ERROR_VALUE_PARSE,
+  KV_ERROR_SERIALIZER,
+  KV_ERROR_UNEXPECTED_STORE_OUTPUT,
+  KV_ERROR_BACKUP_IN_PROGRESS,
+  KV_ERROR_RESTORE_IN_PROGRESS,
+  KV_ERROR_OPERATION_CANCELED,
+  KV_ERROR_STORE_READ_ONLY,
+  KV_ERROR_STORE_CLOSED,
+  KV_ERROR_DATABASE_NOT_OPEN,
+  KV_ERROR_SNAPSHOT_NOT_FOUND,
+  KV_ERROR_SNAPSHOT_PERMISSION,
+  KV_ERROR_SNAPSHOT_EXPORT,
+  KV_ERROR_SNAPSHOT_IO,
+  KV_ERROR_SNAPSHOT_READ,
+  KV_ERROR_SNAPSHOT_KEY_MISSING,
+  KV_ERROR_DISK_PATH,
+  KV_ERROR_DISK_STORE_OPEN,
+  KV_ERROR_DISK_STORE_READ,
+  KV_ERROR_DISK_STORE_WRITE,
+  KV_ERROR_DISK_STORE_DELETE,
+  KV_ERROR_DISK_STORE_EXISTS,
+  KV_ERROR_DISK_STORE_SCAN,
+  KV_ERROR_DISK_STORE_SIZE,
+  KV_ERROR_DISK_STORE_INDEX,
+  KV_ERROR_KEY_LIST_REBUILD,
+  KV_ERROR_BUCKET_NOT_FOUND,
 } KvError;
 
 /**
@@ -170,37 +171,6 @@ typedef enum
  */
 KV_AVAILABLE_IN_1_0
 GQuark kv_error_quark (void);
-
-/**
- * kv_error_code_get_name:
- * @code: a #KvError code (an `int`, so that codes a newer libkv sent are accepted)
- *
- * Maps a code to the name the JavaScript API throws.
- *
- * Returns: (transfer none): the JavaScript error name of @code, e.g.
- *   `"StoreClosedError"`; `"UnknownError"` for a code this version does not know.
- *   The string is static.
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-const char *kv_error_code_get_name (int code);
-
-/**
- * kv_error_code_from_name:
- * @name: a JavaScript error name such as `"KeyNotFoundError"`
- * @code: (out) (optional): where to store the code
- *
- * Maps a JavaScript error name back to its code; the inverse of
- * kv_error_code_get_name().
- *
- * Returns: %TRUE if @name is one of the names of the API, else %FALSE and
- *   @code is not touched
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_error_code_from_name (const char *name, KvError *code);
 
 /**
  * KvItemError:
@@ -229,22 +199,6 @@ KV_AVAILABLE_IN_1_0
 GType kv_item_error_get_type (void) G_GNUC_CONST;
 #define KV_TYPE_ITEM_ERROR (kv_item_error_get_type ())
 
-/**
- * kv_item_error_new:
- * @index: the item's position in the input
- * @key: (nullable): the item's key
- * @name: the per-item name, see #KvItemError
- * @message: (nullable): a human sentence; %NULL means an empty one
- *
- * Makes a batch item failure with no claim id. The strings are copied.
- *
- * Returns: (transfer full): a new #KvItemError; free it with kv_item_error_free()
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-KvItemError *kv_item_error_new (gsize index, const char *key, const char *name,
-                                const char *message);
 /**
  * kv_item_error_copy:
  * @item: a #KvItemError

@@ -19,6 +19,7 @@
 
 #include "kv-file-private.h"
 #include "kv-store-private.h"
+#include "kv-value-private.h"
 
 void
 _kv_file_set_errno_error (GError **error, int err, KvError fallback, const char *what,
@@ -401,7 +402,7 @@ export_pages_next (ExportPages *p, guint64 want, GPtrArray **out_page, GError **
     if (values[i])
       {
         if (ok)
-          g_ptr_array_add (page, kv_entry_new (p->keys->pdata[p->next_key + i], values[i]));
+          g_ptr_array_add (page, _kv_entry_new (p->keys->pdata[p->next_key + i], values[i]));
         g_bytes_unref (values[i]);
       }
   if (!ok)

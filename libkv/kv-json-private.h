@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "kv.h"
 
 G_BEGIN_DECLS
@@ -35,5 +37,9 @@ gboolean _kv_json_members_next (KvJsonMembers *it, const char **name, gsize *nam
 /* Replaces @into's contents with the bytes of the canonical string @quoted (quotes
  * included in @len); NULs are kept, so use @into->len, not strlen. */
 void _kv_json_string_decode (const char *quoted, gsize len, GString *into);
+
+/* Writes parsed @node in the canonical form kv_json_canonicalize() makes of
+ * its text; @out_len (optional) gets its length. Free with g_free(). */
+char *_kv_json_node_to_canonical (JsonNode *node, gsize *out_len);
 
 G_END_DECLS

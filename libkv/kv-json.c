@@ -260,7 +260,7 @@ write_node (GString *out, JsonNode *node)
 }
 
 char *
-kv_json_node_to_canonical (JsonNode *node, gsize *out_len)
+_kv_json_node_to_canonical (JsonNode *node, gsize *out_len)
 {
   GString *out = g_string_sized_new (64);
 

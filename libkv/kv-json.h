@@ -8,7 +8,7 @@
 #error "Only <libkv/kv.h> can be included directly."
 #endif
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 #include <libkv/kv-version-macros.h>
 
 G_BEGIN_DECLS
@@ -40,20 +40,5 @@ G_BEGIN_DECLS
  */
 KV_AVAILABLE_IN_1_0
 char *kv_json_canonicalize (const char *json, gssize len, gsize *out_len, GError **error);
-
-/**
- * kv_json_node_to_canonical:
- * @node: a parsed JSON value
- * @out_len: (out) (optional): length of the result, without its NUL
- *
- * Writes a parsed value in the canonical form kv_json_canonicalize() makes
- * of its text.
- *
- * Returns: (transfer full): @node as canonical JSON text; g_free() it
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-char *kv_json_node_to_canonical (JsonNode *node, gsize *out_len);
 
 G_END_DECLS

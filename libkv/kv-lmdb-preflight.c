@@ -7,34 +7,7 @@
  * open (non-blocking, so a FIFO cannot hang us) and pread, and checks every
  * offset before using it, so no file can crash it.
  *
- * The on-disk layout relied on (LMDB 0.9, data version 1; all fields in the
- * machine's byte order, W = sizeof (size_t), page numbers are W bytes):
- *
- * - The file is an array of pages of one size. Every page starts with a
- *   header of W + 8 bytes: its own page number (W), 2 bytes of padding, 2
- *   bytes of flags (1 branch, 2 leaf, 4 overflow, 8 meta, 0x20 fixed-size
- *   leaf), then for tree pages the 2-byte offsets "lower" and "upper" that
- *   bound the free space (for overflow pages a 4-byte page count instead).
- * - Pages 0 and 1 are meta pages; LMDB reads page 0, finds the page size in
- *   it, reads page 1 at that offset and uses the one with the higher
- *   transaction id. After the header a meta page holds a 4-byte magic
- *   (0xBEEFC0DE), a 4-byte format version, the map address (a pointer), the
- *   map size (W), two database records (the free-page list and the main
- *   database) and then the last used page number (W) and the transaction
- *   id (W).
- * - A database record is 8 + 5W bytes: 4 bytes that hold the page size in
- *   the free list's record, 2 bytes of flags, 2 bytes of depth, counts of
- *   branch, leaf and overflow pages and of entries (W each) and the root
- *   page number (W; all ones when the database is empty).
- * - A tree page's node offsets follow its header (2 bytes each, counted
- *   from the page start; their number is (lower - header) / 2). A node is 8
- *   bytes — two 16-bit halves of the data size (in a branch node: of the
- *   child page number, whose top 16 bits sit in the flags field on 64-bit
- *   systems), 2 bytes of flags (1: the value is on overflow pages, 2: the
- *   value is a database record), 2 bytes of key size — then the key and
- *   the value. Branch node 0's key is empty and stands for "everything
- *   smaller". Keys of the main database (the names of named databases) and
- *   of libkv's "meta" database sort by memcmp, shorter first on a tie.
+ * The pages are read by kv-lmdb-pages.c, which describes their layout.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -48,213 +21,75 @@
 
 #include "kv-file-private.h"
 #include "kv-lmdb-format-private.h"
+#include "kv-lmdb-pages-private.h"
 #include "kv-lmdb-preflight-private.h"
 
-#define W ((gsize) sizeof (gsize))
-#define PAGE_HEADER (W + 8)
-#define META_MAGIC 0xBEEFC0DEu
-#define META_VERSION 1u
-#define META_AT PAGE_HEADER
-#define META_DBS (META_AT + 8 + 2 * W)
-#define DB_RECORD (8 + 5 * W)
-#define META_LAST_PAGE (META_DBS + 2 * DB_RECORD)
-#define META_TXNID (META_LAST_PAGE + W)
-#define META_END (META_TXNID + W)
-#define DB_ENTRIES (8 + 3 * W)
-#define DB_ROOT (8 + 4 * W)
-#define NO_PAGE ((guint64) G_MAXSIZE)
+#define W KV_LMDB_W
+#define PAGE_HEADER KV_LMDB_PAGE_HEADER
+#define NODE_HEADER KV_LMDB_NODE_HEADER
+#define DB_RECORD KV_LMDB_DB_RECORD
+#define DB_ENTRIES KV_LMDB_DB_ENTRIES
+#define DB_ROOT KV_LMDB_DB_ROOT
+#define NO_PAGE KV_LMDB_NO_PAGE
+#define P_BRANCH KV_LMDB_P_BRANCH
+#define F_BIGDATA KV_LMDB_F_BIGDATA
+#define F_SUBDATA KV_LMDB_F_SUBDATA
+#define MAX_DEPTH KV_LMDB_MAX_DEPTH
 
-#define P_BRANCH 0x01
-#define P_LEAF 0x02
-#define P_META 0x08
-#define F_BIGDATA 0x01
-#define F_SUBDATA 0x02
-#define NODE_HEADER 8
-
-/* A tree deeper than this is not a libkv catalogue (LMDB's own cursor
- * stack holds 32 levels). */
-#define MAX_DEPTH 32
 /* A file being written by another process can change under us: the
  * catalogue is read again when a commit landed meanwhile. */
 #define STABLE_TRIES 20
 
+/* The file, and the state of its newest meta page. */
 typedef struct
 {
-  int fd;
-  guint64 file_size;
-  guint32 page_size;
+  KvLmdbFile f;
   guint64 last_page;
   guint64 txnid;
   guint8 main_db[DB_RECORD];
   guint8 *page; /* page_size bytes */
 } Reader;
 
-static guint16
-u16_at (const guint8 *p)
-{
-  guint16 v;
-  memcpy (&v, p, sizeof v);
-  return v;
-}
+#define u16_at _kv_lmdb_u16
+#define word_at _kv_lmdb_word
 
-static guint32
-u32_at (const guint8 *p)
-{
-  guint32 v;
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static guint64
-word_at (const guint8 *p)
-{
-  gsize v;
-  memcpy (&v, p, sizeof v);
-  return v == G_MAXSIZE ? NO_PAGE : (guint64) v;
-}
-
+/* Reads both meta pages into @r (the one LMDB will use); FALSE with @problem. */
 static gboolean
-read_at (int fd, void *buf, gsize len, guint64 offset)
+read_metas (Reader *r, char **problem)
 {
-  gsize done = 0;
+  const KvLmdbMeta *m;
 
-  while (done < len)
-    {
-      ssize_t n = pread (fd, (char *) buf + done, len - done, (off_t) (offset + done));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      done += (gsize) n;
-    }
+  if (!_kv_lmdb_read_metas (&r->f, problem))
+    return FALSE;
+  m = &r->f.meta[r->f.newest];
+  r->last_page = m->last_page;
+  r->txnid = m->txnid;
+  memcpy (r->main_db, m->main_db, DB_RECORD);
   return TRUE;
 }
 
-/* A root is a page number past the two meta pages and within the used pages. */
 static gboolean
 root_ok (guint64 root, guint64 last_page)
 {
   return root == NO_PAGE || (root >= 2 && root <= last_page);
 }
 
-/* Reads both meta pages into @r (the one LMDB will use); FALSE with @problem. */
-static gboolean
-read_metas (Reader *r, char **problem)
-{
-  guint8 meta[2][256];
-  guint32 psize[2];
-  int use;
-
-  G_STATIC_ASSERT (META_END <= 256);
-  for (int i = 0; i < 2; i++)
-    {
-      guint64 at = i == 0 ? 0 : psize[0];
-      if (at + META_END > r->file_size || !read_at (r->fd, meta[i], META_END, at))
-        {
-          *problem = g_strdup_printf (
-              "it is too short to hold LMDB's two meta pages (%" G_GUINT64_FORMAT " bytes)",
-              r->file_size);
-          return FALSE;
-        }
-      if (!(u16_at (meta[i] + W + 2) & P_META) || u32_at (meta[i] + META_AT) != META_MAGIC)
-        {
-          *problem = g_strdup_printf ("page %d is not an LMDB meta page (not an LMDB file)", i);
-          return FALSE;
-        }
-      if (u32_at (meta[i] + META_AT + 4) != META_VERSION)
-        {
-          *problem = g_strdup_printf ("page %d has LMDB format version %u, not %u", i,
-                                      u32_at (meta[i] + META_AT + 4), META_VERSION);
-          return FALSE;
-        }
-      psize[i] = u32_at (meta[i] + META_DBS);
-      if (psize[i] < 512 || psize[i] > 65536 || (psize[i] & (psize[i] - 1)) != 0)
-        {
-          *problem = g_strdup_printf ("page %d gives a page size of %u, not a power of two "
-                                      "from 512 to 65536",
-                                      i, psize[i]);
-          return FALSE;
-        }
-    }
-  if (psize[0] != psize[1])
-    {
-      *problem = g_strdup_printf ("its meta pages disagree on the page size (%u and %u)", psize[0],
-                                  psize[1]);
-      return FALSE;
-    }
-  use = word_at (meta[1] + META_TXNID) > word_at (meta[0] + META_TXNID) ? 1 : 0;
-  r->page_size = psize[use];
-  r->last_page = word_at (meta[use] + META_LAST_PAGE);
-  r->txnid = word_at (meta[use] + META_TXNID);
-  memcpy (r->main_db, meta[use] + META_DBS + DB_RECORD, DB_RECORD);
-  if (r->last_page == NO_PAGE || r->last_page < 1 || r->last_page >= r->file_size / r->page_size)
-    {
-      guint64 need = r->last_page >= G_MAXUINT64 / r->page_size - 1
-                         ? G_MAXUINT64
-                         : (r->last_page + 1) * r->page_size;
-      *problem = g_strdup_printf (
-          "it is truncated: %" G_GUINT64_FORMAT " bytes of %" G_GUINT64_FORMAT, r->file_size, need);
-      return FALSE;
-    }
-  for (int db = 0; db < 2; db++)
-    {
-      guint64 root = word_at (meta[use] + META_DBS + db * DB_RECORD + DB_ROOT);
-      if (!root_ok (root, r->last_page))
-        {
-          *problem =
-              g_strdup_printf ("the %s's root page %" G_GUINT64_FORMAT
-                               " lies outside its %" G_GUINT64_FORMAT " pages",
-                               db ? "main database" : "free-page list", root, r->last_page + 1);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Reads tree page @pgno into r->page and checks its header; FALSE if it is not a sane tree page. */
 static gboolean
 load_page (Reader *r, guint64 pgno, guint *out_nkeys, guint16 *out_flags)
 {
-  guint16 flags, lower, upper;
-
-  if (pgno < 2 || pgno > r->last_page ||
-      !read_at (r->fd, r->page, r->page_size, pgno * r->page_size))
-    return FALSE;
-  flags = u16_at (r->page + W + 2);
-  lower = u16_at (r->page + W + 4);
-  upper = u16_at (r->page + W + 6);
-  if (word_at (r->page) != pgno || !(flags & (P_BRANCH | P_LEAF)) ||
-      (flags & P_BRANCH && flags & P_LEAF) || (flags & 0x20) || lower < PAGE_HEADER ||
-      lower > upper || upper > r->page_size || (lower - PAGE_HEADER) % 2 != 0)
-    return FALSE;
-  *out_nkeys = (lower - PAGE_HEADER) / 2;
-  *out_flags = flags;
-  return TRUE;
+  return _kv_lmdb_load_page (&r->f, r->last_page, pgno, r->page, out_nkeys, out_flags);
 }
 
-/* The node at index @i of the loaded page, with its key in bounds; NULL if it is not. */
 static const guint8 *
 node_at (Reader *r, guint i, gsize *out_ksize)
 {
-  guint16 off = u16_at (r->page + PAGE_HEADER + 2 * i);
-  const guint8 *node;
-  gsize ksize;
-
-  if (off < PAGE_HEADER || (gsize) off + NODE_HEADER > r->page_size)
-    return NULL;
-  node = r->page + off;
-  ksize = u16_at (node + 6);
-  if (off + NODE_HEADER + ksize > r->page_size)
-    return NULL;
-  *out_ksize = ksize;
-  return node;
+  return _kv_lmdb_node_at (r->page, r->f.page_size, i, out_ksize);
 }
 
 static int
 key_cmp (const guint8 *a, gsize alen, const char *b, gsize blen)
 {
-  int c = memcmp (a, b, MIN (alen, blen));
-  return c != 0 ? c : (alen < blen ? -1 : alen > blen ? 1 : 0);
+  return _kv_lmdb_key_cmp (a, alen, (const guint8 *) b, blen);
 }
 
 /* Looks @key up in the tree rooted at @root. 1: found, the value (at most
@@ -312,7 +147,7 @@ tree_get (Reader *r, guint64 root, const char *key, guint8 *value, gsize size, g
           /* On overflow pages, or larger than the caller takes: there, not read. */
           if (u16_at (node + 4) & F_BIGDATA)
             return 2;
-          if ((gsize) (node - r->page) + NODE_HEADER + ksize + dsize > r->page_size)
+          if ((gsize) (node - r->page) + NODE_HEADER + ksize + dsize > r->f.page_size)
             return -1;
           if (dsize > size)
             return 2;
@@ -403,7 +238,7 @@ static gboolean
 preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPreflight *out,
                 char **problem, GError **error)
 {
-  Reader r = { .fd = -1 };
+  Reader r = { .f.fd = -1 };
   struct stat st;
   gboolean ok = FALSE;
 
@@ -418,7 +253,7 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
     }
   out->exists = TRUE;
   /* O_NONBLOCK: should the path turn into a FIFO after the stat, open still returns. */
-  if (S_ISREG (st.st_mode) && (r.fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+  if (S_ISREG (st.st_mode) && (r.f.fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
     {
       int saved = errno;
       /* A file we may not read: LMDB will say so in its own words. */
@@ -428,7 +263,7 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
                    g_strerror (saved));
       return FALSE;
     }
-  if (r.fd >= 0 && fstat (r.fd, &st) != 0)
+  if (r.f.fd >= 0 && fstat (r.f.fd, &st) != 0)
     {
       g_set_error (error, KV_ERROR, path_code, "cannot open %s %s: %s", what, path,
                    g_strerror (errno));
@@ -440,9 +275,9 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
                    path, _kv_file_kind (st.st_mode), what);
       goto out;
     }
-  r.file_size = (guint64) st.st_size;
-  out->file_size = r.file_size;
-  if (r.file_size == 0)
+  r.f.file_size = (guint64) st.st_size;
+  out->file_size = r.f.file_size;
+  if (r.f.file_size == 0)
     {
       out->empty = TRUE;
       ok = TRUE;
@@ -450,10 +285,10 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
     }
   if (!read_metas (&r, problem))
     goto out;
-  out->page_size = r.page_size;
+  out->page_size = r.f.page_size;
   out->last_page = r.last_page;
   out->main_entries = word_at (r.main_db + DB_ENTRIES);
-  r.page = g_malloc (r.page_size);
+  r.page = g_malloc (r.f.page_size);
   for (int i = 0; i < STABLE_TRIES; i++)
     {
       Reader again = r;
@@ -473,7 +308,7 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
           out->meta_read = TRUE;
           break;
         }
-      if (again.page_size != r.page_size)
+      if (again.f.page_size != r.f.page_size)
         {
           *problem = g_strdup ("its page size changed while it was read");
           goto out;
@@ -487,8 +322,8 @@ preflight_once (const char *path, const char *what, KvError path_code, KvLmdbPre
 
 out:
   g_free (r.page);
-  if (r.fd >= 0)
-    close (r.fd);
+  if (r.f.fd >= 0)
+    close (r.f.fd);
   return ok;
 }
 

@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "kv-lmdb-check-private.h"
 #include "kv-lmdb-format-private.h"
 #include "kv-lmdb-preflight-private.h"
 #include "kv-lmdb-snapshot-private.h"
@@ -158,6 +159,28 @@ _kv_lmdb_snapshot_close (KvLmdbSnapshotReader *r)
 }
 
 /* The checks before LMDB sees the file; fills r->file_size. */
+/* Every page of the file's newest snapshot (kv-lmdb-check.c); nobody writes a snapshot. */
+static gboolean
+check_pages (const char *path, GError **error)
+{
+  g_autofree char *problem = NULL;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  KvLmdbCheck verdict;
+
+  if (fd < 0)
+    {
+      _kv_file_set_errno_error (error, errno, KV_ERROR_SNAPSHOT_READ, "cannot read snapshot", path);
+      return FALSE;
+    }
+  verdict = _kv_lmdb_check (fd, KV_LMDB_CHECK_NEWEST, FALSE, &problem);
+  close (fd);
+  if (verdict == KV_LMDB_CHECK_SOUND)
+    return TRUE;
+  g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s is damaged: %s", path,
+               problem);
+  return FALSE;
+}
+
 static gboolean
 check_file (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progress, GError **error)
 {
@@ -221,7 +244,11 @@ check_file (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progr
                    path);
       return FALSE;
     }
-  /* LMDB follows damaged pages blindly: read them all where a crash is harmless. */
+  if (!check_pages (path, error))
+    return FALSE;
+  /* LMDB follows damaged pages blindly: the page check says what is wrong
+   * with a damaged file; reading every page where a crash is harmless
+   * stays as the second line, for damage the check does not know. */
   return _kv_lmdb_walk_in_child (path, r->file_size, "snapshot", KV_ERROR_SNAPSHOT_READ, error);
 }
 

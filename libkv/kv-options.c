@@ -1,5 +1,9 @@
 /* kv-options.c — KvOptions: defaults, validation of the openKv() object, equality for lock-in.
  *
+ * Each option is a field of KvOptions, an accessor pair and one line of
+ * option_specs: reading, writing, comparing, copying and the list of
+ * ignored bbolt knobs all walk that table.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
@@ -51,6 +55,13 @@ normalise_shard_count (gint64 requested)
   return (guint) requested;
 }
 
+/* The option table and what is driven by it: below, after the JSON readers. */
+static gboolean options_equal (const KvOptions *a, const KvOptions *b);
+static void options_dup_strings (KvOptions *o);
+static void options_free_strings (KvOptions *o);
+static char **options_ignored (const KvOptions *o);
+static char *options_to_json (const KvOptions *o);
+
 KvOptions *
 kv_options_new (void)
 {
@@ -72,8 +83,7 @@ kv_options_copy (const KvOptions *options)
 
   g_return_val_if_fail (options != NULL, NULL);
   o = g_memdup2 (options, sizeof *options);
-  o->path = g_strdup (options->path);
-  o->disk_freelist_type = g_strdup (options->disk_freelist_type);
+  options_dup_strings (o);
   return o;
 }
 
@@ -82,8 +92,7 @@ kv_options_free (KvOptions *options)
 {
   if (options == NULL)
     return;
-  g_free (options->path);
-  g_free (options->disk_freelist_type);
+  options_free_strings (options);
   g_free (options);
 }
 
@@ -93,18 +102,7 @@ gboolean
 kv_options_equal (const KvOptions *a, const KvOptions *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-
-  return a->backend == b->backend && g_str_equal (a->path, b->path) &&
-         a->serialization == b->serialization && a->track_keys == b->track_keys &&
-         a->shard_count == b->shard_count && a->metrics_operations == b->metrics_operations &&
-         a->disk_timeout_ms == b->disk_timeout_ms && a->disk_no_sync == b->disk_no_sync &&
-         a->disk_no_grow_sync == b->disk_no_grow_sync && a->disk_read_only == b->disk_read_only &&
-         a->disk_initial_mmap_size == b->disk_initial_mmap_size && a->disk_mlock == b->disk_mlock &&
-         a->disk_map_size == b->disk_map_size && a->disk_max_readers == b->disk_max_readers &&
-         a->disk_write_map == b->disk_write_map && a->disk_no_read_ahead == b->disk_no_read_ahead &&
-         a->disk_no_freelist_sync == b->disk_no_freelist_sync &&
-         a->disk_preload_freelist == b->disk_preload_freelist &&
-         g_str_equal (a->disk_freelist_type, b->disk_freelist_type);
+  return options_equal (a, b);
 }
 
 /* Accessors. Each pair is trivial; they exist so the struct can grow without an ABI break. */
@@ -220,27 +218,14 @@ kv_options_get_disk_max_readers (const KvOptions *options)
 char **
 kv_options_get_disk_ignored (const KvOptions *options)
 {
-  GStrvBuilder *b;
-
   g_return_val_if_fail (options != NULL, NULL);
-  b = g_strv_builder_new ();
-  if (options->disk_no_freelist_sync)
-    g_strv_builder_add (b, "noFreelistSync");
-  if (options->disk_preload_freelist)
-    g_strv_builder_add (b, "preLoadFreelist");
-  if (*options->disk_freelist_type)
-    g_strv_builder_add (b, "freelistType");
-  {
-    char **names = g_strv_builder_end (b);
-    g_strv_builder_unref (b);
-    return names;
-  }
+  return options_ignored (options);
 }
 
 /* ---- Parsers shared with front ends ------------------------------------------------------- */
 
 gboolean
-kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error)
+_kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error)
 {
   static const struct
   {
@@ -310,7 +295,7 @@ bad:
 }
 
 gboolean
-kv_parse_size (const char *text, guint64 *out_bytes, GError **error)
+_kv_parse_size (const char *text, guint64 *out_bytes, GError **error)
 {
   static const struct
   {
@@ -384,23 +369,6 @@ node_is_type (JsonNode *node, GType type)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
-static gboolean
-read_bool (JsonObject *obj, const char *section, const char *name, gboolean *out, GError **error)
-{
-  JsonNode *node;
-
-  if (!member_present (obj, name, &node))
-    return TRUE;
-  if (!node_is_type (node, G_TYPE_BOOLEAN))
-    {
-      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "option %s%s%s must be a boolean",
-                   section ? section : "", section ? "." : "", name);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
 /* Integral JSON number (an integral double such as 1e3 counts) into gint64. */
 static gboolean
 node_get_integer (JsonNode *node, gint64 *out)
@@ -422,105 +390,268 @@ node_get_integer (JsonNode *node, gint64 *out)
   return FALSE;
 }
 
-/* A byte count given as a non-negative integer or as a size string ("64MB"). */
-static gboolean
-read_size (JsonObject *obj, const char *name, guint64 *out, GError **error)
-{
-  JsonNode *node;
-  gint64 n;
+/* ---- The option table --------------------------------------------------------------------- */
 
-  if (!member_present (obj, name, &node))
-    return TRUE;
-  if (node_is_type (node, G_TYPE_STRING))
-    {
-      g_autoptr (GError) local = NULL;
-      if (!kv_parse_size (json_node_get_string (node), out, &local))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "option disk.%s: %s", name,
-                       local->message);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (node_get_integer (node, &n) && n >= 0)
-    {
-      *out = (guint64) n;
-      return TRUE;
-    }
-  g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-               "option disk.%s must be a non-negative integer number of bytes or a size string "
-               "such as \"64MB\"",
-               name);
-  return FALSE;
+/* How an option's JSON value is read and written, and the field it lives in. */
+typedef enum
+{
+  OPTION_BACKEND,       /* KvBackendKind: "memory" or "disk" (InvalidBackendError) */
+  OPTION_SERIALIZATION, /* KvSerialization: "json" or "string" (InvalidSerializationError) */
+  OPTION_PATH,          /* char *: a string; "" is the default path */
+  OPTION_BOOL,          /* gboolean */
+  OPTION_SHARDS,        /* guint: any integer, normalised to 1 .. KV_MAX_SHARDS */
+  OPTION_DURATION,      /* guint64 ms: a non-negative integer or a duration string */
+  OPTION_SIZE,          /* guint64 bytes: a non-negative integer or a size string */
+  OPTION_READERS,       /* guint: a positive integer; 0 (LMDB's default) is never written */
+  OPTION_FREELIST_TYPE, /* char *: "", "array" or "map" */
+} OptionKind;
+
+typedef struct
+{
+  const char *section; /* NULL: a member of the options object itself */
+  const char *name;
+  OptionKind kind;
+  gsize offset;     /* of the field in KvOptions */
+  gboolean ignored; /* a bbolt knob: validated and compared, reported, never used */
+} OptionSpec;
+
+#define FIELD(f) G_STRUCT_OFFSET (KvOptions, f)
+
+/* Every openKv() option, once. Reading goes in this order (so does the
+ * first error reported), and the members of a section stay together. */
+static const OptionSpec option_specs[] = {
+  { NULL, "backend", OPTION_BACKEND, FIELD (backend) },
+  { NULL, "serialization", OPTION_SERIALIZATION, FIELD (serialization) },
+  { NULL, "path", OPTION_PATH, FIELD (path) },
+  { NULL, "trackKeys", OPTION_BOOL, FIELD (track_keys) },
+  { "memory", "shardCount", OPTION_SHARDS, FIELD (shard_count) },
+  { "disk", "timeout", OPTION_DURATION, FIELD (disk_timeout_ms) },
+  { "disk", "noSync", OPTION_BOOL, FIELD (disk_no_sync) },
+  { "disk", "noGrowSync", OPTION_BOOL, FIELD (disk_no_grow_sync) },
+  { "disk", "noFreelistSync", OPTION_BOOL, FIELD (disk_no_freelist_sync), TRUE },
+  { "disk", "preLoadFreelist", OPTION_BOOL, FIELD (disk_preload_freelist), TRUE },
+  { "disk", "readOnly", OPTION_BOOL, FIELD (disk_read_only) },
+  { "disk", "mlock", OPTION_BOOL, FIELD (disk_mlock) },
+  { "disk", "writeMap", OPTION_BOOL, FIELD (disk_write_map) },
+  { "disk", "noReadAhead", OPTION_BOOL, FIELD (disk_no_read_ahead) },
+  { "disk", "initialMmapSize", OPTION_SIZE, FIELD (disk_initial_mmap_size) },
+  { "disk", "mapSize", OPTION_SIZE, FIELD (disk_map_size) },
+  { "disk", "freelistType", OPTION_FREELIST_TYPE, FIELD (disk_freelist_type), TRUE },
+  { "disk", "maxReaders", OPTION_READERS, FIELD (disk_max_readers) },
+  { "metrics", "operations", OPTION_BOOL, FIELD (metrics_operations) },
+};
+
+#define BOOL_AT(o, spec) (*(gboolean *) G_STRUCT_MEMBER_P (o, (spec)->offset))
+#define UINT_AT(o, spec) (*(guint *) G_STRUCT_MEMBER_P (o, (spec)->offset))
+#define UINT64_AT(o, spec) (*(guint64 *) G_STRUCT_MEMBER_P (o, (spec)->offset))
+#define STR_AT(o, spec) (*(char **) G_STRUCT_MEMBER_P (o, (spec)->offset))
+
+static gboolean
+is_string_option (const OptionSpec *spec)
+{
+  return spec->kind == OPTION_PATH || spec->kind == OPTION_FREELIST_TYPE;
 }
 
 static gboolean
-read_disk (KvOptions *o, JsonObject *disk, GError **error)
+options_equal (const KvOptions *a, const KvOptions *b)
 {
-  JsonNode *node;
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    {
+      const OptionSpec *spec = &option_specs[i];
+      gboolean same;
 
-  if (member_present (disk, "timeout", &node))
-    {
-      gint64 n;
-      if (node_is_type (node, G_TYPE_STRING))
+      switch (spec->kind)
         {
-          g_autoptr (GError) local = NULL;
-          if (!kv_parse_duration_ms (json_node_get_string (node), &o->disk_timeout_ms, &local))
-            {
-              g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "option disk.timeout: %s",
-                           local->message);
-              return FALSE;
-            }
+        case OPTION_BACKEND:
+          same = a->backend == b->backend;
+          break;
+        case OPTION_SERIALIZATION:
+          same = a->serialization == b->serialization;
+          break;
+        case OPTION_BOOL:
+          same = BOOL_AT (a, spec) == BOOL_AT (b, spec);
+          break;
+        case OPTION_SHARDS:
+        case OPTION_READERS:
+          same = UINT_AT (a, spec) == UINT_AT (b, spec);
+          break;
+        case OPTION_DURATION:
+        case OPTION_SIZE:
+          same = UINT64_AT (a, spec) == UINT64_AT (b, spec);
+          break;
+        case OPTION_PATH:
+        case OPTION_FREELIST_TYPE:
+        default:
+          same = g_str_equal (STR_AT (a, spec), STR_AT (b, spec));
+          break;
         }
-      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) != G_TYPE_BOOLEAN &&
-               node_get_integer (node, &n) && n >= 0)
-        o->disk_timeout_ms = (guint64) n;
-      else
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                       "option disk.timeout must be a non-negative number of milliseconds or a "
-                       "duration string such as \"1s\"");
-          return FALSE;
-        }
-    }
-  if (!read_bool (disk, "disk", "noSync", &o->disk_no_sync, error) ||
-      !read_bool (disk, "disk", "noGrowSync", &o->disk_no_grow_sync, error) ||
-      !read_bool (disk, "disk", "noFreelistSync", &o->disk_no_freelist_sync, error) ||
-      !read_bool (disk, "disk", "preLoadFreelist", &o->disk_preload_freelist, error) ||
-      !read_bool (disk, "disk", "readOnly", &o->disk_read_only, error) ||
-      !read_bool (disk, "disk", "mlock", &o->disk_mlock, error) ||
-      !read_bool (disk, "disk", "writeMap", &o->disk_write_map, error) ||
-      !read_bool (disk, "disk", "noReadAhead", &o->disk_no_read_ahead, error) ||
-      !read_size (disk, "initialMmapSize", &o->disk_initial_mmap_size, error) ||
-      !read_size (disk, "mapSize", &o->disk_map_size, error))
-    return FALSE;
-
-  if (member_present (disk, "freelistType", &node))
-    {
-      const char *t = node_is_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
-      if (t == NULL || !(g_str_equal (t, "") || g_str_equal (t, "array") || g_str_equal (t, "map")))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                       "option disk.freelistType must be \"\", \"array\" or \"map\"");
-          return FALSE;
-        }
-      g_free (o->disk_freelist_type);
-      o->disk_freelist_type = g_strdup (t);
-    }
-  if (member_present (disk, "maxReaders", &node))
-    {
-      gint64 n;
-      if (!node_get_integer (node, &n) || n < 1 || n > G_MAXINT32)
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                       "option disk.maxReaders must be a positive integer");
-          return FALSE;
-        }
-      o->disk_max_readers = (guint) n;
+      if (!same)
+        return FALSE;
     }
   return TRUE;
 }
 
+/* The string fields of @o, duplicated (after a copy) or freed. */
+static void
+options_dup_strings (KvOptions *o)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    if (is_string_option (&option_specs[i]))
+      STR_AT (o, &option_specs[i]) = g_strdup (STR_AT (o, &option_specs[i]));
+}
+
+static void
+options_free_strings (KvOptions *o)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    if (is_string_option (&option_specs[i]))
+      g_free (STR_AT (o, &option_specs[i]));
+}
+
+static char **
+options_ignored (const KvOptions *o)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    {
+      const OptionSpec *spec = &option_specs[i];
+      if (spec->ignored &&
+          (is_string_option (spec) ? *STR_AT (o, spec) != '\0' : BOOL_AT (o, spec)))
+        g_strv_builder_add (b, spec->name);
+    }
+  return g_strv_builder_end (b);
+}
+
+static gboolean invalid (GError **error, KvError code, const OptionSpec *spec, const char *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
+/* "option SECTION.NAME " + @format, as InvalidOptionsError unless @code says otherwise. */
+static gboolean
+invalid (GError **error, KvError code, const OptionSpec *spec, const char *format, ...)
+{
+  g_autofree char *rest = NULL;
+  va_list args;
+
+  va_start (args, format);
+  rest = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, KV_ERROR, code, "option %s%s%s %s", spec->section ? spec->section : "",
+               spec->section ? "." : "", spec->name, rest);
+  return FALSE;
+}
+
+/* A byte count or a duration: a non-negative integer, or a string for @parse. */
+static gboolean
+read_quantity (const OptionSpec *spec, JsonNode *node, guint64 *out,
+               gboolean (*parse) (const char *, guint64 *, GError **), GError **error)
+{
+  gint64 n;
+
+  if (node_is_type (node, G_TYPE_STRING))
+    {
+      g_autoptr (GError) local = NULL;
+      if (parse (json_node_get_string (node), out, &local))
+        return TRUE;
+      g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "option %s.%s: %s", spec->section,
+                   spec->name, local->message);
+      return FALSE;
+    }
+  if (!node_is_type (node, G_TYPE_BOOLEAN) && node_get_integer (node, &n) && n >= 0)
+    {
+      *out = (guint64) n;
+      return TRUE;
+    }
+  if (spec->kind == OPTION_DURATION)
+    return invalid (error, KV_ERROR_INVALID_OPTIONS, spec,
+                    "must be a non-negative number of milliseconds or a duration string such as "
+                    "\"1s\"");
+  return invalid (error, KV_ERROR_INVALID_OPTIONS, spec,
+                  "must be a non-negative integer number of bytes or a size string such as "
+                  "\"64MB\"");
+}
+
+/* @node's text when it is one of @choices (a NULL-terminated list); else NULL. */
+static const char *
+one_of (JsonNode *node, const char *const *choices)
+{
+  const char *text = node_is_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
+
+  return text && g_strv_contains (choices, text) ? text : NULL;
+}
+
+/* Reads the option of @spec from @node into @o. */
+static gboolean
+read_option (KvOptions *o, const OptionSpec *spec, JsonNode *node, GError **error)
+{
+  static const char *const backends[] = { "memory", "disk", NULL };
+  static const char *const serializations[] = { "json", "string", NULL };
+  static const char *const freelist_types[] = { "", "array", "map", NULL };
+  const char *text;
+  gint64 n;
+
+  switch (spec->kind)
+    {
+    case OPTION_BACKEND:
+    case OPTION_SERIALIZATION:
+      {
+        gboolean backend = spec->kind == OPTION_BACKEND;
+        text = one_of (node, backend ? backends : serializations);
+        if (text == NULL)
+          {
+            const char *given =
+                node_is_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
+            g_set_error (error, KV_ERROR,
+                         backend ? KV_ERROR_INVALID_BACKEND : KV_ERROR_INVALID_SERIALIZATION,
+                         "invalid %s %s%s%s: use %s", spec->name, given ? "\"" : "",
+                         given ? given : "(not a string)", given ? "\"" : "",
+                         backend ? "\"memory\" or \"disk\"" : "\"json\" or \"string\"");
+            return FALSE;
+          }
+        if (backend)
+          o->backend = g_str_equal (text, "memory") ? KV_BACKEND_MEMORY : KV_BACKEND_DISK;
+        else
+          o->serialization =
+              g_str_equal (text, "json") ? KV_SERIALIZATION_JSON : KV_SERIALIZATION_STRING;
+        return TRUE;
+      }
+    case OPTION_PATH:
+      if (!node_is_type (node, G_TYPE_STRING))
+        return invalid (error, KV_ERROR_INVALID_OPTIONS, spec, "must be a string");
+      kv_options_set_path (o, json_node_get_string (node));
+      return TRUE;
+    case OPTION_BOOL:
+      if (!node_is_type (node, G_TYPE_BOOLEAN))
+        return invalid (error, KV_ERROR_INVALID_OPTIONS, spec, "must be a boolean");
+      BOOL_AT (o, spec) = json_node_get_boolean (node);
+      return TRUE;
+    case OPTION_SHARDS:
+      if (node_is_type (node, G_TYPE_BOOLEAN) || !node_get_integer (node, &n))
+        return invalid (error, KV_ERROR_INVALID_OPTIONS, spec, "must be an integer");
+      UINT_AT (o, spec) = normalise_shard_count (n);
+      return TRUE;
+    case OPTION_DURATION:
+      return read_quantity (spec, node, &UINT64_AT (o, spec), _kv_parse_duration_ms, error);
+    case OPTION_SIZE:
+      return read_quantity (spec, node, &UINT64_AT (o, spec), _kv_parse_size, error);
+    case OPTION_READERS:
+      if (!node_get_integer (node, &n) || n < 1 || n > G_MAXINT32)
+        return invalid (error, KV_ERROR_INVALID_OPTIONS, spec, "must be a positive integer");
+      UINT_AT (o, spec) = (guint) n;
+      return TRUE;
+    case OPTION_FREELIST_TYPE:
+    default:
+      text = one_of (node, freelist_types);
+      if (text == NULL)
+        return invalid (error, KV_ERROR_INVALID_OPTIONS, spec,
+                        "must be \"\", \"array\" or \"map\"");
+      g_free (STR_AT (o, spec));
+      STR_AT (o, spec) = g_strdup (text);
+      return TRUE;
+    }
+}
+
+/* The object @name of @root, NULL when absent (or null); FALSE when it is not an object. */
 static gboolean
 read_section (JsonObject *root, const char *name, JsonObject **out, GError **error)
 {
@@ -541,76 +672,79 @@ read_section (JsonObject *root, const char *name, JsonObject **out, GError **err
 static gboolean
 read_options (KvOptions *o, JsonObject *root, GError **error)
 {
-  JsonNode *node;
-  JsonObject *section;
+  const char *section_name = NULL;
+  JsonObject *section = root;
 
-  if (member_present (root, "backend", &node))
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
     {
-      const char *b = node_is_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
-      if (b && g_str_equal (b, "memory"))
-        o->backend = KV_BACKEND_MEMORY;
-      else if (b && g_str_equal (b, "disk"))
-        o->backend = KV_BACKEND_DISK;
-      else
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_BACKEND,
-                       "invalid backend %s%s%s: use \"memory\" or \"disk\"", b ? "\"" : "",
-                       b ? b : "(not a string)", b ? "\"" : "");
-          return FALSE;
-        }
-    }
-  if (member_present (root, "serialization", &node))
-    {
-      const char *s = node_is_type (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
-      if (s && g_str_equal (s, "json"))
-        o->serialization = KV_SERIALIZATION_JSON;
-      else if (s && g_str_equal (s, "string"))
-        o->serialization = KV_SERIALIZATION_STRING;
-      else
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_SERIALIZATION,
-                       "invalid serialization %s%s%s: use \"json\" or \"string\"", s ? "\"" : "",
-                       s ? s : "(not a string)", s ? "\"" : "");
-          return FALSE;
-        }
-    }
-  if (member_present (root, "path", &node))
-    {
-      if (!node_is_type (node, G_TYPE_STRING))
-        {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS, "option path must be a string");
-          return FALSE;
-        }
-      kv_options_set_path (o, json_node_get_string (node));
-    }
-  if (!read_bool (root, NULL, "trackKeys", &o->track_keys, error))
-    return FALSE;
+      const OptionSpec *spec = &option_specs[i];
+      JsonNode *node;
 
-  if (!read_section (root, "memory", &section, error))
-    return FALSE;
-  if (section && member_present (section, "shardCount", &node))
-    {
-      gint64 n;
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) == G_TYPE_BOOLEAN ||
-          !node_get_integer (node, &n))
+      /* A section is looked at when its first option comes up. */
+      if (g_strcmp0 (spec->section, section_name) != 0)
         {
-          g_set_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS,
-                       "option memory.shardCount must be an integer");
-          return FALSE;
+          section_name = spec->section;
+          if (!read_section (root, section_name, &section, error))
+            return FALSE;
         }
-      o->shard_count = normalise_shard_count (n);
+      if (section != NULL && member_present (section, spec->name, &node) &&
+          !read_option (o, spec, node, error))
+        return FALSE;
     }
-
-  if (!read_section (root, "disk", &section, error))
-    return FALSE;
-  if (section && !read_disk (o, section, error))
-    return FALSE;
-
-  if (!read_section (root, "metrics", &section, error))
-    return FALSE;
-  if (section && !read_bool (section, "metrics", "operations", &o->metrics_operations, error))
-    return FALSE;
   return TRUE;
+}
+
+static JsonNode *
+option_to_node (const KvOptions *o, const OptionSpec *spec)
+{
+  JsonNode *node = json_node_alloc ();
+
+  switch (spec->kind)
+    {
+    case OPTION_BACKEND:
+      return json_node_init_string (node, o->backend == KV_BACKEND_MEMORY ? "memory" : "disk");
+    case OPTION_SERIALIZATION:
+      return json_node_init_string (node, _kv_serialization_name (o->serialization));
+    case OPTION_BOOL:
+      return json_node_init_boolean (node, BOOL_AT (o, spec));
+    case OPTION_SHARDS:
+    case OPTION_READERS:
+      return json_node_init_int (node, UINT_AT (o, spec));
+    case OPTION_DURATION:
+    case OPTION_SIZE:
+      return json_node_init_int (node, (gint64) UINT64_AT (o, spec));
+    case OPTION_PATH:
+    case OPTION_FREELIST_TYPE:
+    default:
+      return json_node_init_string (node, STR_AT (o, spec));
+    }
+}
+
+static char *
+options_to_json (const KvOptions *o)
+{
+  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
+  JsonObject *top = json_node_get_object (root);
+
+  /* Every section is written, even with nothing in it to say. */
+  for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    {
+      const OptionSpec *spec = &option_specs[i];
+      JsonObject *into = top;
+
+      if (spec->section != NULL)
+        {
+          if (!json_object_has_member (top, spec->section))
+            json_object_set_object_member (top, spec->section, json_object_new ());
+          into = json_object_get_object_member (top, spec->section);
+        }
+      /* 0 is "LMDB's default", which the parser does not take as a value:
+       * leaving it out is what kv_options_new_from_json() reads back as 0. */
+      if (spec->kind == OPTION_READERS && UINT_AT (o, spec) == 0)
+        continue;
+      json_object_set_member (into, spec->name, option_to_node (o, spec));
+    }
+  return _kv_json_node_to_canonical (root, NULL);
 }
 
 /* libkv's strict JSON scanner, as for values: json-glib alone accepts
@@ -664,69 +798,6 @@ kv_options_new_from_json (const char *json, GError **error)
 char *
 kv_options_to_json (const KvOptions *o)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
-  g_autoptr (JsonNode) root = NULL;
-
   g_return_val_if_fail (o != NULL, NULL);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "backend");
-  json_builder_add_string_value (b, o->backend == KV_BACKEND_MEMORY ? "memory" : "disk");
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, o->path);
-  json_builder_set_member_name (b, "serialization");
-  json_builder_add_string_value (b, _kv_serialization_name (o->serialization));
-  json_builder_set_member_name (b, "trackKeys");
-  json_builder_add_boolean_value (b, o->track_keys);
-
-  json_builder_set_member_name (b, "memory");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "shardCount");
-  json_builder_add_int_value (b, o->shard_count);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "disk");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "timeout");
-  json_builder_add_int_value (b, (gint64) o->disk_timeout_ms);
-  json_builder_set_member_name (b, "noSync");
-  json_builder_add_boolean_value (b, o->disk_no_sync);
-  json_builder_set_member_name (b, "noGrowSync");
-  json_builder_add_boolean_value (b, o->disk_no_grow_sync);
-  json_builder_set_member_name (b, "noFreelistSync");
-  json_builder_add_boolean_value (b, o->disk_no_freelist_sync);
-  json_builder_set_member_name (b, "preLoadFreelist");
-  json_builder_add_boolean_value (b, o->disk_preload_freelist);
-  json_builder_set_member_name (b, "freelistType");
-  json_builder_add_string_value (b, o->disk_freelist_type);
-  json_builder_set_member_name (b, "readOnly");
-  json_builder_add_boolean_value (b, o->disk_read_only);
-  json_builder_set_member_name (b, "initialMmapSize");
-  json_builder_add_int_value (b, (gint64) o->disk_initial_mmap_size);
-  json_builder_set_member_name (b, "mlock");
-  json_builder_add_boolean_value (b, o->disk_mlock);
-  json_builder_set_member_name (b, "mapSize");
-  json_builder_add_int_value (b, (gint64) o->disk_map_size);
-  /* 0 is "LMDB's default", which the parser does not take as a value:
-   * leaving it out is what kv_options_new_from_json() reads back as 0. */
-  if (o->disk_max_readers > 0)
-    {
-      json_builder_set_member_name (b, "maxReaders");
-      json_builder_add_int_value (b, o->disk_max_readers);
-    }
-  json_builder_set_member_name (b, "writeMap");
-  json_builder_add_boolean_value (b, o->disk_write_map);
-  json_builder_set_member_name (b, "noReadAhead");
-  json_builder_add_boolean_value (b, o->disk_no_read_ahead);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "metrics");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "operations");
-  json_builder_add_boolean_value (b, o->metrics_operations);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  return kv_json_node_to_canonical (root, NULL);
+  return options_to_json (o);
 }

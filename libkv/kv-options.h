@@ -98,25 +98,6 @@ KV_AVAILABLE_IN_1_0
 KvOptions *kv_options_new (void);
 
 /**
- * kv_options_new_from_json:
- * @json: (nullable): the openKv() options object as JSON text; %NULL, `""`
- *   or `"null"` mean all defaults
- * @error: return location for a #GError, or %NULL
- *
- * Parses and validates options. A bad `backend` fails with
- * %KV_ERROR_INVALID_BACKEND, a bad `serialization` with
- * %KV_ERROR_INVALID_SERIALIZATION, anything else malformed with
- * %KV_ERROR_INVALID_OPTIONS naming the field. Unknown fields are ignored, as
- * xk6-kv ignores them.
- *
- * Returns: (transfer full) (nullable): the options, or %NULL with @error set
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-KvOptions *kv_options_new_from_json (const char *json, GError **error);
-
-/**
  * kv_options_copy:
  * @options: options
  *
@@ -156,21 +137,6 @@ void kv_options_free (KvOptions *options);
  */
 KV_AVAILABLE_IN_1_0
 gboolean kv_options_equal (const KvOptions *a, const KvOptions *b);
-
-/**
- * kv_options_to_json:
- * @options: options
- *
- * Writes @options out in the openKv() object shape, for diagnostics and for
- * handing options to another process.
- *
- * Returns: (transfer full): the normalised options as canonical JSON, in the
- *   shape kv_options_new_from_json() reads. Free with g_free().
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-char *kv_options_to_json (const KvOptions *options);
 
 /* Core options. */
 /**
@@ -294,31 +260,6 @@ void kv_options_set_shard_count (KvOptions *options, gint64 shard_count);
  */
 KV_AVAILABLE_IN_1_0
 guint kv_options_get_shard_count (const KvOptions *options);
-/**
- * kv_options_set_metrics_operations:
- * @options: options
- * @enabled: %TRUE to ask the front end for operation metrics
- *
- * Sets the `metrics.operations` option, a front-end flag that libkv only
- * stores and compares.
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-void kv_options_set_metrics_operations (KvOptions *options, gboolean enabled);
-/**
- * kv_options_get_metrics_operations:
- * @options: options
- *
- * Gets the `metrics.operations` option.
- *
- * Returns: %TRUE if operation metrics were asked for
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_options_get_metrics_operations (const KvOptions *options);
-
 /* Disk (LMDB) options; see libkv-k6(7) for how the bbolt names map onto LMDB. */
 /**
  * kv_options_set_disk_timeout_ms:
@@ -562,53 +503,6 @@ void kv_options_set_disk_no_read_ahead (KvOptions *options, gboolean no_read_ahe
  */
 KV_AVAILABLE_IN_1_0
 gboolean kv_options_get_disk_no_read_ahead (const KvOptions *options);
-
-/**
- * kv_options_get_disk_ignored:
- * @options: options
- *
- * bbolt-only options (`noFreelistSync`, `preLoadFreelist`, `freelistType`)
- * have no LMDB meaning; they are validated, kept for kv_options_equal(), and
- * listed here so stats() can report them as ignored.
- *
- * Returns: (transfer full) (array zero-terminated=1): a %NULL-terminated array of
- *   the option names the user set that libkv ignores; free with g_strfreev().
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-char **kv_options_get_disk_ignored (const KvOptions *options);
-
-/**
- * kv_parse_duration_ms:
- * @text: a Go-style duration (`"1s"`, `"1m30s"`, `"250ms"`) or a plain number of milliseconds
- * @out_ms: (out): the duration in milliseconds
- * @error: return location for a #GError (%KV_ERROR_INVALID_OPTIONS), or %NULL
- *
- * Reads a duration the way the `disk.timeout` option does.
- *
- * Returns: %TRUE and sets @out_ms if @text is a valid non-negative duration
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error);
-
-/**
- * kv_parse_size:
- * @text: a byte count: digits, optionally followed by an SI (`kB`, `MB`, `GB`, `TB`)
- *   or IEC (`KiB`, `MiB`, `GiB`, `TiB`) unit, or `B`
- * @out_bytes: (out): the size in bytes
- * @error: return location for a #GError (%KV_ERROR_INVALID_OPTIONS), or %NULL
- *
- * Reads a size the way the `disk.mapSize` and `disk.initialMmapSize` options do.
- *
- * Returns: %TRUE and sets @out_bytes if @text is valid
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-gboolean kv_parse_size (const char *text, guint64 *out_bytes, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvOptions, kv_options_free)
 

@@ -39,28 +39,6 @@ entry_problem (const char *key, gsize key_len, const void *value, gsize value_le
   return problem;
 }
 
-/* The key of a refused entry as messages show it: escaped, at most 100 bytes. */
-static char *
-shown_key (const char *key, gsize key_len)
-{
-  g_autofree char *raw = g_strndup (key, MIN (key_len, 100));
-  g_autoptr (GString) out = g_string_new (NULL);
-
-  /* g_strescape stops at a NUL; show one as \0. */
-  for (gsize i = 0; i < MIN (key_len, 100); i++)
-    {
-      if (key[i] == '\0')
-        g_string_append (out, "\\0");
-      else
-        {
-          char one[2] = { key[i], 0 };
-          g_autofree char *e = g_strescape (one, NULL);
-          g_string_append (out, e);
-        }
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 /* Checks the format and every entry; fills @info. The reader stays open. */
 static gboolean
 reader_verify (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *progress,
@@ -110,7 +88,7 @@ reader_verify (KvLmdbSnapshotReader *r, const char *path, KvProgressReporter *pr
         problem = "keys are out of order or repeated (a damaged or crafted file)";
       if (problem)
         {
-          g_autofree char *shown = shown_key (key, key_len);
+          g_autofree char *shown = _kv_bytes_shown (key, key_len, 100);
           g_set_error (error, KV_ERROR, KV_ERROR_SNAPSHOT_READ, "snapshot %s: entry \"%.100s\": %s",
                        path, shown, problem);
           return FALSE;
@@ -207,7 +185,7 @@ write_one (const char *key, gsize key_len, const void *value, gsize value_len, g
 
   if (problem)
     {
-      g_autofree char *shown = shown_key (key, key_len);
+      g_autofree char *shown = _kv_bytes_shown (key, key_len, 100);
       g_set_error (&w->error, KV_ERROR, KV_ERROR_SNAPSHOT_EXPORT,
                    "cannot back up entry \"%s\": %s, and restore would refuse the snapshot; "
                    "nothing was written",

@@ -123,7 +123,7 @@ ref_each_cb (KvUpdate *u, gpointer data, GError **error)
   message = g_strdup_printf ("claim %s on key \"%.200s\" was not %s: it is not the live claim "
                              "(expired, released, completed or replaced)",
                              ref->id, ref->key, verbs[c->ref_ctx.op]);
-  item = kv_item_error_new (u->index, ref->key, "ClaimNotUpdated", message);
+  item = _kv_item_error_new (u->index, ref->key, "ClaimNotUpdated", message);
   item->id = g_strdup (ref->id);
   g_ptr_array_add (c->failed, item);
   return TRUE;

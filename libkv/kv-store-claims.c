@@ -110,7 +110,7 @@ _kv_grant_pop_cb (KvUpdate *u, gpointer data, GError **error)
           return FALSE;
         }
     }
-  c->popped = kv_entry_new (u->key, u->current);
+  c->popped = _kv_entry_new (u->key, u->current);
   c->applied = TRUE;
   u->action = KV_UPDATE_DELETE;
   return TRUE;

@@ -15,6 +15,7 @@
 #include "kv-result-private.h"
 #include "kv-store-private.h"
 #include "kv-value-private.h"
+#include "kv-json-private.h"
 
 struct _KvStore
 {
@@ -359,7 +360,7 @@ _kv_item_errors_add (GPtrArray **items, gsize index, const char *key, const char
 {
   if (*items == NULL)
     *items = g_ptr_array_new_with_free_func ((GDestroyNotify) kv_item_error_free);
-  g_ptr_array_add (*items, kv_item_error_new (index, key, name, message));
+  g_ptr_array_add (*items, _kv_item_error_new (index, key, name, message));
 }
 
 /* Fails the batch call with INVALID_OPTIONS, handing the item errors to the caller. */
@@ -828,5 +829,5 @@ kv_store_dup_stats_json (KvStore *store, GError **error)
   _kv_core_release (core);
 
   root = json_builder_get_root (b);
-  return kv_json_node_to_canonical (root, NULL);
+  return _kv_json_node_to_canonical (root, NULL);
 }

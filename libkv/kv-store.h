@@ -731,21 +731,4 @@ GPtrArray *kv_store_random_keys (KvStore *store, const char *prefix, gint64 coun
 KV_AVAILABLE_IN_1_0
 G_GNUC_WARN_UNUSED_RESULT gboolean kv_store_rebuild_key_list (KvStore *store, GError **error);
 
-/**
- * kv_store_dup_stats_json:
- * @store: a #KvStore
- * @error: return location for a #GError, or %NULL
- *
- * A diagnostic snapshot in the shape of the JS API's `KVStats` (`backend`,
- * `serialization`, `trackKeys`, `count`, `claims`, `index`, `disk`, plus
- * backend details under `memory`/`lmdb`).
- *
- * Returns: (transfer full) (nullable): canonical JSON text; g_free() it;
- *   %NULL with @error set on failure
- *
- * Since: 1.0
- */
-KV_AVAILABLE_IN_1_0
-char *kv_store_dup_stats_json (KvStore *store, GError **error);
-
 G_END_DECLS

@@ -26,6 +26,10 @@ const char *_kv_key_problem (const char *key);
 /* A GBytes holding a copy of @data followed by a NUL its size does not count. */
 GBytes *_kv_bytes_new (const char *data, gsize len);
 
+/* @data as error messages show bytes from a file: at most @max of them,
+ * escaped like a C string (so the message stays UTF-8), NUL as \0. Free with g_free(). */
+char *_kv_bytes_shown (const char *data, gsize len, gsize max);
+
 /* "json" or "string": the mode's name in options, stats and store metadata. */
 const char *_kv_serialization_name (KvSerialization mode);
 
@@ -40,5 +44,21 @@ gboolean _kv_value_to_int64 (GBytes *value, KvSerialization mode, gint64 *out, G
 
 /* The stored form of an integer (the same text in both modes). */
 GBytes *_kv_value_from_int64 (gint64 value);
+
+/* A new entry: @key copied, a reference to @value taken. Free with kv_entry_free(). */
+KvEntry *_kv_entry_new (const char *key, GBytes *value);
+
+/* A batch item failure with no claim id; the strings are copied, a NULL
+ * @message is an empty one. Free with kv_item_error_free(). */
+KvItemError *_kv_item_error_new (gsize index, const char *key, const char *name,
+                                 const char *message);
+
+/* A Go-style duration ("1s", "1m30s", "250ms") or a plain number of
+ * milliseconds, as disk.timeout takes it; KV_ERROR_INVALID_OPTIONS. */
+gboolean _kv_parse_duration_ms (const char *text, guint64 *out_ms, GError **error);
+
+/* A byte count: digits and an optional SI (kB, MB, GB, TB), IEC (KiB, MiB,
+ * GiB, TiB) or B unit, as disk.mapSize takes it; KV_ERROR_INVALID_OPTIONS. */
+gboolean _kv_parse_size (const char *text, guint64 *out_bytes, GError **error);
 
 G_END_DECLS

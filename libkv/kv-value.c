@@ -169,3 +169,23 @@ _kv_serialization_name (KvSerialization mode)
 {
   return mode == KV_SERIALIZATION_JSON ? "json" : "string";
 }
+
+char *
+_kv_bytes_shown (const char *data, gsize len, gsize max)
+{
+  GString *out = g_string_new (NULL);
+
+  /* g_strescape stops at a NUL: escape one byte at a time. */
+  for (gsize i = 0; i < MIN (len, max); i++)
+    {
+      if (data[i] == '\0')
+        g_string_append (out, "\\0");
+      else
+        {
+          char one[2] = { data[i], 0 };
+          g_autofree char *e = g_strescape (one, NULL);
+          g_string_append (out, e);
+        }
+    }
+  return g_string_free (out, FALSE);
+}

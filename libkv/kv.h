@@ -20,5 +20,6 @@
 #include <libkv/kv-jsonl.h>
 #include <libkv/kv-snapshot.h>
 #include <libkv/kv-csv.h>
+#include <libkv/kv-frontend.h>
 
 #undef __LIBKV_H_INSIDE__

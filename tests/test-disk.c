@@ -620,6 +620,82 @@ test_sigkill_loses_no_acknowledged_write (DiskFixture *f, gconstpointer data)
                   total_acked);
 }
 
+/* The page check on open (kv-lmdb-check.c) reads the file while a writer in
+ * another process commits and reuses freed pages: the snapshot it checks is
+ * pinned by a read transaction, so no open is ever refused as damaged, and
+ * every read-only open counts what it lists. Writable opens (a second
+ * writer, which also checks the free-page list) the same. */
+static void
+test_open_beside_a_writer (DiskFixture *f, gconstpointer data)
+{
+  const int opens = g_test_slow () ? 2000 : 200;
+  g_autofree char *out = g_build_filename (f->dir, "written.out", NULL);
+  const char *args[] = { "write-forever", f->path, NULL };
+  int out_fd = open (out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  gint64 started;
+  GPid pid;
+
+  {
+    /* Enough pages that each check takes a while; replaced values free pages. */
+    g_autoptr (KvStore) kv = open_ok (f->path, "\"disk\":{\"noSync\":true}");
+    g_autoptr (GError) error = NULL;
+    for (int round = 0; round < 2; round++)
+      for (int i = 0; i < 3000; i++)
+        {
+          g_autofree char *key = g_strdup_printf ("fill:%05d", i);
+          g_autofree char *value = g_strdup_printf ("\"%0*d\"", round ? 20 : 90, i);
+          g_assert_true (kv_store_set (kv, key, value, strlen (value), &error));
+        }
+  }
+  pid = spawn_helper (args, out_fd);
+  close (out_fd);
+  /* The checks must run while commits land: wait for the writer's first ones. */
+  started = g_get_monotonic_time ();
+  for (;;)
+    {
+      g_autofree char *written = NULL;
+      if (g_file_get_contents (out, &written, NULL, NULL) && strlen (written) > 20)
+        break;
+      g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+      g_usleep (1000);
+    }
+  for (int i = 0; i < opens; i++)
+    {
+      gboolean writable = i % 4 == 3;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (KvStore) kv =
+          open_disk (f->path, writable ? NULL : "\"disk\":{\"readOnly\":true}", &error);
+      g_autoptr (GPtrArray) listed = NULL;
+      guint64 count = 0;
+
+      g_assert_no_error (error);
+      if (writable)
+        {
+          g_assert_true (kv_store_set (kv, "second-writer", "1", 1, &error));
+          g_assert_no_error (error);
+          continue;
+        }
+      /* A read-only store reads one snapshot per call: count and list may
+       * see different commits, never fewer keys in the later one. */
+      g_assert_true (kv_store_count (kv, NULL, &count, &error));
+      listed = kv_store_list (kv, NULL, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (listed->len, >=, count);
+      g_assert_cmpuint (count, >=, 3000);
+    }
+  /* The writer ran all along: it was never refused by the other openers. */
+  g_assert_cmpint (waitpid (pid, NULL, WNOHANG), ==, 0);
+  kill (pid, SIGKILL);
+  wait_helper (pid);
+  {
+    g_autofree char *written = NULL;
+    g_auto (GStrv) lines = NULL;
+    g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+    lines = g_strsplit (written, "\n", -1);
+    g_test_message ("%d opens beside %u commits", opens, g_strv_length (lines) - 1);
+  }
+}
+
 /* D14: a pop hands the value over as it deletes it. A stored value that is
  * not JSON (a damaged or foreign file) is refused, and nothing is deleted. */
 static void
@@ -819,6 +895,7 @@ main (int argc, char **argv)
   ADD ("/kv/disk/processes/claims", test_processes_share_claims);
   ADD ("/kv/disk/processes/index-freshness", test_index_sees_other_process);
   ADD ("/kv/disk/crash/sigkill", test_sigkill_loses_no_acknowledged_write);
+  ADD ("/kv/disk/processes/open-beside-a-writer", test_open_beside_a_writer);
 #undef ADD
   return g_test_run ();
 }

@@ -32,9 +32,10 @@ def open_memory_store():
     return Kv.Store.open(options)
 
 
-# GObject Introspection names enum members after their GEnum nicks, and the
-# nicks of KvError are the JavaScript error names: KV_ERROR_KEY_NOT_FOUND is
-# Kv.Error.KEYNOTFOUNDERROR in Python (and in gjs).
+# GObject Introspection names enum members after their GEnum nicks. KvError
+# keeps GLib's own (KV_ERROR_KEY_NOT_FOUND is "key-not-found", so
+# Kv.Error.KEY_NOT_FOUND); the JavaScript names come from
+# Kv.error_code_get_name().
 
 
 def expect_error(code, fn, *args):
@@ -120,26 +121,26 @@ def claim_release_and_complete():
 @test
 def errors_are_glib_errors_in_the_kv_error_domain():
     store = open_memory_store()
-    e = expect_error(Kv.Error.KEYNOTFOUNDERROR, store.get, "missing")
+    e = expect_error(Kv.Error.KEY_NOT_FOUND, store.get, "missing")
     assert Kv.error_code_get_name(e.code) == "KeyNotFoundError"
     store.set("name", b'"Alice"')
-    expect_error(Kv.Error.VALUEPARSEERROR, store.increment_by, "name", 1)
-    expect_error(Kv.Error.SERIALIZERERROR, store.set, "bad", b"{not json")
-    expect_error(Kv.Error.INVALIDBACKENDERROR, Kv.Options.new_from_json, '{"backend":"tape"}')
+    expect_error(Kv.Error.VALUE_PARSE, store.increment_by, "name", 1)
+    expect_error(Kv.Error.SERIALIZER, store.set, "bad", b"{not json")
+    expect_error(Kv.Error.INVALID_BACKEND, Kv.Options.new_from_json, '{"backend":"tape"}')
     store.close()
     assert store.is_closed()
-    expect_error(Kv.Error.STORECLOSEDERROR, store.get, "name")
+    expect_error(Kv.Error.STORE_CLOSED, store.get, "name")
 
 
 @test
-def enums_carry_the_javascript_names():
-    assert Kv.Error.STORECLOSEDERROR.value_nick == "StoreClosedError"
-    assert Kv.Error.STORECLOSEDERROR.value_name == "KV_ERROR_STORE_CLOSED"
-    assert Kv.error_code_get_name(Kv.Error.STORECLOSEDERROR) == "StoreClosedError"
+def errors_map_to_the_javascript_names():
+    assert Kv.Error.STORE_CLOSED.value_nick == "store-closed"
+    assert Kv.Error.STORE_CLOSED.value_name == "KV_ERROR_STORE_CLOSED"
+    assert Kv.error_code_get_name(Kv.Error.STORE_CLOSED) == "StoreClosedError"
     assert Kv.BackendKind.DISK.value_nick == "disk"
     assert Kv.Serialization.STRING.value_nick == "string"
     ok, code = Kv.error_code_from_name("SnapshotIOError")
-    assert ok and code == Kv.Error.SNAPSHOTIOERROR
+    assert ok and code == Kv.Error.SNAPSHOT_IO
 
 
 @test

@@ -145,6 +145,29 @@ test_equal_sees_every_difference (void)
     }
 }
 
+/* The parsers behind disk.timeout and disk.mapSize, through the options. */
+static gboolean
+parse_duration (const char *text, guint64 *out_ms, GError **error)
+{
+  g_autofree char *json = g_strdup_printf ("{\"disk\":{\"timeout\":\"%s\"}}", text);
+  g_autoptr (KvOptions) o = kv_options_new_from_json (json, error);
+
+  if (o != NULL)
+    *out_ms = kv_options_get_disk_timeout_ms (o);
+  return o != NULL;
+}
+
+static gboolean
+parse_size (const char *text, guint64 *out_bytes, GError **error)
+{
+  g_autofree char *json = g_strdup_printf ("{\"disk\":{\"mapSize\":\"%s\"}}", text);
+  g_autoptr (KvOptions) o = kv_options_new_from_json (json, error);
+
+  if (o != NULL)
+    *out_bytes = kv_options_get_disk_map_size (o);
+  return o != NULL;
+}
+
 static void
 test_duration (void)
 {
@@ -162,7 +185,7 @@ test_duration (void)
     {
       guint64 ms = 1;
       g_autoptr (GError) error = NULL;
-      g_assert_true (kv_parse_duration_ms (good[i].text, &ms, &error));
+      g_assert_true (parse_duration (good[i].text, &ms, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (ms, ==, good[i].ms);
     }
@@ -170,7 +193,7 @@ test_duration (void)
     {
       guint64 ms = 0;
       g_autoptr (GError) error = NULL;
-      g_assert_false (kv_parse_duration_ms (bad[i], &ms, &error));
+      g_assert_false (parse_duration (bad[i], &ms, &error));
       g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
     }
 }
@@ -199,14 +222,14 @@ test_size (void)
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     {
       guint64 bytes = 1;
-      g_assert_true (kv_parse_size (good[i].text, &bytes, NULL));
+      g_assert_true (parse_size (good[i].text, &bytes, NULL));
       g_assert_cmpuint (bytes, ==, good[i].bytes);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       guint64 bytes = 0;
       g_autoptr (GError) error = NULL;
-      g_assert_false (kv_parse_size (bad[i], &bytes, &error));
+      g_assert_false (parse_size (bad[i], &bytes, &error));
       g_assert_error (error, KV_ERROR, KV_ERROR_INVALID_OPTIONS);
     }
 }

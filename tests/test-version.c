@@ -79,7 +79,7 @@ test_enum_types (void)
   assert_enum_nick (KV_TYPE_SERIALIZATION, KV_SERIALIZATION_STRING, "string");
   assert_enum_nick (KV_TYPE_PROGRESS_STAGE, KV_PROGRESS_STAGE_CHECKSUM, "checksum");
   assert_enum_nick (KV_TYPE_PROGRESS_STAGE, KV_PROGRESS_STAGE_COMMITTING, "committing");
-  assert_enum_nick (KV_TYPE_ERROR, KV_ERROR_SNAPSHOT_IO, "SnapshotIOError");
+  assert_enum_nick (KV_TYPE_ERROR, KV_ERROR_SNAPSHOT_IO, "snapshot-io");
 }
 
 int

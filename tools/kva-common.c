@@ -197,10 +197,22 @@ kva_print_json_text (const char *json)
   fputc ('\n', stdout);
 }
 
+/* @node as canonical JSON text: json-glib writes it, libkv canonicalizes it
+ * (sorted members, shortest numbers), as every JSON kv-admin prints. */
+static char *
+node_to_canonical (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+  char *canonical = kv_json_canonicalize (text, -1, NULL, NULL);
+
+  /* json-glib writes only valid JSON; should canonicalizing fail, print it as written. */
+  return canonical != NULL ? canonical : g_steal_pointer (&text);
+}
+
 void
 kva_print_json_node (JsonNode *node)
 {
-  g_autofree char *text = kv_json_node_to_canonical (node, NULL);
+  g_autofree char *text = node_to_canonical (node);
 
   kva_print_json_text (text);
 }
@@ -230,7 +242,7 @@ print_human_member (const char *name, JsonNode *node)
     fputs (json_node_get_string (node), stdout);
   else
     {
-      g_autofree char *text = kv_json_node_to_canonical (node, NULL);
+      g_autofree char *text = node_to_canonical (node);
       fputs (text, stdout);
     }
   fputc ('\n', stdout);

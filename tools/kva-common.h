@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libkv/kv.h>
 
 G_BEGIN_DECLS
