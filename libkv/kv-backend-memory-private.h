@@ -24,6 +24,18 @@ typedef struct
 /* Padded to a cache line so that two busy shards never share one. */
 typedef struct
 {
+  /* Lock order: the KvStore handle's lock (kv-store.c, read-held for every
+   * call) is outside all of these; the shard locks are the innermost locks of
+   * the backend. A thread that holds more than one shard took them in
+   * ascending shard index, each once (lock_shards_of(), lock_all_read(),
+   * clear, replace_all), so it never waits for a lower shard while holding a
+   * higher one; the walks over all shards (count, stats, claims, rebuild, a
+   * non-consistent dump) hold one shard at a time. Callbacks that run with
+   * shards held (KvUpdateFunc, the dump's KvDumpFunc) take no lock of the
+   * backend: they see only what they are handed, and claim tokens come from
+   * the atomic claim_tokens. A nonblocking thread only ever tries a lock
+   * (shard_lock(), lock_all_read_or_fail()) and gives back what it holds on
+   * the first failure, so it never waits at all. */
   GRWLock lock;
   GHashTable *table; /* char *key (owned) -> MemEntry * (owned) */
   KvKeyIndex *index; /* borrows the table's keys; NULL without trackKeys */

@@ -2,7 +2,9 @@
 """libkv from Python through GObject Introspection (PyGObject), speaking TAP.
 
 Run by tests/test-introspection.sh, which points GI_TYPELIB_PATH and
-LD_LIBRARY_PATH at the build tree. Nothing here is special-cased for Python:
+LD_LIBRARY_PATH at the build tree, and as an installed test
+(test-introspection.test), which points them at the installed typelib and
+library. Nothing here is special-cased for Python:
 every call goes through Kv-1.0.typelib, so a wrong annotation in a header
 (ownership, out arguments, arrays, nullability) shows up as a failure here.
 """

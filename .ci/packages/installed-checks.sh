@@ -6,7 +6,8 @@
 # packages through `man --warnings` at 80 and 72 columns, a k6 built with the go command
 # from golang-libkv-k6-plugin-dev's source (Go from /usr/local/go, modules from the host's
 # module cache mounted at /root/go/pkg/mod, offline), the autopkgtests of /tmp/src
-# (autopkgtest's null runner: this root is the test bed), and at last a purge that must
+# (autopkgtest's null runner: this root is the test bed; one of them runs libkv-tests'
+# installed tests with gnome-desktop-testing-runner), and at last a purge that must
 # leave no file behind. Prints "N passed, N failed".
 set -uo pipefail
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
@@ -15,7 +16,7 @@ ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 step() { printf '\n--- %s (%ss)\n' "$1" "$SECONDS"; }
 die() { echo "installed-checks: $*" >&2; exit 1; }
-packages=(libkv1 libkv-dev gir1.2-kv-1.0 kv-admin k6-plugin-kv golang-libkv-k6-plugin-dev)
+packages=(libkv1 libkv-dev gir1.2-kv-1.0 kv-admin libkv-tests k6-plugin-kv golang-libkv-k6-plugin-dev)
 work=$(mktemp -d)
 
 # Everything that is not ours: the tools of the checks, and every Depends: of the
@@ -26,7 +27,7 @@ apt-get update -qq || die "apt-get update failed"
 # python3-gi brings libglib2.0-0, which recommends libglib2.0-data: installed here too, or the
 # purge check would see it stay behind (autoremove keeps what an installed package recommends).
 apt-get install -y -qq --no-install-recommends build-essential pkgconf jq bsdutils man-db \
-  autopkgtest python3-gi libglib2.0-data >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
+  autopkgtest python3-gi libglib2.0-data gnome-desktop-testing >"$work/tools.log" 2>&1 || { tail -20 "$work/tools.log"; die "installing the test tools failed"; }
 
 # The file systems' state before, without what changes on its own (apt's and dpkg's
 # databases and caches, logs, temporary files, Python's byte-code caches).
