@@ -9,8 +9,9 @@
 
 set -u
 
-srcdir=${top_srcdir:-.}
 KV_ADMIN=${KV_ADMIN:-${top_builddir:-.}/tools/kv-admin}
+# Beside this script, in the source tree and as an installed test alike.
+craft=$(dirname "$0")/lmdb-craft.py
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP python3 is not installed"
 	exit 0
@@ -79,7 +80,7 @@ for spec in \
 	"format|has format \"libkv-lmdb\\\\330\\\\316\""; do
 	kind=${spec%%|*} says=${spec#*|}
 	bad=$tmpdir/$kind.kv
-	python3 "$srcdir/tests/lmdb-craft.py" "$good" "$bad" "$kind"
+	python3 "$craft" "$good" "$bad" "$kind"
 	check "$kind: the damage is made" [ $? -eq 0 ]
 	for cmd in count list; do
 		run "$cmd" "$bad"
@@ -88,7 +89,7 @@ for spec in \
 done
 
 bad=$tmpdir/free-list.kv
-python3 "$srcdir/tests/lmdb-craft.py" "$good" "$bad" free-list
+python3 "$craft" "$good" "$bad" free-list
 check "free-list: the damage is made" [ $? -eq 0 ]
 sum=$(cksum <"$bad")
 run count "$bad"
