@@ -69,10 +69,12 @@ type call struct {
 
 // begin creates the promise. A bad argument (prepErr) or a VU whose context
 // already ended rejects it at once; then ok is false and the call is over.
-func (h *handle) begin(op string, prepErr *kvError) (c *call, ok bool) {
+// The call is a value: one settled inline stays on the event loop's stack,
+// and only a call handed to a goroutine is copied to the heap.
+func (h *handle) begin(op string, prepErr *kvError) (c call, ok bool) {
 	rt := h.vu.Runtime()
 	promise, resolve, reject := rt.NewPromise()
-	c = &call{h: h, op: op, rt: rt, promise: promise, resolve: resolve, reject: reject, rec: h.recorder(op)}
+	c = call{h: h, op: op, rt: rt, promise: promise, resolve: resolve, reject: reject, rec: h.recorder(op)}
 	if prepErr == nil && h.vu.Context().Err() != nil {
 		prepErr = canceled()
 	}
@@ -122,7 +124,8 @@ func (h *handle) pooled(p *pool, op string, prepErr *kvError, work func(s *slot)
 }
 
 // goPooled runs work on a pool slot off the event loop and settles on it.
-func (c *call) goPooled(p *pool, work func(s *slot) outcome) {
+// Its receiver is a copy: the goroutine keeps its own.
+func (c call) goPooled(p *pool, work func(s *slot) outcome) {
 	ctx := c.h.vu.Context()
 	enqueue := c.h.vu.RegisterCallback()
 	c.rec.begin()
@@ -255,14 +258,18 @@ func settle(rt *sobek.Runtime, out outcome) (v sobek.Value, kerr *kvError) {
 	if out.err != nil {
 		return nil, out.err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(*kvError); ok {
-				v, kerr = nil, e // a typed failure while building (stored bytes that are not JSON)
-				return
-			}
-			v, kerr = nil, newError(nameUnknown, fmt.Sprintf("building the result failed: %v", r))
-		}
-	}()
+	defer catchBuild(&v, &kerr)
 	return out.build(rt), nil
+}
+
+// catchBuild, deferred around the building of a result on the event loop,
+// turns a panic into the call's rejection.
+func catchBuild(v *sobek.Value, kerr **kvError) {
+	if r := recover(); r != nil {
+		if e, ok := r.(*kvError); ok {
+			*v, *kerr = nil, e // a typed failure while building (stored bytes that are not JSON)
+			return
+		}
+		*v, *kerr = nil, newError(nameUnknown, fmt.Sprintf("building the result failed: %v", r))
+	}
 }

@@ -14,6 +14,8 @@ kvb_out_new (gsize scratch_cap)
 
   out->scratch = g_malloc (scratch_cap);
   out->scratch_cap = scratch_cap;
+  out->key_cap = KV_MAX_KEY_LENGTH + 1;
+  out->key = g_malloc (out->key_cap);
   out->code = KVB_OK;
   out->data = out->scratch;
   return out;
@@ -24,6 +26,7 @@ kvb_out_free (KvbOut *out)
 {
   g_free (out->spill);
   g_clear_pointer (&out->held, g_bytes_unref);
+  g_free (out->key);
   g_free (out->scratch);
   g_free (out);
 }

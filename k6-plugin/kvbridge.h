@@ -47,6 +47,10 @@ typedef struct
   /* Set once by the Go side when the slot is created. */
   char *scratch;
   gsize scratch_cap;
+  /* The key of a single-key call, NUL-terminated, written by the Go side
+   * before the call (a key of key_cap bytes or more is passed from Go memory). */
+  char *key;
+  gsize key_cap;
   /* Calls through this block run with kv_set_thread_nonblocking() set:
    * the slot of an event loop, where waiting for a lock would stall a VU. */
   int nonblocking;

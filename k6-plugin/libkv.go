@@ -12,6 +12,7 @@ package kv
 import "C"
 
 import (
+	"strings"
 	"unsafe"
 )
 
@@ -67,6 +68,19 @@ func cstr(s string) []byte {
 	return b
 }
 
+// ckey is key, NUL-terminated, in the slot's C key buffer: no Go
+// allocation and no cgo pointer check per call. A key too long for it
+// (libkv refuses those, quoting them) is passed from Go memory as before.
+func (s *slot) ckey(key string) *C.char {
+	if len(key) >= int(s.out.key_cap) {
+		return ptr(cstr(key))
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(s.out.key)), len(key)+1)
+	copy(b, key)
+	b[len(key)] = 0
+	return s.out.key
+}
+
 func ptr(b []byte) *C.char {
 	if len(b) == 0 {
 		return (*C.char)(unsafe.Pointer(&zeroByte[0]))
@@ -81,6 +95,7 @@ type result struct {
 	err      *kvError
 	hasValue bool
 	value    []byte // value or packed payload
+	text     string // getText: the value, as a string
 	flag0    bool
 	flag1    bool
 	num0     int64
@@ -143,26 +158,37 @@ func storeClose(st cStore) { C.kvb_close(st) }
 func storeUnref(st cStore) { C.kvb_unref(st) }
 
 func (s *slot) get(st cStore, key string) result {
-	k := cstr(key)
-	C.kvb_get(st, ptr(k), s.out)
+	C.kvb_get(st, s.ckey(key), s.out)
 	return s.collect()
 }
 
+// getText is get with the value copied once, straight into a Go string
+// (result.text): what the JSON decoder reads and a string value is.
+func (s *slot) getText(st cStore, key string) result {
+	C.kvb_get(st, s.ckey(key), s.out)
+	out := s.out
+	if out.code != C.KVB_OK {
+		return s.collect()
+	}
+	r := result{hasValue: out.has_value != 0}
+	if out.len > 0 {
+		r.text = strings.Clone(unsafe.String((*byte)(unsafe.Pointer(out.data)), int(out.len)))
+	}
+	return r
+}
+
 func (s *slot) set(st cStore, key string, value []byte) result {
-	k := cstr(key)
-	C.kvb_set(st, ptr(k), ptr(value), C.gsize(len(value)), s.out)
+	C.kvb_set(st, s.ckey(key), ptr(value), C.gsize(len(value)), s.out)
 	return s.collect()
 }
 
 func (s *slot) del(st cStore, key string) result {
-	k := cstr(key)
-	C.kvb_delete(st, ptr(k), s.out)
+	C.kvb_delete(st, s.ckey(key), s.out)
 	return s.collect()
 }
 
 func (s *slot) exists(st cStore, key string) result {
-	k := cstr(key)
-	C.kvb_exists(st, ptr(k), s.out)
+	C.kvb_exists(st, s.ckey(key), s.out)
 	return s.collect()
 }
 
@@ -240,46 +266,39 @@ func (s *slot) deleteMany(st cStore, keys packedKeys) result {
 }
 
 func (s *slot) incrementBy(st cStore, key string, delta int64) result {
-	k := cstr(key)
-	C.kvb_increment_by(st, ptr(k), C.gint64(delta), s.out)
+	C.kvb_increment_by(st, s.ckey(key), C.gint64(delta), s.out)
 	return s.collect()
 }
 
 func (s *slot) getOrSet(st cStore, key string, value []byte) result {
-	k := cstr(key)
-	C.kvb_get_or_set(st, ptr(k), ptr(value), C.gsize(len(value)), s.out)
+	C.kvb_get_or_set(st, s.ckey(key), ptr(value), C.gsize(len(value)), s.out)
 	return s.collect()
 }
 
 func (s *slot) swap(st cStore, key string, value []byte) result {
-	k := cstr(key)
-	C.kvb_swap(st, ptr(k), ptr(value), C.gsize(len(value)), s.out)
+	C.kvb_swap(st, s.ckey(key), ptr(value), C.gsize(len(value)), s.out)
 	return s.collect()
 }
 
 // compareAndSwap: a nil expected means "the key must be missing".
 func (s *slot) compareAndSwap(st cStore, key string, expected, value []byte, wantCurrent bool) result {
-	k := cstr(key)
-	C.kvb_compare_and_swap(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(expected == nil),
+	C.kvb_compare_and_swap(st, s.ckey(key), ptr(expected), C.gsize(len(expected)), cbool(expected == nil),
 		ptr(value), C.gsize(len(value)), cbool(wantCurrent), s.out)
 	return s.collect()
 }
 
 func (s *slot) setIfAbsent(st cStore, key string, value []byte) result {
-	k := cstr(key)
-	C.kvb_set_if_absent(st, ptr(k), ptr(value), C.gsize(len(value)), s.out)
+	C.kvb_set_if_absent(st, s.ckey(key), ptr(value), C.gsize(len(value)), s.out)
 	return s.collect()
 }
 
 func (s *slot) deleteIfExists(st cStore, key string) result {
-	k := cstr(key)
-	C.kvb_delete_if_exists(st, ptr(k), s.out)
+	C.kvb_delete_if_exists(st, s.ckey(key), s.out)
 	return s.collect()
 }
 
 func (s *slot) compareAndDelete(st cStore, key string, expected []byte, wantCurrent bool) result {
-	k := cstr(key)
-	C.kvb_compare_and_delete(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent), s.out)
+	C.kvb_compare_and_delete(st, s.ckey(key), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent), s.out)
 	return s.collect()
 }
 
@@ -512,49 +531,40 @@ func cbool(b bool) C.int {
 // token back through nextCompletion.
 
 func submitSet(st cStore, key string, value []byte, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_set(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+	C.kvb_submit_set(st, ptr(cstr(key)), ptr(value), C.gsize(len(value)), C.guintptr(token))
 }
 
 func submitDelete(st cStore, key string, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_delete(st, ptr(k), C.guintptr(token))
+	C.kvb_submit_delete(st, ptr(cstr(key)), C.guintptr(token))
 }
 
 func submitIncrementBy(st cStore, key string, delta int64, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_increment_by(st, ptr(k), C.gint64(delta), C.guintptr(token))
+	C.kvb_submit_increment_by(st, ptr(cstr(key)), C.gint64(delta), C.guintptr(token))
 }
 
 func submitGetOrSet(st cStore, key string, value []byte, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_get_or_set(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+	C.kvb_submit_get_or_set(st, ptr(cstr(key)), ptr(value), C.gsize(len(value)), C.guintptr(token))
 }
 
 func submitSwap(st cStore, key string, value []byte, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_swap(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+	C.kvb_submit_swap(st, ptr(cstr(key)), ptr(value), C.gsize(len(value)), C.guintptr(token))
 }
 
 func submitCompareAndSwap(st cStore, key string, expected, value []byte, wantCurrent bool, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_compare_and_swap(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(expected == nil),
+	C.kvb_submit_compare_and_swap(st, ptr(cstr(key)), ptr(expected), C.gsize(len(expected)), cbool(expected == nil),
 		ptr(value), C.gsize(len(value)), cbool(wantCurrent), C.guintptr(token))
 }
 
 func submitSetIfAbsent(st cStore, key string, value []byte, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_set_if_absent(st, ptr(k), ptr(value), C.gsize(len(value)), C.guintptr(token))
+	C.kvb_submit_set_if_absent(st, ptr(cstr(key)), ptr(value), C.gsize(len(value)), C.guintptr(token))
 }
 
 func submitDeleteIfExists(st cStore, key string, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_delete_if_exists(st, ptr(k), C.guintptr(token))
+	C.kvb_submit_delete_if_exists(st, ptr(cstr(key)), C.guintptr(token))
 }
 
 func submitCompareAndDelete(st cStore, key string, expected []byte, wantCurrent bool, token uintptr) {
-	k := cstr(key)
-	C.kvb_submit_compare_and_delete(st, ptr(k), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent),
+	C.kvb_submit_compare_and_delete(st, ptr(cstr(key)), ptr(expected), C.gsize(len(expected)), cbool(wantCurrent),
 		C.guintptr(token))
 }
 

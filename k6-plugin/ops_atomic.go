@@ -11,25 +11,14 @@ import (
 // Atomic helpers. Values are compared in stored form (canonical JSON in json
 // mode), so {a:1,b:2} matches {b:2,a:1}.
 
-// incrementBy(key, delta) → the new value: a number, or a BigInt beyond
-// Number.MAX_SAFE_INTEGER, where a number would round (issue 10, D10).
+// incrementBy(key, delta) → the new value (keyops.go).
 func (h *handle) incrementBy(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("incrementBy", call.Argument(0))
 	var delta int64
 	if kerr == nil {
 		delta, kerr = deltaArg(call.Argument(1))
 	}
-	return h.writeCall("increment_by", kerr, write{
-		run:    func(s *slot) result { return s.incrementBy(h.store, key, delta) },
-		submit: func(token uintptr) { submitIncrementBy(h.store, key, delta, token) },
-		finish: func(r result) outcome {
-			if r.err != nil {
-				return fail(r.err)
-			}
-			n := r.num0
-			return resolved(func(rt *sobek.Runtime) sobek.Value { return counterValue(rt, n) })
-		},
-	})
+	return h.writeOp("increment_by", kerr, &incrementByOp{h: h, key: key, delta: delta})
 }
 
 // getOrSet(key, value) → {value, loaded}.

@@ -9,13 +9,7 @@ import (
 // get(key) → the value; KeyNotFoundError when missing.
 func (h *handle) get(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("get", call.Argument(0))
-	return h.inline("get", kerr, func(s *slot) outcome {
-		r := s.get(h.store, key)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return h.valueOutcome(r.value)
-	})
+	return h.inlineOp("get", kerr, &getOp{h: h, key: key})
 }
 
 // set(key, value) → the value given.
@@ -26,43 +20,19 @@ func (h *handle) set(call sobek.FunctionCall) sobek.Value {
 	if kerr == nil {
 		data, kerr = h.valueArg("set", value)
 	}
-	return h.writeCall("set", kerr, write{
-		run:    func(s *slot) result { return s.set(h.store, key, data) },
-		submit: func(token uintptr) { submitSet(h.store, key, data, token) },
-		finish: func(r result) outcome {
-			if r.err != nil {
-				return fail(r.err)
-			}
-			return resolved(func(*sobek.Runtime) sobek.Value { return value })
-		},
-	})
+	return h.writeOp("set", kerr, &setOp{h: h, key: key, data: data, value: value})
 }
 
 // delete(key) → true, whether or not the key existed.
 func (h *handle) delete(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("delete", call.Argument(0))
-	return h.writeCall("delete", kerr, write{
-		run:    func(s *slot) result { return s.del(h.store, key) },
-		submit: func(token uintptr) { submitDelete(h.store, key, token) },
-		finish: func(r result) outcome {
-			if r.err != nil {
-				return fail(r.err)
-			}
-			return constant(true)
-		},
-	})
+	return h.writeOp("delete", kerr, &deleteOp{h: h, key: key})
 }
 
 // exists(key) → boolean.
 func (h *handle) exists(call sobek.FunctionCall) sobek.Value {
 	key, kerr := keyArg("exists", call.Argument(0))
-	return h.inline("exists", kerr, func(s *slot) outcome {
-		r := s.exists(h.store, key)
-		if r.err != nil {
-			return fail(r.err)
-		}
-		return constant(r.flag0)
-	})
+	return h.inlineOp("exists", kerr, &existsOp{h: h, key: key})
 }
 
 // clear() → true.
@@ -84,10 +54,4 @@ func (h *handle) size(sobek.FunctionCall) sobek.Value {
 		}
 		return constant(r.num1)
 	})
-}
-
-// valueOutcome decodes a stored value off the event loop and resolves to it.
-func (h *handle) valueOutcome(data []byte) outcome {
-	d := decodeValue(data, h.stringMode)
-	return resolved(d.toJS)
 }

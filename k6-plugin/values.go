@@ -103,10 +103,15 @@ func decodeValue(data []byte, stringMode bool) decoded {
 // toJS builds the JavaScript value. Event loop only. Stored bytes that are
 // not JSON reject the call (settle turns the panic into the rejection).
 func (d decoded) toJS(rt *sobek.Runtime) sobek.Value {
-	if d.stringMode {
-		return rt.ToValue(string(d.raw))
+	return textToJS(rt, string(d.raw), d.stringMode)
+}
+
+// textToJS is toJS for stored bytes already copied into a Go string.
+func textToJS(rt *sobek.Runtime, text string, stringMode bool) sobek.Value {
+	if stringMode {
+		return rt.ToValue(text)
 	}
-	v, err := jsonToJS(rt, d.raw)
+	v, err := jsonTextToJS(rt, text)
 	if err != nil {
 		panic(newError(nameUnexpectedOutput, "stored value is "+err.Error()))
 	}

@@ -27,9 +27,15 @@ import (
 // encoding/json). Anything else that is not JSON is an error, and so is
 // nesting deeper than maxDepth.
 func jsonToJS(rt *sobek.Runtime, data []byte) (sobek.Value, error) {
-	p := parserPool.Get().(*jsonParser)
 	// One copy of the text: strings without escapes are substrings of it.
-	p.rt, p.s, p.pos = rt, string(data), 0
+	return jsonTextToJS(rt, string(data))
+}
+
+// jsonTextToJS is jsonToJS for a text that is already a Go string (a get's
+// value, copied out of C once): the values it builds may share its memory.
+func jsonTextToJS(rt *sobek.Runtime, text string) (sobek.Value, error) {
+	p := parserPool.Get().(*jsonParser)
+	p.rt, p.s, p.pos = rt, text, 0
 	v, err := p.parse()
 	p.rt, p.s = nil, ""
 	clear(p.items[:cap(p.items)])

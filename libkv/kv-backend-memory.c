@@ -66,39 +66,54 @@ unlock_shards (MemBackend *self, const guint *order, gsize n_locked)
 
 /* ---- Single-shard primitives, called with the shard write-locked --------------------------- */
 
-/* Stores @value (reference taken over) at @key, adding the key to the index if new. */
-static void
-shard_put_locked (MemShard *shard, const char *key, GBytes *value)
+/* Stores @value (reference taken over) at @key, whose entry is @entry (NULL:
+ * the key is new; it is added to the table and the index). Returns the entry. */
+static MemEntry *
+shard_put_entry_locked (MemShard *shard, MemEntry *entry, const char *key, GBytes *value)
 {
-  MemEntry *entry = g_hash_table_lookup (shard->table, key);
-  char *owned_key;
+  gsize len;
 
   if (entry)
     {
       g_bytes_unref (entry->value);
       entry->value = value;
-      return;
+      return entry;
     }
-  entry = g_new0 (MemEntry, 1);
+  len = strlen (key);
+  entry = g_malloc0 (sizeof (MemEntry) + len + 1);
+  memcpy (entry->key, key, len + 1);
   entry->value = value;
-  owned_key = g_strdup (key);
   if (shard->index)
-    entry->pos = _kv_key_index_insert (shard->index, owned_key);
-  g_hash_table_insert (shard->table, owned_key, entry);
+    entry->pos = _kv_key_index_insert (shard->index, entry->key);
+  g_hash_table_insert (shard->table, entry->key, entry);
+  return entry;
 }
 
-static gboolean
-shard_remove_locked (MemShard *shard, const char *key)
+/* Stores @value (reference taken over) at @key, adding the key to the index if new. */
+static void
+shard_put_locked (MemShard *shard, const char *key, GBytes *value)
 {
-  MemEntry *entry = g_hash_table_lookup (shard->table, key);
+  shard_put_entry_locked (shard, g_hash_table_lookup (shard->table, key), key, value);
+}
 
+/* Removes @entry (the entry of @key, or NULL when the key is missing). */
+static gboolean
+shard_remove_entry_locked (MemShard *shard, MemEntry *entry)
+{
   if (entry == NULL)
     return FALSE;
   /* Out of the index first: it borrows the key the table is about to free. */
   if (entry->pos)
     _kv_key_index_remove (entry->pos);
-  g_hash_table_remove (shard->table, key);
+  /* The entry's own key: the table frees the entry, and so the key, last. */
+  g_hash_table_remove (shard->table, entry->key);
   return TRUE;
+}
+
+static gboolean
+shard_remove_locked (MemShard *shard, const char *key)
+{
+  return shard_remove_entry_locked (shard, g_hash_table_lookup (shard->table, key));
 }
 
 /* ---- Plain operations ---------------------------------------------------------------------- */
@@ -235,18 +250,17 @@ mem_remove_many (KvBackend *backend, const char *const *keys, gsize n, guint64 *
   return TRUE;
 }
 
-/* Applies a finished update to its (write-locked) shard. */
+/* Applies a finished update to its (write-locked) shard; @entry is what
+ * prepare_update_locked() found: the shard stayed locked in between, so it
+ * is still the key's entry (or NULL), and the key is looked up only once. */
 static void
-apply_update_locked (MemShard *shard, KvUpdate *u)
+apply_update_locked (MemShard *shard, MemEntry *entry, KvUpdate *u)
 {
-  MemEntry *entry;
-
   if (u->action == KV_UPDATE_PUT)
-    shard_put_locked (shard, u->key, g_steal_pointer (&u->replacement));
-  else if (u->action == KV_UPDATE_DELETE)
-    shard_remove_locked (shard, u->key);
+    entry = shard_put_entry_locked (shard, entry, u->key, g_steal_pointer (&u->replacement));
+  else if (u->action == KV_UPDATE_DELETE && shard_remove_entry_locked (shard, entry))
+    entry = NULL;
   /* A claim record lives on its key's entry: no key, no claim. */
-  entry = g_hash_table_lookup (shard->table, u->key);
   if (u->set_claim && entry)
     {
       _kv_claim_record_free (entry->claim);
@@ -254,7 +268,8 @@ apply_update_locked (MemShard *shard, KvUpdate *u)
     }
 }
 
-static void
+/* Returns the key's entry (NULL when missing), for apply_update_locked(). */
+static MemEntry *
 prepare_update_locked (MemShard *shard, KvBackend *backend, const char *key, gsize index,
                        KvUpdate *u)
 {
@@ -263,6 +278,7 @@ prepare_update_locked (MemShard *shard, KvBackend *backend, const char *key, gsi
   *u = (KvUpdate){ .key = key, .index = index, .backend = backend, .action = KV_UPDATE_KEEP };
   u->current = entry ? entry->value : NULL;
   u->claim = entry ? entry->claim : NULL;
+  return entry;
 }
 
 static void
@@ -278,14 +294,15 @@ mem_update (KvBackend *backend, const char *key, KvUpdateFunc func, gpointer use
 {
   MemShard *shard = shard_for ((MemBackend *) backend, key);
   KvUpdate u;
+  MemEntry *entry;
   gboolean ok;
 
   if (!shard_lock (shard, TRUE, error))
     return FALSE;
-  prepare_update_locked (shard, backend, key, 0, &u);
+  entry = prepare_update_locked (shard, backend, key, 0, &u);
   ok = func (&u, user_data, error);
   if (ok)
-    apply_update_locked (shard, &u);
+    apply_update_locked (shard, entry, &u);
   g_rw_lock_writer_unlock (&shard->lock);
   update_clear (&u);
   return ok;
@@ -311,9 +328,14 @@ mem_update_many (KvBackend *backend, const char *const *keys, gsize n, KvUpdateF
       prepare_update_locked (shard, backend, keys[i], i, &updates[i]);
       ok = func (&updates[i], user_data, error);
     }
+  /* Each key is looked up again: an earlier update of the batch may have
+   * added or removed it (a batch may name a key twice). */
   if (ok && (decide == NULL || decide (user_data)))
     for (gsize i = 0; i < n; i++)
-      apply_update_locked (shard_for (self, keys[i]), &updates[i]);
+      {
+        MemShard *shard = shard_for (self, keys[i]);
+        apply_update_locked (shard, g_hash_table_lookup (shard->table, keys[i]), &updates[i]);
+      }
 
   unlock_shards (self, order, (gsize) n_locked);
   for (gsize i = 0; i < n; i++)
@@ -616,7 +638,7 @@ _kv_backend_memory_new (const KvOptions *options, GError **error)
     {
       g_rw_lock_init (&self->shards[i].lock);
       self->shards[i].table =
-          g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mem_entry_free);
+          g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) mem_entry_free);
       if (self->track_keys)
         self->shards[i].index = _kv_key_index_new (NULL);
     }

@@ -60,6 +60,8 @@ def rows():
     out = [
         ("empty", "empty iteration (no kv)", "noop.js", {"BENCH_MODE": "empty"}, "timed"),
         ("null", "async iteration: await null", "noop.js", {"BENCH_MODE": "null"}, "timed"),
+        # k6's own cost of 64 VUs (more runtimes, more heap for the GC), for mix-64.
+        ("null-64", "async iteration: await null, 64 VU", "noop.js", {"BENCH_MODE": "null", "BENCH_VUS": 64}, "timed"),
     ]
     out.append(("mix-floor", "the mix-1 script with `await null` for each call (no kv)",
                 "memory-mix.js", {"BENCH_VUS": 1, "BENCH_KEYS": 10000, "BENCH_MODE": "floor"}, "timed"))
