@@ -723,8 +723,10 @@ option_to_node (const KvOptions *o, const OptionSpec *spec)
 static char *
 options_to_json (const KvOptions *o)
 {
-  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
-  JsonObject *top = json_node_get_object (root);
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *top = json_object_new ();
+
+  json_node_take_object (root, top);
 
   /* Every section is written, even with nothing in it to say. */
   for (gsize i = 0; i < G_N_ELEMENTS (option_specs); i++)
