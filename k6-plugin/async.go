@@ -229,18 +229,24 @@ func (h *handle) writeCall(op string, prepErr *kvError, w write) sobek.Value {
 		c.rec.end()
 		enqueue(func() error { return c.settle(runSafely(op, func() outcome { return w.finish(r) })) })
 	}
-	// Submitting is a short call into C, bounded like the inline ones.
-	if gate := inlineSlots(); gate.enter() {
-		submitWrite(done, w.submit)
-		gate.leave()
-	} else {
-		go func() {
-			if err := h.pools.cpu.run(context.Background(), func(*slot) { submitWrite(done, w.submit) }); err != nil {
-				done(result{err: err})
-			}
-		}()
-	}
+	h.submitBounded(done, w.submit)
 	return c.value()
+}
+
+// submitBounded submits a disk write (writes.go), which is a short call into
+// C: on the caller's goroutine while an inline token is free, like the inline
+// calls, else on the CPU pool. done receives the pool's error if it refused.
+func (h *handle) submitBounded(done func(r result), submit func(token uintptr)) {
+	if gate := inlineSlots(); gate.enter() {
+		submitWrite(done, submit)
+		gate.leave()
+		return
+	}
+	go func() {
+		if err := h.pools.cpu.run(context.Background(), func(*slot) { submitWrite(done, submit) }); err != nil {
+			done(result{err: err})
+		}
+	}()
 }
 
 // runSafely turns a Go panic into a rejection so the promise still settles.

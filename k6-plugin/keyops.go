@@ -3,7 +3,6 @@
 package kv
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/grafana/sobek"
@@ -77,17 +76,7 @@ func (h *handle) writeOp(name string, prepErr *kvError, o keyWrite) sobek.Value 
 		c.rec.end()
 		enqueue(func() error { return c.settleOp(o, r) })
 	}
-	// Submitting is a short call into C, bounded like the inline ones.
-	if gate := inlineSlots(); gate.enter() {
-		submitWrite(done, o.submit)
-		gate.leave()
-	} else {
-		go func() {
-			if err := h.pools.cpu.run(context.Background(), func(*slot) { submitWrite(done, o.submit) }); err != nil {
-				done(result{err: err})
-			}
-		}()
-	}
+	h.submitBounded(done, o.submit)
 	return c.value()
 }
 
