@@ -145,27 +145,30 @@ test_equal_sees_every_difference (void)
     }
 }
 
-/* The parsers behind disk.timeout and disk.mapSize, through the options. */
+/* The parsers behind disk.timeout and disk.mapSize, through the options:
+ * @text as the string value of disk.@member, read back with @get. */
 static gboolean
-parse_duration (const char *text, guint64 *out_ms, GError **error)
+parse_disk_string (const char *member, guint64 (*get) (const KvOptions *), const char *text,
+                   guint64 *out, GError **error)
 {
-  g_autofree char *json = g_strdup_printf ("{\"disk\":{\"timeout\":\"%s\"}}", text);
+  g_autofree char *json = g_strdup_printf ("{\"disk\":{\"%s\":\"%s\"}}", member, text);
   g_autoptr (KvOptions) o = kv_options_new_from_json (json, error);
 
   if (o != NULL)
-    *out_ms = kv_options_get_disk_timeout_ms (o);
+    *out = get (o);
   return o != NULL;
+}
+
+static gboolean
+parse_duration (const char *text, guint64 *out_ms, GError **error)
+{
+  return parse_disk_string ("timeout", kv_options_get_disk_timeout_ms, text, out_ms, error);
 }
 
 static gboolean
 parse_size (const char *text, guint64 *out_bytes, GError **error)
 {
-  g_autofree char *json = g_strdup_printf ("{\"disk\":{\"mapSize\":\"%s\"}}", text);
-  g_autoptr (KvOptions) o = kv_options_new_from_json (json, error);
-
-  if (o != NULL)
-    *out_bytes = kv_options_get_disk_map_size (o);
-  return o != NULL;
+  return parse_disk_string ("mapSize", kv_options_get_disk_map_size, text, out_bytes, error);
 }
 
 static void
